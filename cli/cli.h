@@ -1,0 +1,59 @@
+/* What every command shares: the parsed global options, the configuration
+ * and the database, opened on first use. */
+#ifndef KMREP_CLI_H
+#define KMREP_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* Exit statuses (SPEC §2), the same for every command. */
+enum exit_status {
+	EXIT_DONE = 0,
+	EXIT_PARTIAL = 1, /* at least one source or page failed; the rest is stored */
+	EXIT_USAGE = 2,
+	EXIT_INTERNAL = 3, /* database or internal error; nothing half-written */
+	EXIT_LOCKED = 4,   /* another refresh holds the lock */
+	EXIT_THRESHOLD = 10, /* check --fail-on: verdict at or past the threshold */
+};
+
+struct store;
+
+struct cli {
+	struct config cfg;   /* read-only after startup */
+	char *db_path;
+	char *config_path;
+	bool config_explicit; /* --config or $KMREP_CONFIG: a missing file is an error */
+	int64_t now;          /* KMREP_NOW or the clock, fixed for the whole run */
+	struct store *store;  /* NULL until cli_store() */
+};
+
+/* Opens the database (creating its directory) on first use.  Returns NULL
+ * after printing the reason. */
+struct store *cli_store(struct cli *cli);
+
+/* Prints "kmrep: MSG" and "Try 'kmrep CMD --help'." to stderr; returns
+ * EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* True once SIGINT or SIGTERM arrived: stop after the current page. */
+bool cli_interrupted(void);
+void cli_install_signal_handlers(void);
+
+/* One entry per command; each lives in cli/cmd_NAME.c. */
+struct command {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *synopsis; /* after "kmrep NAME " */
+	const char *summary;
+	const char *help;     /* the options, shown by `kmrep NAME --help` */
+};
+
+extern const struct command cmd_add, cmd_list, cmd_remove, cmd_refresh, cmd_check, cmd_report,
+	cmd_complaints, cmd_import, cmd_reparse;
+
+/* Prints a command's --help text to stdout; returns EXIT_DONE. */
+int cli_command_help(const struct command *cmd);
+
+#endif

@@ -1,0 +1,170 @@
+/* kmrep check NAME|DOMAIN|URL [--refresh] [--format text|json] [--explain]
+ * [--fail-on caution|avoid]: the pre-purchase verdict.  An unknown platform
+ * is added and refreshed first. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_output.h"
+#include "cli.h"
+#include "fetch/url.h"
+#include "msg.h"
+#include "platform_input.h"
+#include "platform_view.h"
+#include "refresh.h"
+#include "store.h"
+
+/* Adds an unknown platform: a domain or URL becomes its domain (and, for
+ * lack of a better one, its name); anything else is a name. */
+static int
+add_unknown(struct cli *cli, const char *key, int64_t *id)
+{
+	char err[ERRBUF_SIZE];
+	struct platform_input in;
+	platform_input_init(&in);
+	int status = EXIT_DONE;
+	if (looks_like_domain(key)) {
+		if (platform_input_add_domain(&in, key, err) < 0) {
+			status = cli_usage_error("check", "check: %s", err);
+			goto out;
+		}
+		char *name = domain_registrable(in.domains[0]);
+		platform_input_set_name(&in, name ? name : in.domains[0], err);
+		free(name);
+	} else if (platform_input_set_name(&in, key, err) < 0) {
+		status = cli_usage_error("check", "check: %s", err);
+		goto out;
+	}
+	int created;
+	if (platform_input_save(&in, cli->store, cli->now, id, &created, err) < 0) {
+		msg_error("check: %s", err);
+		status = EXIT_INTERNAL;
+		goto out;
+	}
+	msg_info("%s is new to kmrep: tracking it and fetching its data first", key);
+out:
+	platform_input_finish(&in);
+	return status;
+}
+
+static int
+verdict_rank(enum verdict v)
+{
+	/* Not rated means "we do not know": as bad as caution for a script that
+	 * refuses to buy on caution, never as bad as avoid. */
+	return v == VERDICT_RECOMMEND ? 0 : v == VERDICT_AVOID ? 2 : 1;
+}
+
+static int
+run(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"refresh", no_argument, NULL, 'r'},
+		{"format", required_argument, NULL, 'f'},
+		{"explain", no_argument, NULL, 'e'},
+		{"fail-on", required_argument, NULL, 'F'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *format = "text";
+	bool refresh = false, explain = false;
+	int fail_rank = -1, c;
+	char err[ERRBUF_SIZE];
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			refresh = true;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'e':
+			explain = true;
+			break;
+		case 'F':
+			if (!strcmp(optarg, "caution"))
+				fail_rank = 1;
+			else if (!strcmp(optarg, "avoid"))
+				fail_rank = 2;
+			else
+				return cli_usage_error("check",
+						       "check: --fail-on must be caution or avoid, "
+						       "not '%s'",
+						       optarg);
+			break;
+		default:
+			return cli_usage_error("check",
+					       "check: unknown option or missing argument '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (strcmp(format, "text") && strcmp(format, "json"))
+		return cli_usage_error("check", "check: --format must be text or json, not '%s'",
+				       format);
+	if (optind != argc - 1)
+		return cli_usage_error("check", "check: expected one platform NAME, DOMAIN or URL");
+	const char *key = argv[optind];
+
+	struct store *st = cli_store(cli);
+	if (!st)
+		return EXIT_INTERNAL;
+	int64_t id;
+	int found = store_platform_find(st, key, &id, err);
+	if (found < 0) {
+		msg_error("check: %s", err);
+		return EXIT_INTERNAL;
+	}
+	int status = EXIT_DONE;
+	if (!found) {
+		status = add_unknown(cli, key, &id);
+		if (status != EXIT_DONE)
+			return status;
+		refresh = true;
+	}
+	if (refresh) {
+		bool all[N_SOURCES] = {true, true, true};
+		status = refresh_platforms(cli, &id, 1, all, false, false);
+		if (status == EXIT_INTERNAL || status == EXIT_LOCKED)
+			return status;
+	}
+
+	struct platform_view v;
+	if (platform_view_load(st, &cli->cfg, id, cli->now, &v, err) < 0) {
+		msg_error("check: %s", err);
+		platform_view_finish(&v);
+		return EXIT_INTERNAL;
+	}
+	if (!strcmp(format, "json")) {
+		json_t *o = check_json(&v, &cli->cfg, explain);
+		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+		putchar('\n');
+		json_decref(o);
+	} else {
+		const char *no_color = getenv("NO_COLOR");
+		bool color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
+		check_text(stdout, &v, &cli->cfg, color, explain);
+	}
+	if (fail_rank >= 0 && verdict_rank(v.score.verdict) >= fail_rank)
+		status = EXIT_THRESHOLD;
+	platform_view_finish(&v);
+	return status;
+}
+
+const struct command cmd_check = {
+	.name = "check",
+	.run = run,
+	.synopsis = "NAME|DOMAIN|URL [--refresh] [--format text|json] [--explain] "
+		    "[--fail-on caution|avoid]",
+	.summary = "the pre-purchase verdict, with reasons and evidence links",
+	.help = "  --refresh          fetch fresh data first (an unknown platform always is)\n"
+		"  --format F         text (default) or json (schema kmrep.check/1)\n"
+		"  --explain          also every constant and intermediate value of km-risk/1\n"
+		"  --fail-on LEVEL    exit 10 when the verdict is LEVEL or worse: caution\n"
+		"                     (谨慎下单, 数据不足 or 不建议下单) or avoid (不建议下单)\n"
+		"\nThe verdict: 建议下单 recommend, 谨慎下单 caution, 不建议下单 avoid,\n"
+		"数据不足 not rated (fewer than 5 complaints).  A platform whose complaint\n"
+		"source failed or was never read is never recommended.\n",
+};

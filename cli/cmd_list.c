@@ -1,0 +1,155 @@
+/* kmrep list [--format text|json] */
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "err.h"
+#include "msg.h"
+#include "sources.h"
+#include "store.h"
+#include "timeutil.h"
+
+/* The newest attempt of any source, 0 when never refreshed. */
+static int64_t
+last_refresh(struct store *st, int64_t platform_id)
+{
+	int64_t last = 0;
+	for (size_t i = 0; i < N_SOURCES; i++) {
+		struct fetch_state fs;
+		char err[ERRBUF_SIZE];
+		if (store_fetch_state_get(st, platform_id, source_names[i], &fs, err) == 1) {
+			if (fs.last_attempt_at > last)
+				last = fs.last_attempt_at;
+			fetch_state_finish(&fs);
+		}
+	}
+	return last;
+}
+
+static json_t *
+platform_json(struct store *st, const struct platform *p)
+{
+	json_t *o = json_object();
+	json_t *domains = json_array(), *aliases = json_array();
+	for (size_t i = 0; i < p->n_domains; i++)
+		json_array_append_new(domains, json_string(p->domains[i]));
+	for (size_t i = 0; i < p->n_aliases; i++)
+		json_array_append_new(aliases, json_string(p->aliases[i]));
+	json_object_set_new(o, "name", json_string(p->name));
+	json_object_set_new(o, "domains", domains);
+	json_object_set_new(o, "aliases", aliases);
+	json_object_set_new(o, "tracked", json_boolean(p->tracked));
+	char t[21];
+	time_format_utc(p->added_at, t);
+	json_object_set_new(o, "added_at", json_string(t));
+	int64_t last = last_refresh(st, p->id);
+	if (last) {
+		time_format_utc(last, t);
+		json_object_set_new(o, "last_refresh", json_string(t));
+	} else {
+		json_object_set_new(o, "last_refresh", json_null());
+	}
+	struct score_row row;
+	size_t got = 0;
+	char err[ERRBUF_SIZE];
+	if (store_score_recent(st, p->id, 1, &row, &got, err) == 0 && got == 1) {
+		json_object_set_new(o, "verdict", json_string(row.verdict));
+		json_object_set_new(o, "score", isnan(row.score) ? json_null() : json_real(row.score));
+		json_object_set_new(o, "grade", json_string(row.grade));
+	} else {
+		json_object_set_new(o, "verdict", json_null());
+		json_object_set_new(o, "score", json_null());
+		json_object_set_new(o, "grade", json_null());
+	}
+	return o;
+}
+
+static void
+print_text(json_t *arr)
+{
+	size_t i;
+	json_t *o;
+	if (json_array_size(arr) == 0) {
+		msg_info("no platforms tracked yet; add one with 'kmrep add NAME --domain D'");
+		return;
+	}
+	printf("%-20s %-30s %-20s %s\n", "NAME", "DOMAINS", "LAST REFRESH", "VERDICT");
+	json_array_foreach(arr, i, o) {
+		char domains[256] = "";
+		size_t k;
+		json_t *d;
+		json_array_foreach(json_object_get(o, "domains"), k, d) {
+			if (k)
+				strncat(domains, ",", sizeof(domains) - strlen(domains) - 1);
+			strncat(domains, json_string_value(d), sizeof(domains) - strlen(domains) - 1);
+		}
+		const char *last = json_string_value(json_object_get(o, "last_refresh"));
+		const char *verdict = json_string_value(json_object_get(o, "verdict"));
+		printf("%-20s %-30s %-20s %s%s\n", json_string_value(json_object_get(o, "name")),
+		       *domains ? domains : "-", last ? last : "never", verdict ? verdict : "-",
+		       json_is_true(json_object_get(o, "tracked")) ? "" : " (untracked)");
+	}
+}
+
+static int
+run(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"all", no_argument, NULL, 'a'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *format = "text";
+	int all = 0, c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'f')
+			format = optarg;
+		else if (c == 'a')
+			all = 1;
+		else
+			return cli_usage_error("list", "list: unknown option or missing argument '%s'",
+					       argv[optind - 1]);
+	}
+	if (optind != argc)
+		return cli_usage_error("list", "list: unexpected argument '%s'", argv[optind]);
+	if (strcmp(format, "text") && strcmp(format, "json"))
+		return cli_usage_error("list", "list: --format must be text or json, not '%s'",
+				       format);
+	struct store *st = cli_store(cli);
+	if (!st)
+		return EXIT_INTERNAL;
+	struct platform *ps;
+	size_t n;
+	char err[ERRBUF_SIZE];
+	if (store_platform_list(st, all, &ps, &n, err) < 0) {
+		msg_error("list: %s", err);
+		return EXIT_INTERNAL;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, platform_json(st, &ps[i]));
+	platform_list_free(ps, n);
+	if (!strcmp(format, "json")) {
+		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+		putchar('\n');
+	} else {
+		print_text(arr);
+	}
+	json_decref(arr);
+	return EXIT_DONE;
+}
+
+const struct command cmd_list = {
+	.name = "list",
+	.run = run,
+	.synopsis = "[--format text|json] [--all]",
+	.summary = "tracked platforms with their last refresh and verdict",
+	.help = "  --format F  text (default) or json\n"
+		"  --all       also platforms that were removed (untracked)\n",
+};

@@ -1,0 +1,96 @@
+#include "ingest.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "parse/heimao.h"
+#include "parse/icp.h"
+#include "parse/site.h"
+#include "store.h"
+
+static int
+db_fail(int *db_error)
+{
+	*db_error = 1;
+	return -1;
+}
+
+int
+ingest_heimao(struct sync *s, int64_t platform_id, const char *body, size_t len, int *db_error,
+	      char *err)
+{
+	*db_error = 0;
+	size_t i = 0;
+	while (i < len && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' || body[i] == '\t'))
+		i++;
+	if (i < len && body[i] == '<') {
+		struct complaint_detail d;
+		complaint_detail_init(&d);
+		int rc = heimao_detail_parse(body, len, &d, err);
+		if (d.kind == DETAIL_OK && d.source_id) {
+			int applied = store_complaint_detail_apply(s->st, "heimao", d.source_id, &d,
+								   s->cli->now, err);
+			if (applied < 0)
+				rc = db_fail(db_error);
+			else if (applied == 1)
+				rc = set_err(err, "complaint %s is not stored yet: import its list "
+						  "page first",
+					     d.source_id);
+		} else if (rc == 0) {
+			rc = set_err(err, "a detail page without a complaint number");
+		}
+		complaint_detail_finish(&d);
+		return rc;
+	}
+	struct heimao_list_page page;
+	heimao_list_page_init(&page);
+	int rc = heimao_list_parse(body, len, &page, err);
+	bool all_known;
+	if (rc >= 0 && sync_heimao_store_page(s, platform_id, &page, &all_known, err) < 0)
+		rc = db_fail(db_error);
+	heimao_list_page_finish(&page);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+ingest_icp(struct sync *s, const char *domain, const char *body, size_t len, int *db_error,
+	   char *err)
+{
+	*db_error = 0;
+	struct icp_query_page page;
+	icp_query_page_init(&page);
+	int rc = 0;
+	icp_query_parse(body, len, &page, err);
+	if (page.kind != ICP_OK) {
+		rc = set_err(err, "not a usable registry answer (%s%s%s)",
+			     icp_reply_kind_name(page.kind), *page.msg ? ": " : "", page.msg);
+		goto out;
+	}
+	for (size_t i = 0; i < page.n_records && rc == 0; i++) {
+		const struct icp_record *r = &page.records[i];
+		if (r->domain && store_icp_put(s->st, r->domain, "filed", NULL, r, 1, s->cli->now,
+					       err) < 0)
+			rc = db_fail(db_error);
+	}
+	if (page.n_records == 0 && domain &&
+	    store_icp_put(s->st, domain, "not_filed", NULL, NULL, 0, s->cli->now, err) < 0)
+		rc = db_fail(db_error);
+out:
+	icp_query_page_finish(&page);
+	return rc;
+}
+
+int
+ingest_site(struct sync *s, int64_t platform_id, const char *domain, const char *body,
+	    size_t len, const char *content_type, int *db_error, char *err)
+{
+	*db_error = 0;
+	struct site_page page;
+	site_page_init(&page);
+	int rc = site_page_parse(body, len, content_type, &page, err);
+	if (rc == 0 && store_site_probe_put(s->st, platform_id, domain, 200, NULL, &page,
+					    s->cli->now, err) < 0)
+		rc = db_fail(db_error);
+	site_page_finish(&page);
+	return rc;
+}

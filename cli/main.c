@@ -1,0 +1,286 @@
+/* kmrep: is this 卡盟 platform safe to order from?  main parses the global
+ * options, loads the configuration and hands over to one command. */
+#include <curl/curl.h>
+#include <jansson.h>
+#include <libxml/xmlversion.h>
+#include <openssl/crypto.h>
+#include <sqlite3.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "err.h"
+#include "msg.h"
+#include "store.h"
+#include "timeutil.h"
+#include "version.h"
+#include "xalloc.h"
+
+static const struct command *const commands[] = {
+	&cmd_add, &cmd_list, &cmd_remove, &cmd_refresh, &cmd_check, &cmd_report,
+	&cmd_complaints, &cmd_import, &cmd_reparse, NULL,
+};
+
+static void
+print_help(FILE *out)
+{
+	fputs("Usage: kmrep [GLOBAL OPTIONS] COMMAND [ARGS]\n"
+	      "Check a 卡盟 platform against public complaints and its ICP filing before you pay.\n"
+	      "\nCommands:\n",
+	      out);
+	for (size_t i = 0; commands[i]; i++)
+		fprintf(out, "  %-11s %s\n", commands[i]->name, commands[i]->summary);
+	fputs("\nGlobal options (before or after the command):\n"
+	      "  --db PATH       database (default $KMREP_DB, else $XDG_DATA_HOME/kmrep/kmrep.db)\n"
+	      "  --config PATH   configuration (default $KMREP_CONFIG, else\n"
+	      "                  $XDG_CONFIG_HOME/kmrep/config.ini; missing = built-in defaults)\n"
+	      "  -q, --quiet     print only failures\n"
+	      "  -v, --verbose   say what is fetched (twice: debug)\n"
+	      "  -h, --help      this help; `kmrep COMMAND --help` for a command's options\n"
+	      "  --version       kmrep's and its libraries' versions\n"
+	      "\nExit status:\n"
+	      "  0   done\n"
+	      "  1   partly done: a source or page failed; everything that succeeded is stored\n"
+	      "  2   usage error\n"
+	      "  3   database or internal error; nothing half-written\n"
+	      "  4   another refresh holds the lock\n"
+	      "  10  check --fail-on: the verdict is at or past the threshold\n"
+	      "\nEnvironment: KMREP_DB, KMREP_CONFIG, KMREP_NOW (pin \"now\", "
+	      "YYYY-MM-DDTHH:MM:SSZ), NO_COLOR.\n"
+	      "See kmrep(1).\n",
+	      out);
+}
+
+static void
+print_version(void)
+{
+	curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
+	char pcre[64] = "";
+	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
+	printf("kmrep %s\n", KMREP_VERSION);
+	printf("libcurl %s (%s)\n", cv->version, cv->ssl_version ? cv->ssl_version : "no TLS");
+	printf("libxml2 %s\n", LIBXML_DOTTED_VERSION);
+	printf("SQLite %s\n", sqlite3_libversion());
+	printf("PCRE2 %s\n", pcre);
+	printf("jansson %s\n", jansson_version_str());
+	printf("OpenSSL %s\n", OpenSSL_version(OPENSSL_VERSION));
+}
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("kmrep: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cmd)
+		fprintf(stderr, "Try 'kmrep %s --help'.\n", cmd);
+	else
+		fputs("Try 'kmrep --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+int
+cli_command_help(const struct command *cmd)
+{
+	printf("Usage: kmrep %s %s\n%s\n", cmd->name, cmd->synopsis, cmd->summary);
+	if (cmd->help && *cmd->help)
+		printf("\n%s", cmd->help);
+	printf("\nGlobal options --db, --config, -q, -v work here too; see 'kmrep --help'.\n");
+	return EXIT_DONE;
+}
+
+/* mkdir -p for the database's directory. */
+static int
+make_parent_dirs(const char *path, char *err)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir) {
+		free(dir);
+		return 0;
+	}
+	*slash = '\0';
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(dir, 0700);
+		*p = '/';
+	}
+	int rc = 0;
+	if (mkdir(dir, 0700) < 0) {
+		struct stat st;
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+			rc = set_err(err, "cannot create directory %s", dir);
+	}
+	free(dir);
+	return rc;
+}
+
+struct store *
+cli_store(struct cli *cli)
+{
+	if (cli->store)
+		return cli->store;
+	char err[ERRBUF_SIZE];
+	if (!cli->db_path) {
+		msg_error("no database path: set --db, KMREP_DB or HOME");
+		return NULL;
+	}
+	if (strcmp(cli->db_path, ":memory:") && make_parent_dirs(cli->db_path, err) < 0) {
+		msg_error("%s", err);
+		return NULL;
+	}
+	if (store_open(cli->db_path, &cli->store, err) < 0) {
+		msg_error("%s", err);
+		cli->store = NULL;
+		return NULL;
+	}
+	return cli->store;
+}
+
+static const struct command *
+find_command(const char *name)
+{
+	for (size_t i = 0; commands[i]; i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+/* Takes the global options out of argv wherever they stand (before or after
+ * the command, never after "--"), leaving the command and its own options. */
+static int
+parse_globals(struct cli *cli, int *argc, char **argv, int *want_help, int *want_version,
+	      int *verbosity)
+{
+	int out = 1, seen_command = 0, dashdash = 0;
+	for (int i = 1; i < *argc; i++) {
+		char *a = argv[i];
+		const char *value = NULL;
+		if (dashdash) {
+			argv[out++] = a;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			dashdash = 1;
+			argv[out++] = a;
+			continue;
+		}
+		if (!strcmp(a, "--db") || !strcmp(a, "--config")) {
+			if (i + 1 >= *argc)
+				return cli_usage_error(NULL, "option '%s' requires an argument", a);
+			value = argv[++i];
+		} else if (!strncmp(a, "--db=", 5) || !strncmp(a, "--config=", 9)) {
+			value = strchr(a, '=') + 1;
+		}
+		if (value) {
+			if (a[2] == 'd') {
+				free(cli->db_path);
+				cli->db_path = xstrdup(value);
+			} else {
+				free(cli->config_path);
+				cli->config_path = xstrdup(value);
+				cli->config_explicit = true;
+			}
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			*verbosity = -1;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			*verbosity = *verbosity < 0 ? 1 : *verbosity + 1;
+		} else if (!strcmp(a, "-vv")) {
+			*verbosity = 2;
+		} else if (!strcmp(a, "--version")) {
+			*want_version = 1;
+		} else if ((!strcmp(a, "-h") || !strcmp(a, "--help")) && !seen_command) {
+			*want_help = 1;
+		} else {
+			if (a[0] != '-' || seen_command) {
+				seen_command = seen_command || a[0] != '-';
+				argv[out++] = a;
+			} else {
+				return cli_usage_error(NULL, "unknown option '%s'", a);
+			}
+		}
+	}
+	argv[out] = NULL;
+	*argc = out;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli = {0};
+	int want_help = 0, want_version = 0, verbosity = 0;
+	char err[ERRBUF_SIZE];
+	int status;
+
+	config_defaults(&cli.cfg);
+	cli.db_path = config_default_db_path();
+	cli.config_path = config_default_config_path();
+	const char *env_config = getenv("KMREP_CONFIG");
+	cli.config_explicit = env_config && *env_config;
+
+	if (parse_globals(&cli, &argc, argv, &want_help, &want_version, &verbosity)) {
+		status = EXIT_USAGE;
+		goto out;
+	}
+	msg_set_level(verbosity < 0 ? MSG_QUIET : (enum msg_level)verbosity);
+	if (want_version) {
+		print_version();
+		status = EXIT_DONE;
+		goto out;
+	}
+	if (want_help || argc < 2) {
+		print_help(want_help ? stdout : stderr);
+		status = want_help ? EXIT_DONE : EXIT_USAGE;
+		goto out;
+	}
+	const struct command *cmd = find_command(argv[1]);
+	if (!cmd) {
+		status = cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+		goto out;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			status = cli_command_help(cmd);
+			goto out;
+		}
+	}
+	if (cli.config_path &&
+	    config_load(&cli.cfg, cli.config_path, !cli.config_explicit, err) < 0) {
+		msg_error("%s", err);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (time_now(&cli.now, err) < 0) {
+		msg_error("%s", err);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	cli_install_signal_handlers();
+	status = cmd->run(&cli, argc - 1, argv + 1);
+	curl_global_cleanup();
+out:
+	store_close(cli.store);
+	config_finish(&cli.cfg);
+	free(cli.db_path);
+	free(cli.config_path);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		msg_error("write error on standard output");
+		if (status == EXIT_DONE)
+			status = EXIT_INTERNAL;
+	}
+	return status;
+}

@@ -1,0 +1,155 @@
+#include "platform_input.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "store.h"
+#include "text.h"
+#include "fetch/url.h"
+#include "xalloc.h"
+
+void
+platform_input_init(struct platform_input *in)
+{
+	memset(in, 0, sizeof(*in));
+}
+
+static void
+free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+platform_input_finish(struct platform_input *in)
+{
+	free(in->name);
+	free_list(in->domains, in->n_domains);
+	free_list(in->aliases, in->n_aliases);
+	free_list(in->couids, in->n_couids);
+	platform_input_init(in);
+}
+
+static void
+push(char ***v, size_t *n, size_t *cap, char *s)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (!strcmp((*v)[i], s)) {
+			free(s);
+			return;
+		}
+	}
+	*v = xgrow(*v, cap, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = s;
+}
+
+static int
+check_text(const char *what, const char *s, char *err)
+{
+	if (!utf8_valid(s, strlen(s)))
+		return set_err(err, "%s is not valid UTF-8", what);
+	char *t = text_trim(xstrdup(s));
+	int empty = !*t;
+	free(t);
+	if (empty)
+		return set_err(err, "%s must not be empty", what);
+	if (strlen(s) > 200)
+		return set_err(err, "%s is longer than 200 bytes", what);
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			return set_err(err, "%s contains a control character", what);
+	return 0;
+}
+
+int
+platform_input_set_name(struct platform_input *in, const char *name, char *err)
+{
+	if (check_text("the platform name", name, err) < 0)
+		return -1;
+	free(in->name);
+	in->name = text_trim(xstrdup(name));
+	return 0;
+}
+
+int
+looks_like_domain(const char *s)
+{
+	if (strstr(s, "://"))
+		return 1;
+	int dot = 0;
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '.')
+			dot = 1;
+		else if (c == '/' || c == ':')
+			continue;
+		else if (!isalnum(c) && c != '-')
+			return 0;
+	}
+	return dot;
+}
+
+int
+platform_input_add_domain(struct platform_input *in, const char *domain, char *err)
+{
+	if (check_text("the domain", domain, err) < 0)
+		return -1;
+	char *host = url_host(domain);
+	if (!host || !*host || !strchr(host, '.')) {
+		free(host);
+		return set_err(err, "'%s' is not a domain name", domain);
+	}
+	for (const char *p = host; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (!(isalnum(c) || c == '-' || c == '.' || c >= 0x80)) {
+			free(host);
+			return set_err(err, "'%s' is not a domain name", domain);
+		}
+	}
+	push(&in->domains, &in->n_domains, &in->cap_domains, host);
+	return 0;
+}
+
+int
+platform_input_add_alias(struct platform_input *in, const char *alias, char *err)
+{
+	if (check_text("the alias", alias, err) < 0)
+		return -1;
+	push(&in->aliases, &in->n_aliases, &in->cap_aliases, text_trim(xstrdup(alias)));
+	return 0;
+}
+
+int
+platform_input_add_couid(struct platform_input *in, const char *couid, char *err)
+{
+	size_t n = strlen(couid);
+	if (n == 0 || n > 20 || strspn(couid, "0123456789") != n)
+		return set_err(err, "--heimao-couid '%s' is not a merchant id (digits only)", couid);
+	push(&in->couids, &in->n_couids, &in->cap_couids, xstrdup(couid));
+	return 0;
+}
+
+int
+platform_input_save(const struct platform_input *in, struct store *st, int64_t now, int64_t *id,
+		    int *created, char *err)
+{
+	if (store_begin(st, err) < 0)
+		return -1;
+	if (store_platform_add(st, in->name, (const char *const *)in->domains, in->n_domains,
+			       (const char *const *)in->aliases, in->n_aliases, now, id, created,
+			       err) < 0)
+		goto fail;
+	for (size_t i = 0; i < in->n_couids; i++)
+		if (store_merchant_set(st, *id, "heimao", in->couids[i], NULL, 1, now, err) < 0)
+			goto fail;
+	if (store_commit(st, err) < 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st, NULL);
+	return -1;
+}

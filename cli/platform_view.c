@@ -1,0 +1,344 @@
+#include "platform_view.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fetch/url.h"
+#include "parse/icp.h"
+#include "report/dedupe.h"
+#include "timeutil.h"
+#include "xalloc.h"
+
+const char *
+source_health_key(enum source_health h)
+{
+	static const char *const names[] = {"never", "ok", "stale", "failed", "disabled"};
+	return names[h];
+}
+
+const char *
+icp_status_key(enum icp_status s)
+{
+	return s == ICP_STATUS_FILED ? "filed" : s == ICP_STATUS_NOT_FILED ? "not_filed" : "unknown";
+}
+
+const char *
+site_claim_key(enum site_claim c)
+{
+	static const char *const names[] = {"unknown", "none", "match", "mismatch"};
+	return names[c];
+}
+
+static enum trend_level
+trend_from_key(const char *k)
+{
+	for (int l = TREND_NONE; l <= TREND_CRITICAL; l++)
+		if (!strcmp(k, trend_level_key((enum trend_level)l)))
+			return (enum trend_level)l;
+	return TREND_NONE;
+}
+
+static int
+source_enabled(const struct config *cfg, enum source src)
+{
+	switch (src) {
+	case SOURCE_HEIMAO:
+		return cfg->heimao.enabled;
+	case SOURCE_ICP:
+		return cfg->icp.enabled;
+	case SOURCE_SITE:
+		return cfg->site.enabled;
+	default:
+		return 0;
+	}
+}
+
+static int
+load_states(struct store *st, const struct config *cfg, struct platform_view *v, char *err)
+{
+	for (size_t i = 0; i < N_SOURCES; i++) {
+		int rc = store_fetch_state_get(st, v->platform.id, source_names[i], &v->state[i], err);
+		if (rc < 0)
+			return -1;
+		v->have_state[i] = rc;
+		const struct fetch_state *f = &v->state[i];
+		if (!source_enabled(cfg, (enum source)i))
+			v->health[i] = HEALTH_DISABLED;
+		else if (!rc || (!f->last_success_at && !f->last_error_at))
+			v->health[i] = HEALTH_NEVER;
+		else if (f->last_error_at > f->last_success_at)
+			v->health[i] = HEALTH_FAILED;
+		else if (f->last_success_at < v->now - STALE_DAYS * DAY_S)
+			v->health[i] = HEALTH_STALE;
+		else
+			v->health[i] = HEALTH_OK;
+		if (rc && f->last_attempt_at > v->last_refresh)
+			v->last_refresh = f->last_attempt_at;
+	}
+	return 0;
+}
+
+/* The registry's answer for the platform's registrable domains. */
+static int
+load_identity(struct store *st, struct platform_view *v, char *err)
+{
+	size_t cap = 0;
+	for (size_t i = 0; i < v->platform.n_domains; i++) {
+		char *d = domain_registrable(v->platform.domains[i]);
+		if (!d)
+			continue;
+		int dup = 0;
+		for (size_t k = 0; k < v->n_icp && !dup; k++)
+			dup = !strcmp(v->icp[k].domain, d);
+		if (dup) {
+			free(d);
+			continue;
+		}
+		v->icp = xgrow(v->icp, &cap, v->n_icp + 1, sizeof(*v->icp));
+		struct icp_domain_view *dv = &v->icp[v->n_icp++];
+		memset(dv, 0, sizeof(*dv));
+		dv->domain = d;
+		int rc = store_icp_current(st, d, &dv->cur, err);
+		if (rc < 0)
+			return -1;
+		dv->queried = rc;
+	}
+	struct score_identity *id = &v->input.identity;
+	int all_not_filed = v->n_icp > 0;
+	for (size_t i = 0; i < v->n_icp; i++) {
+		const struct icp_domain_view *dv = &v->icp[i];
+		if (dv->queried && !strcmp(dv->cur.state, "filed") && dv->cur.n_records) {
+			if (!v->filing)
+				v->filing = &dv->cur.records[0];
+		}
+		if (!dv->queried || strcmp(dv->cur.state, "not_filed"))
+			all_not_filed = 0;
+	}
+	id->icp_status = v->filing ? ICP_STATUS_FILED
+			 : all_not_filed ? ICP_STATUS_NOT_FILED : ICP_STATUS_UNKNOWN;
+	if (v->filing) {
+		id->nature = v->filing->nature;
+		struct licence lic;
+		if (v->filing->main_licence && licence_parse(v->filing->main_licence, &lic) == 0)
+			id->filing_year = lic.year;
+	}
+
+	int rc = store_site_probe_latest(st, v->platform.id, NULL, &v->site, err);
+	if (rc < 0)
+		return -1;
+	v->have_site = rc;
+	if (!rc || !v->site.ok) {
+		id->claim = CLAIM_UNKNOWN;
+	} else if (!v->site.icp_main || v->site.icp_placeholder) {
+		id->claim = CLAIM_NONE;
+	} else if (id->icp_status == ICP_STATUS_UNKNOWN) {
+		id->claim = CLAIM_UNKNOWN;
+		v->claim_detail = xstrdup("the registry's answer is unknown, so the claim is unchecked");
+	} else {
+		id->claim = CLAIM_MISMATCH;
+		for (size_t i = 0; i < v->n_icp && id->claim == CLAIM_MISMATCH; i++) {
+			for (size_t k = 0; k < v->icp[i].cur.n_records; k++) {
+				struct licence lic;
+				const struct icp_record *r = &v->icp[i].cur.records[k];
+				if (r->main_licence && licence_parse(r->main_licence, &lic) == 0 &&
+				    !strcmp(lic.main, v->site.icp_main)) {
+					id->claim = CLAIM_MATCH;
+					break;
+				}
+			}
+		}
+		if (id->claim == CLAIM_MISMATCH) {
+			char **others = NULL;
+			size_t n_others = 0;
+			if (store_icp_by_licence(st, v->site.icp_main, &others, &n_others, err) < 0)
+				return -1;
+			v->claim_detail = n_others
+				? xasprintf("the home page shows %s, which the registry gives to %s",
+					    v->site.icp_raw ? v->site.icp_raw : v->site.icp_main,
+					    others[0])
+				: xasprintf("the home page shows %s, which the registry does not give "
+					    "to this domain",
+					    v->site.icp_raw ? v->site.icp_raw : v->site.icp_main);
+			store_strv_free(others, n_others);
+		}
+	}
+	return 0;
+}
+
+struct collect {
+	struct platform_view *v;
+	struct score_complaint *items;
+	char **strings;          /* every string the items borrow, freed at finish */
+	size_t n, cap, n_strings, cap_strings;
+	/* Per item, for dedupe: its source id, title and summary (kept strings). */
+	struct item_text {
+		const char *id, *title, *summary;
+	} *texts;
+	size_t cap_texts;
+};
+
+static const char *
+keep(struct collect *c, const char *s)
+{
+	if (!s)
+		return NULL;
+	c->strings = xgrow(c->strings, &c->cap_strings, c->n_strings + 1, sizeof(char *));
+	return c->strings[c->n_strings++] = xstrdup(s);
+}
+
+static int
+month_index(int64_t now, int64_t t)
+{
+	int y1, y2;
+	unsigned m1, m2, d;
+	time_civil_from_days((now + SHANGHAI_OFFSET_S) / DAY_S, &y1, &m1, &d);
+	time_civil_from_days((t + SHANGHAI_OFFSET_S) / DAY_S, &y2, &m2, &d);
+	int back = (y1 - y2) * 12 + (int)m1 - (int)m2;
+	return back >= 0 && back < 12 ? 11 - back : -1;
+}
+
+static int
+collect_one(const struct stored_complaint *sc, void *ctx)
+{
+	struct collect *c = ctx;
+	c->items = xgrow(c->items, &c->cap, c->n + 1, sizeof(*c->items));
+	struct score_complaint *k = &c->items[c->n++];
+	memset(k, 0, sizeof(*k));
+	k->filed_at = sc->filed_at;
+	k->status = sc->status;
+	k->first_reply_at = sc->first_reply_at;
+	k->reply_known = sc->detail_kind && !strcmp(sc->detail_kind, "ok");
+	k->satisfaction = sc->satisfaction;
+	k->category = sc->category;
+	k->complainant_key = keep(c, sc->complainant_key);
+	k->amount_fen = sc->amount_fen;
+	k->url = keep(c, sc->url);
+	k->source = keep(c, sc->source);
+	k->excluded = sc->excluded_reason != NULL;
+	if (sc->filed_at > c->v->newest_complaint)
+		c->v->newest_complaint = sc->filed_at;
+	int m = sc->filed_at ? month_index(c->v->now, sc->filed_at) : -1;
+	if (m >= 0 && !k->excluded)
+		c->v->monthly[m]++;
+	c->texts = xgrow(c->texts, &c->cap_texts, c->n, sizeof(*c->texts));
+	c->texts[c->n - 1].id = keep(c, sc->source_id);
+	c->texts[c->n - 1].title = keep(c, sc->title);
+	c->texts[c->n - 1].summary = keep(c, sc->summary);
+	return 0;
+}
+
+int
+platform_view_load(struct store *st, const struct config *cfg, int64_t id, int64_t now,
+		   struct platform_view *v, char *err)
+{
+	memset(v, 0, sizeof(*v));
+	v->now = now;
+	if (store_platform_get(st, id, &v->platform, err) < 0)
+		return -1;
+	if (load_states(st, cfg, v, err) < 0 ||
+	    store_merchant_list(st, id, "heimao", &v->merchants, &v->n_merchants, err) < 0 ||
+	    load_identity(st, v, err) < 0)
+		return -1;
+
+	/* Complaints since the window opened, plus the trend windows inside it. */
+	struct collect c = {.v = v};
+	int64_t since = now - (int64_t)(cfg->score.window_days * DAY_S);
+	if (store_complaints_each(st, id, since, collect_one, &c, err) < 0)
+		goto fail;
+
+	/* Cross-source dedupe: with one complaint source this only drops exact
+	 * repeats, but the scorer never sees the same complaint twice. */
+	struct dedupe_record *dd = xcalloc(c.n ? c.n : 1, sizeof(*dd));
+	for (size_t i = 0; i < c.n; i++) {
+		dd[i].complaint = &c.items[i];
+		dd[i].source_id = c.texts[i].id;
+		dd[i].title = c.texts[i].title;
+		dd[i].summary = c.texts[i].summary;
+	}
+	int rc = dedupe_mark(dd, c.n, err);
+	free(c.texts);
+	c.texts = NULL;
+	if (rc < 0) {
+		free(dd);
+		goto fail;
+	}
+	size_t kept = 0;
+	for (size_t i = 0; i < c.n; i++)
+		if (dd[i].dup_of == DEDUPE_NONE)
+			c.items[kept++] = c.items[i];
+	free(dd);
+	c.n = kept;
+
+	struct score_input *in = &v->input;
+	in->now = now;
+	in->complaints = c.items;
+	in->n = c.n;
+	in->n_sources_with_data = v->have_state[SOURCE_HEIMAO] && v->state[SOURCE_HEIMAO].last_success_at;
+	in->complaint_source_unhealthy = cfg->heimao.enabled && v->health[SOURCE_HEIMAO] != HEALTH_OK;
+	in->previous_trend_level = -1;
+	struct score_row rows[8];
+	size_t got = 0;
+	int64_t refreshed = v->have_state[SOURCE_HEIMAO] ? v->state[SOURCE_HEIMAO].last_attempt_at : 0;
+	if (store_score_recent(st, id, 8, rows, &got, err) < 0)
+		goto fail;
+	/* The level of the refresh before the latest one: refresh records its own
+	 * level at the time of its fetch, so skip rows from that moment on. */
+	for (size_t i = 0; i < got; i++) {
+		if (rows[i].at < refreshed) {
+			in->previous_trend_level = (int)trend_from_key(rows[i].trend_level);
+			break;
+		}
+	}
+	v->input.identity.evidence_url = NULL;
+	if (score_compute(&cfg->score, in, &v->score, err) < 0)
+		goto fail;
+	/* The items and their strings live as long as the view (explain prints them). */
+	v->collect_items = c.items;
+	v->collect_strings = c.strings;
+	v->n_collect_strings = c.n_strings;
+	return 0;
+fail:
+	free(c.texts);
+	for (size_t i = 0; i < c.n_strings; i++)
+		free(c.strings[i]);
+	free(c.strings);
+	free(c.items);
+	v->input.complaints = NULL;
+	v->input.n = 0;
+	return -1;
+}
+
+void
+platform_view_finish(struct platform_view *v)
+{
+	platform_finish(&v->platform);
+	for (size_t i = 0; i < N_SOURCES; i++)
+		if (v->have_state[i])
+			fetch_state_finish(&v->state[i]);
+	merchant_ref_list_free(v->merchants, v->n_merchants);
+	for (size_t i = 0; i < v->n_icp; i++) {
+		free(v->icp[i].domain);
+		if (v->icp[i].queried)
+			icp_current_finish(&v->icp[i].cur);
+	}
+	free(v->icp);
+	if (v->have_site)
+		site_probe_finish(&v->site);
+	free(v->claim_detail);
+	score_result_finish(&v->score);
+	for (size_t i = 0; i < v->n_collect_strings; i++)
+		free(v->collect_strings[i]);
+	free(v->collect_strings);
+	free(v->collect_items);
+	memset(v, 0, sizeof(*v));
+}
+
+int
+platform_view_record_score(struct store *st, const struct platform_view *v, char *err)
+{
+	const struct score_result *r = &v->score;
+	return store_score_put(st, v->platform.id, v->now, r->rated ? r->score : NAN, r->grade,
+			       verdict_key(r->verdict), trend_level_key(r->trend.level), FORMULA_ID,
+			       err);
+}

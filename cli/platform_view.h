@@ -1,0 +1,70 @@
+/* Everything kmrep knows about one platform, loaded from the store and
+ * scored: what check, report, list and refresh's score history show. */
+#ifndef KMREP_CLI_PLATFORM_VIEW_H
+#define KMREP_CLI_PLATFORM_VIEW_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "report/score.h"
+#include "sources.h"
+#include "store.h"
+
+/* A source older than this many days is stale even when it succeeded. */
+#define STALE_DAYS 7
+
+enum source_health { HEALTH_NEVER = 0, HEALTH_OK, HEALTH_STALE, HEALTH_FAILED, HEALTH_DISABLED };
+
+struct icp_domain_view {
+	char *domain;            /* registrable domain */
+	int queried;             /* 1 when the registry was ever asked */
+	struct icp_current cur;  /* valid when queried */
+};
+
+struct platform_view {
+	struct platform platform;
+	int64_t now;
+
+	struct fetch_state state[N_SOURCES];
+	int have_state[N_SOURCES];
+	enum source_health health[N_SOURCES];
+	int64_t last_refresh;    /* newest attempt of any source; 0 never */
+
+	struct merchant_ref *merchants; /* 黑猫 merchants (pinned first) */
+	size_t n_merchants;
+
+	struct icp_domain_view *icp;
+	size_t n_icp;
+	const struct icp_record *filing; /* the first filed record, or NULL */
+	struct site_probe site;  /* latest home-page probe */
+	int have_site;
+	char *claim_detail;      /* why the claim is a mismatch/unknown; NULL otherwise */
+
+	struct score_input input;
+	struct score_result score;
+	int monthly[12];         /* complaints per month, oldest first, ending this month */
+	int64_t newest_complaint;
+
+	/* What input.complaints points into (owned). */
+	struct score_complaint *collect_items;
+	char **collect_strings;
+	size_t n_collect_strings;
+};
+
+/* Loads and scores platform id.  Returns 0, or -1 with err (then finish v
+ * anyway). */
+int platform_view_load(struct store *st, const struct config *cfg, int64_t id, int64_t now,
+		       struct platform_view *v, char *err);
+void platform_view_finish(struct platform_view *v);
+
+/* "ok", "stale", "failed", "never", "disabled". */
+const char *source_health_key(enum source_health h);
+/* "filed", "not_filed", "unknown". */
+const char *icp_status_key(enum icp_status s);
+/* "match", "mismatch", "none", "unknown". */
+const char *site_claim_key(enum site_claim c);
+
+/* Stores v's score in the score history (refresh does this). */
+int platform_view_record_score(struct store *st, const struct platform_view *v, char *err);
+
+#endif

@@ -1,0 +1,97 @@
+#include "sync.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "msg.h"
+#include "progress.h"
+#include "store.h"
+#include "xalloc.h"
+
+void
+sync_report_failure(struct sync *s, const char *platform, const char *source,
+		    const char *reason, const char *hint)
+{
+	progress_clear(s->progress);
+	if (hint && *hint)
+		msg_error("%s: %s: %s (%s)", platform, source, reason, hint);
+	else
+		msg_error("%s: %s: %s", platform, source, reason);
+	s->failures++;
+}
+
+int
+sync_archive(struct sync *s, const char *source, const char *kind, const char *url,
+	     const struct http_response *r, int64_t platform_id, char *err)
+{
+	struct raw_response raw = {
+		.source = source,
+		.kind = kind,
+		.url = url,
+		.status = (int)r->status,
+		.fetched_at = s->cli->now,
+		.content_type = r->content_type,
+		.etag = r->etag,
+		.last_modified = r->last_modified,
+		.body = r->body.data ? r->body.data : "",
+		.body_len = r->body.len,
+		.platform_id = platform_id,
+	};
+	return store_raw_put(s->st, &raw, NULL, err);
+}
+
+void
+sync_describe_failure(const struct http_response *r, char *out, size_t size)
+{
+	switch (r->outcome) {
+	case HTTP_DONE:
+	case HTTP_NOT_MODIFIED:
+		snprintf(out, size, "HTTP %ld", r->status);
+		break;
+	case HTTP_BLOCKED:
+		snprintf(out, size, "blocked by the site (HTTP %ld)", r->status);
+		break;
+	case HTTP_HOST_BLOCKED:
+		snprintf(out, size, "not tried: the site blocked an earlier request in this run");
+		break;
+	case HTTP_GAVE_UP:
+		if (r->status)
+			snprintf(out, size, "HTTP %ld after %d attempts", r->status, r->attempts);
+		else
+			snprintf(out, size, "%s after %d attempts", r->error, r->attempts);
+		break;
+	default:
+		snprintf(out, size, "%s", *r->error ? r->error : http_outcome_name(r->outcome));
+		break;
+	}
+}
+
+void
+sync_job_done(struct sync *s)
+{
+	s->jobs_done++;
+	progress_update(s->progress, s->jobs_done, s->jobs_total, s->new_complaints);
+}
+
+void
+sync_icp_enqueue(struct sync *s, int64_t platform_id)
+{
+	s->icp_pending = xgrow(s->icp_pending, &s->cap_icp_pending, s->n_icp_pending + 1,
+			       sizeof(*s->icp_pending));
+	s->icp_pending[s->n_icp_pending++] = platform_id;
+	s->jobs_total++;
+	if (s->n_icp_pending == 1)
+		sync_icp_next(s);
+}
+
+void
+sync_icp_next(struct sync *s)
+{
+	while (s->icp_next < s->n_icp_pending) {
+		int64_t id = s->icp_pending[s->icp_next++];
+		if (sync_icp_start(s, id) == 0)
+			return;
+		s->internal_error = true;
+		sync_job_done(s);
+	}
+}

@@ -1,0 +1,351 @@
+/* The ICP job of one platform: ask the MIIT registry about each of its
+ * registrable domains (unless answered within cache_days), authenticating
+ * once per run and again when the token expires.  Every answer is one of
+ * three: filed, not filed, or unknown with the reason — a captcha wall, a
+ * WAF page or a rate limit is never "not filed". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fetch/icp.h"
+#include "fetch/url.h"
+#include "msg.h"
+#include "parse/icp.h"
+#include "store.h"
+#include "sync.h"
+#include "xalloc.h"
+
+enum step { STEP_AUTH, STEP_QUERY };
+
+struct icp_job {
+	struct sync *s;
+	int64_t platform_id;
+	struct platform platform;
+	char **domains;          /* registrable domains, deduplicated */
+	size_t n_domains, domain_idx;
+	enum step step;
+	int page;
+	int reauthed;            /* the token was renewed once for this domain */
+	struct icp_record *records; /* the current domain's exact matches so far */
+	size_t n_records, cap_records;
+	char *rci;               /* echoed back on follow-up pages */
+	char *url;
+	struct buf failures;
+};
+
+static void advance(struct icp_job *job);
+static void on_response(const struct http_response *resp, void *user);
+
+static void
+clear_records(struct icp_job *job)
+{
+	for (size_t i = 0; i < job->n_records; i++)
+		icp_record_finish(&job->records[i]);
+	job->n_records = 0;
+}
+
+static void
+job_free(struct icp_job *job)
+{
+	platform_finish(&job->platform);
+	for (size_t i = 0; i < job->n_domains; i++)
+		free(job->domains[i]);
+	free(job->domains);
+	clear_records(job);
+	free(job->records);
+	free(job->rci);
+	free(job->url);
+	buf_finish(&job->failures);
+	free(job);
+}
+
+static const char *
+current_domain(const struct icp_job *job)
+{
+	return job->domains[job->domain_idx];
+}
+
+/* Records the answer for the current domain and moves to the next one. */
+static void
+conclude_domain(struct icp_job *job, const char *state, const char *reason)
+{
+	struct sync *s = job->s;
+	char err[ERRBUF_SIZE];
+	if (store_icp_put(s->st, current_domain(job), state, reason, job->records, job->n_records,
+			  s->cli->now, err) < 0) {
+		msg_error("%s: icp: %s", job->platform.name, err);
+		s->internal_error = true;
+	}
+	if (reason)
+		buf_printf(&job->failures, "%s%s: %s", job->failures.len ? "; " : "",
+			   current_domain(job), reason);
+	clear_records(job);
+	free(job->rci);
+	job->rci = NULL;
+	job->page = 0;
+	job->reauthed = 0;
+	job->domain_idx++;
+}
+
+static void
+submit(struct icp_job *job, char *url, const char *body, const char *const *headers)
+{
+	struct sync *s = job->s;
+	char err[ERRBUF_SIZE];
+	static const char *const capture[] = {"rci", NULL};
+	free(job->url);
+	job->url = url;
+	struct http_request req = {
+		.url = url,
+		.method = "POST",
+		.body = body,
+		.body_len = strlen(body),
+		.headers = headers,
+		.min_interval_ms = s->cli->cfg.icp.min_interval_ms,
+		.capture_headers = capture,
+	};
+	if (http_client_submit(s->http, &req, on_response, job, err) < 0) {
+		conclude_domain(job, "unknown", err);
+		advance(job);
+	}
+}
+
+static void
+submit_auth(struct icp_job *job)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	char *body = NULL;
+	icp_auth_body(ms, &body);
+	static const char *const extra[] = {
+		"Content-Type: application/x-www-form-urlencoded", NULL};
+	char **headers = icp_headers(extra);
+	job->step = STEP_AUTH;
+	submit(job, icp_url_auth(job->s->cli->cfg.icp.base_url), body ? body : "",
+	       (const char *const *)headers);
+	icp_headers_free(headers);
+	free(body);
+}
+
+static void
+submit_query(struct icp_job *job)
+{
+	job->page++;
+	char *body = icp_query_body(current_domain(job), job->page, 10);
+	char *token = xasprintf("token: %s", job->s->icp_token);
+	char *rci = job->rci ? xasprintf("Rci: %s", job->rci) : NULL;
+	const char *extra[] = {"Content-Type: application/json", token, rci, NULL};
+	char **headers = icp_headers(extra);
+	job->step = STEP_QUERY;
+	submit(job, icp_url_query(job->s->cli->cfg.icp.base_url), body ? body : "{}",
+	       (const char *const *)headers);
+	icp_headers_free(headers);
+	free(token);
+	free(rci);
+	free(body);
+}
+
+static int
+archive(struct icp_job *job, const struct http_response *resp, const char *kind)
+{
+	struct sync *s = job->s;
+	char err[ERRBUF_SIZE];
+	if (store_begin(s->st, err) < 0 ||
+	    sync_archive(s, "icp", kind, job->url, resp, job->platform_id, err) < 0 ||
+	    store_commit(s->st, err) < 0) {
+		store_rollback(s->st, NULL);
+		msg_error("%s: icp: %s", job->platform.name, err);
+		s->internal_error = true;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+handle_auth(struct icp_job *job, const struct http_response *resp)
+{
+	char msg[128] = "", reason[ERRBUF_SIZE];
+	if (resp->outcome != HTTP_DONE) {
+		sync_describe_failure(resp, reason, sizeof(reason));
+		conclude_domain(job, "unknown", reason);
+		return;
+	}
+	archive(job, resp, "icp_auth");
+	char *token = NULL;
+	int64_t expire = 0;
+	enum icp_reply_kind kind = icp_auth_parse(resp->body.data ? resp->body.data : "",
+						  resp->body.len, &token, &expire, msg);
+	if (kind != ICP_OK || !token) {
+		free(token);
+		snprintf(reason, sizeof(reason), "registry refused the token (%s%s%s)",
+			 icp_reply_kind_name(kind), *msg ? ": " : "", msg);
+		conclude_domain(job, "unknown", reason);
+		return;
+	}
+	free(job->s->icp_token);
+	job->s->icp_token = token;
+	submit_query(job);
+}
+
+static void
+handle_query(struct icp_job *job, const struct http_response *resp)
+{
+	char reason[ERRBUF_SIZE], err[ERRBUF_SIZE];
+	if (resp->outcome != HTTP_DONE) {
+		sync_describe_failure(resp, reason, sizeof(reason));
+		conclude_domain(job, "unknown", reason);
+		advance(job);
+		return;
+	}
+	archive(job, resp, "icp_query");
+	struct icp_query_page page;
+	icp_query_page_init(&page);
+	icp_query_parse(resp->body.data ? resp->body.data : "", resp->body.len, &page, err);
+	const char *rci = http_response_header(resp, "rci");
+	if (rci) {
+		free(job->rci);
+		job->rci = xstrdup(rci);
+	}
+	if (page.kind == ICP_TOKEN_EXPIRED && !job->reauthed) {
+		job->reauthed = 1;
+		job->page--;
+		free(job->s->icp_token);
+		job->s->icp_token = NULL;
+		icp_query_page_finish(&page);
+		submit_auth(job);
+		return;
+	}
+	if (page.kind != ICP_OK) {
+		snprintf(reason, sizeof(reason), "registry answer unusable (%s%s%s)",
+			 icp_reply_kind_name(page.kind), *page.msg ? ": " : "", page.msg);
+		conclude_domain(job, "unknown", reason);
+		icp_query_page_finish(&page);
+		advance(job);
+		return;
+	}
+	for (size_t i = 0; i < page.n_records; i++) {
+		struct icp_record *r = &page.records[i];
+		if (!r->domain || strcmp(r->domain, current_domain(job)))
+			continue; /* a look-alike: never trust list[0] */
+		job->records = xgrow(job->records, &job->cap_records, job->n_records + 1,
+				     sizeof(*job->records));
+		job->records[job->n_records++] = *r;
+		icp_record_init(r); /* moved */
+	}
+	int more = !page.is_last_page && page.pages > job->page && job->page < 20;
+	icp_query_page_finish(&page);
+	if (more) {
+		submit_query(job);
+		return;
+	}
+	conclude_domain(job, job->n_records ? "filed" : "not_filed", NULL);
+	advance(job);
+}
+
+static void
+on_response(const struct http_response *resp, void *user)
+{
+	struct icp_job *job = user;
+	if (job->step == STEP_AUTH) {
+		handle_auth(job, resp);
+		if (job->step == STEP_AUTH) /* no query was sent: the domain is concluded */
+			advance(job);
+		return;
+	}
+	handle_query(job, resp);
+}
+
+static void
+finish(struct icp_job *job)
+{
+	struct sync *s = job->s;
+	char err[ERRBUF_SIZE];
+	int rc;
+	if (job->failures.len) {
+		sync_report_failure(s, job->platform.name, "icp", buf_cstr(&job->failures),
+				    "the registry's answer stays unknown; no points are deducted "
+				    "for it");
+		rc = store_fetch_failed(s->st, job->platform_id, "icp", s->cli->now,
+					buf_cstr(&job->failures), err);
+	} else {
+		rc = store_fetch_ok(s->st, job->platform_id, "icp", s->cli->now, NULL, err);
+	}
+	if (rc < 0) {
+		msg_error("%s: icp: %s", job->platform.name, err);
+		s->internal_error = true;
+	}
+	sync_job_done(s);
+	job_free(job);
+	sync_icp_next(s);
+}
+
+/* True when the domain's answer is fresh enough to skip the registry. */
+static int
+cached(struct icp_job *job, const char *domain)
+{
+	struct sync *s = job->s;
+	if (s->full)
+		return 0;
+	struct icp_current cur;
+	char err[ERRBUF_SIZE];
+	if (store_icp_current(s->st, domain, &cur, err) != 1)
+		return 0;
+	int fresh = strcmp(cur.last_attempt_state, "unknown") &&
+		    cur.queried_at >= s->cli->now - s->cli->cfg.icp.cache_days * 86400;
+	icp_current_finish(&cur);
+	return fresh;
+}
+
+static void
+advance(struct icp_job *job)
+{
+	while (job->domain_idx < job->n_domains && cached(job, current_domain(job)))
+		job->domain_idx++;
+	if (job->domain_idx >= job->n_domains) {
+		finish(job);
+		return;
+	}
+	if (cli_interrupted()) {
+		buf_printf(&job->failures, "%sinterrupted", job->failures.len ? "; " : "");
+		finish(job);
+		return;
+	}
+	if (!job->s->icp_token)
+		submit_auth(job);
+	else
+		submit_query(job);
+}
+
+int
+sync_icp_start(struct sync *s, int64_t platform_id)
+{
+	char err[ERRBUF_SIZE];
+	struct icp_job *job = xcalloc(1, sizeof(*job));
+	size_t cap = 0;
+	job->s = s;
+	job->platform_id = platform_id;
+	buf_init(&job->failures);
+	if (store_platform_get(s->st, platform_id, &job->platform, err) < 0) {
+		msg_error("icp: %s", err);
+		free(job);
+		return -1;
+	}
+	for (size_t i = 0; i < job->platform.n_domains; i++) {
+		char *d = domain_registrable(job->platform.domains[i]);
+		if (!d)
+			continue;
+		int dup = 0;
+		for (size_t k = 0; k < job->n_domains && !dup; k++)
+			dup = !strcmp(job->domains[k], d);
+		if (dup) {
+			free(d);
+			continue;
+		}
+		job->domains = xgrow(job->domains, &cap, job->n_domains + 1, sizeof(char *));
+		job->domains[job->n_domains++] = d;
+	}
+	advance(job);
+	return 0;
+}

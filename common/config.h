@@ -1,0 +1,71 @@
+/* The configuration: SPEC §3 read from an INI file with inih, falling back to
+ * built-in defaults.  After config_load it is read-only, and it is the only
+ * global state kmrep has (besides the signal flag). */
+#ifndef KMREP_CONFIG_H
+#define KMREP_CONFIG_H
+
+#include <stdbool.h>
+
+#include "score_params.h"
+
+struct config {
+	char *path; /* the file that was read; NULL when built-in defaults */
+
+	/* [general] */
+	char *user_agent;
+	long timeout_s;       /* whole-transfer limit */
+	long connect_timeout_s;
+	long max_body_kib;    /* also after decompression */
+	long low_speed_bps;   /* slower than this ... */
+	long low_speed_time_s; /* ... for this long aborts the transfer */
+	long max_retries;     /* on timeouts, 5xx and 429 */
+	long retry_base_ms;   /* first backoff; doubles each retry, with jitter */
+	long retry_max_ms;    /* cap of one backoff, Retry-After included */
+
+	struct {
+		bool enabled;
+		char *base_url;
+		char *cookie_file; /* NULL: anonymous */
+		long min_interval_ms;
+		long max_pages;
+	} heimao;
+
+	struct {
+		bool enabled;
+		char *base_url;
+		long min_interval_ms;
+		long cache_days;
+	} icp;
+
+	struct {
+		bool enabled;
+		char *url_template; /* {domain} is replaced */
+		long min_interval_ms;
+	} site;
+
+	struct score_params score;
+};
+
+/* Fills cfg with the built-in defaults. */
+void config_defaults(struct config *cfg);
+
+/* Loads path over the defaults.  A missing file is not an error when
+ * missing_ok (the default location); unknown keys are warned about with
+ * their line number; a bad value fails with "FILE:LINE: reason" in err.
+ * Returns 0 or -1.  cfg must be released with config_finish. */
+int config_load(struct config *cfg, const char *path, bool missing_ok, char *err);
+
+void config_finish(struct config *cfg);
+
+/* The default paths of SPEC §2 (caller frees): $KMREP_DB, else
+ * $XDG_DATA_HOME/kmrep/kmrep.db, else ~/.local/share/kmrep/kmrep.db; likewise
+ * $KMREP_CONFIG / $XDG_CONFIG_HOME/kmrep/config.ini.  NULL when neither a
+ * variable nor HOME is set. */
+char *config_default_db_path(void);
+char *config_default_config_path(void);
+
+/* Writes the effective configuration as INI (for `kmrep config` / --explain). */
+struct buf;
+void config_dump(const struct config *cfg, struct buf *out);
+
+#endif

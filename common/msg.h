@@ -1,0 +1,25 @@
+/* Messages for people: one line each on stderr, prefixed "kmrep: ". Data goes
+ * to stdout and never through here. */
+#ifndef KMREP_MSG_H
+#define KMREP_MSG_H
+
+enum msg_level {
+	MSG_QUIET = -1,  /* -q: errors and failures only */
+	MSG_NORMAL = 0,
+	MSG_VERBOSE = 1, /* -v */
+	MSG_DEBUG = 2,   /* -vv */
+};
+
+/* Set once by main before anything is printed. */
+void msg_set_level(enum msg_level level);
+enum msg_level msg_level(void);
+
+void msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Suppressed by -q. */
+void msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Only with -v (or -vv for debug). */
+void msg_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void msg_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,190 @@
+#include "text.h"
+
+#include <ctype.h>
+#include <openssl/evp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+/* Decodes one UTF-8 sequence; returns its length, or 0 when invalid. */
+static size_t
+utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	if (len == 0)
+		return 0;
+	unsigned char c = s[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	size_t n;
+	uint32_t v, min;
+	if ((c & 0xE0) == 0xC0) {
+		n = 2, v = c & 0x1F, min = 0x80;
+	} else if ((c & 0xF0) == 0xE0) {
+		n = 3, v = c & 0x0F, min = 0x800;
+	} else if ((c & 0xF8) == 0xF0) {
+		n = 4, v = c & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+static void
+utf8_encode(struct buf *out, uint32_t cp)
+{
+	char b[4];
+	size_t n;
+	if (cp < 0x80) {
+		b[0] = (char)cp, n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xC0 | (cp >> 6)), b[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xE0 | (cp >> 12)), b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
+	} else {
+		b[0] = (char)(0xF0 | (cp >> 18)), b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), b[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
+	}
+	buf_append(out, b, n);
+}
+
+bool
+utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (len) {
+		uint32_t cp;
+		size_t n = utf8_decode(p, len, &cp);
+		if (!n)
+			return false;
+		p += n, len -= n;
+	}
+	return true;
+}
+
+static uint32_t
+fold_cp(uint32_t cp)
+{
+	if (cp >= 0xFF01 && cp <= 0xFF5E)
+		return cp - 0xFF01 + 0x21;
+	switch (cp) {
+	case 0x3000: /* ideographic space */
+	case 0x00A0: /* no-break space, what &nbsp; decodes to */
+	case 0x2002: case 0x2003: case 0x2009: case 0x200A:
+		return ' ';
+	case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2212:
+		return '-';
+	case 0xFE58: case 0xFE63:
+		return '-';
+	default:
+		return cp;
+	}
+}
+
+void
+text_fold(struct buf *out, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (len) {
+		uint32_t cp;
+		size_t n = utf8_decode(p, len, &cp);
+		if (!n) {
+			cp = 0xFFFD;
+			n = 1;
+		} else if (cp == 0x200B || cp == 0xFEFF) {
+			p += n, len -= n; /* zero-width space and BOM carry nothing */
+			continue;
+		}
+		utf8_encode(out, fold_cp(cp));
+		p += n, len -= n;
+	}
+}
+
+char *
+text_name_key(const char *s)
+{
+	struct buf folded, key;
+	buf_init(&folded);
+	buf_init(&key);
+	text_fold(&folded, s, strlen(s));
+	for (const char *p = buf_cstr(&folded); *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (isspace(c) || c == '.' || c == '-' || c == '_')
+			continue;
+		if (c == 0xC2 && (unsigned char)p[1] == 0xB7) { /* U+00B7 middle dot */
+			p++;
+			continue;
+		}
+		buf_putc(&key, (char)tolower(c));
+	}
+	buf_finish(&folded);
+	return buf_steal(&key);
+}
+
+static bool
+is_space_at(const unsigned char *p, size_t *n)
+{
+	if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v') {
+		*n = 1;
+		return true;
+	}
+	if (p[0] == 0xC2 && p[1] == 0xA0) {
+		*n = 2;
+		return true;
+	}
+	if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {
+		*n = 3;
+		return true;
+	}
+	return false;
+}
+
+char *
+text_trim(char *s)
+{
+	size_t n;
+	unsigned char *start = (unsigned char *)s;
+	while (*start && is_space_at(start, &n))
+		start += n;
+	size_t len = strlen((char *)start);
+	memmove(s, start, len + 1);
+	/* Walk forward remembering where the last non-space ended. */
+	unsigned char *p = (unsigned char *)s, *end = p;
+	while (*p) {
+		if (is_space_at(p, &n)) {
+			p += n;
+		} else {
+			p++;
+			while ((*p & 0xC0) == 0x80)
+				p++;
+			end = p;
+		}
+	}
+	*end = '\0';
+	return s;
+}
+
+void
+sha256_hex(const void *data, size_t len, char out[static 65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+	for (unsigned int i = 0; i < mdlen && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
+}

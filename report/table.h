@@ -1,0 +1,47 @@
+/* Tables out: the formats of `report` and `complaints`, as a NULL-terminated
+ * table of {name, begin, row, end} (dav1d's muxers, jq's main).  Every
+ * function returns 0 or -1 after a write error, and end flushes and checks,
+ * because a truncated CSV is worse than a failed run. */
+#ifndef KMREP_REPORT_TABLE_H
+#define KMREP_REPORT_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum cell_kind { CELL_STRING = 0, CELL_NUMBER, CELL_NULL };
+
+struct cell {
+	enum cell_kind kind;
+	const char *text; /* UTF-8; for CELL_NUMBER a JSON number's text */
+};
+
+struct table_writer {
+	const struct table_format *format;
+	FILE *out;
+	const char *const *columns;
+	size_t n_columns;
+	size_t rows;
+	bool bom; /* CSV: start with a UTF-8 byte order mark (Excel) */
+};
+
+struct table_format {
+	const char *name;
+	int (*begin)(struct table_writer *w);
+	int (*row)(struct table_writer *w, const struct cell *cells);
+	int (*end)(struct table_writer *w);
+};
+
+/* csv (RFC 4180, CRLF, spreadsheet-formula guard) and json (an array of
+ * objects keyed by column), then NULL. */
+extern const struct table_format *const table_formats[];
+
+/* The format called name, or NULL. */
+const struct table_format *table_format_find(const char *name);
+
+/* Writes one CSV field: quoted when it holds a comma, quote, CR or LF; a
+ * field starting with = + - @ TAB or CR gets a leading ' so a spreadsheet
+ * never runs it as a formula.  Returns 0 or -1. */
+int csv_field(FILE *out, const char *s);
+
+#endif

@@ -1,0 +1,353 @@
+/* The connection: open, pragmas, the prepared-statement cache, transactions
+ * and the binding helpers every other store file uses. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "internal.h"
+#include "xalloc.h"
+
+/* Sets err to "what: <sqlite message>" and returns -1. */
+int
+db_err(struct store *s, const char *what, char *err)
+{
+	return set_err(err, "%s: %s", what, s && s->db ? sqlite3_errmsg(s->db) : "no database");
+}
+
+/* Returns the cached, reset statement for sql or NULL (err set). */
+sqlite3_stmt *
+stmt_get(struct store *s, const char *sql, char *err)
+{
+	for (size_t i = 0; i < s->n_stmts; i++) {
+		if (s->stmts[i].sql != sql)
+			continue;
+		sqlite3_stmt *st = s->stmts[i].st;
+		if (sqlite3_stmt_busy(st)) {
+			set_err(err, "internal error: statement already in use (re-entrant store call)");
+			return NULL;
+		}
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return st;
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		set_err(err, "preparing statement: %s", sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	s->stmts = xgrow(s->stmts, &s->cap_stmts, s->n_stmts + 1, sizeof(*s->stmts));
+	s->stmts[s->n_stmts].sql = sql;
+	s->stmts[s->n_stmts].st = st;
+	s->n_stmts++;
+	return st;
+}
+
+/* Steps st once; 1 row, 0 done, -1 error.  Resets st unless a row came. */
+int
+stmt_step(struct store *s, sqlite3_stmt *st, const char *what, char *err)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	db_err(s, what, err);
+	sqlite3_reset(st);
+	return -1;
+}
+
+/* Runs st to completion; 0 or -1.  st is reset either way. */
+int
+stmt_run(struct store *s, sqlite3_stmt *st, const char *what, char *err)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE) {
+		db_err(s, what, err);
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* Runs a cached statement without values; 0 or -1. */
+int
+stmt_exec(struct store *s, const char *sql, const char *what, char *err)
+{
+	sqlite3_stmt *st = stmt_get(s, sql, err);
+	if (!st)
+		return -1;
+	return stmt_run(s, st, what, err);
+}
+
+void
+bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+void
+bind_i64(sqlite3_stmt *st, int i, int64_t v)
+{
+	sqlite3_bind_int64(st, i, v);
+}
+
+void
+bind_i64_known(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v < 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
+void
+bind_i64_nonzero(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v == 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
+const char *
+col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+char *
+col_dup(sqlite3_stmt *st, int i)
+{
+	return xstrdup_or_null(col_text(st, i));
+}
+
+int64_t
+col_i64(sqlite3_stmt *st, int i, int64_t if_null)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return if_null;
+	return sqlite3_column_int64(st, i);
+}
+
+void
+copy_fixed(char *dst, size_t size, const char *src)
+{
+	if (size == 0)
+		return;
+	size_t n = src ? strlen(src) : 0;
+	if (n >= size) {
+		n = size - 1;
+		/* back off to the start of a UTF-8 sequence */
+		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+			n--;
+	}
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+static const char SQL_SAVEPOINT[] = "SAVEPOINT store_op";
+static const char SQL_RELEASE[] = "RELEASE store_op";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO store_op";
+
+/* Opens an atomic section; 0 or -1. */
+int
+tx_enter(struct store *s, struct tx *t, char *err)
+{
+	t->own = sqlite3_get_autocommit(s->db);
+	if (t->own)
+		return stmt_exec(s, SQL_BEGIN, "BEGIN IMMEDIATE", err);
+	return stmt_exec(s, SQL_SAVEPOINT, "SAVEPOINT", err);
+}
+
+/* Closes an atomic section; returns ok ? 0 : -1 (-1 too when the commit
+ * fails, after rolling back). */
+int
+tx_leave(struct store *s, struct tx *t, int ok, char *err)
+{
+	char ignored[ERRBUF_SIZE];
+	if (t->own) {
+		if (ok) {
+			if (stmt_exec(s, SQL_COMMIT, "COMMIT", err) == 0)
+				return 0;
+			stmt_exec(s, SQL_ROLLBACK, "ROLLBACK", ignored);
+			return -1;
+		}
+		if (!sqlite3_get_autocommit(s->db))
+			stmt_exec(s, SQL_ROLLBACK, "ROLLBACK", ignored);
+		return -1;
+	}
+	if (ok)
+		return stmt_exec(s, SQL_RELEASE, "RELEASE", err);
+	stmt_exec(s, SQL_ROLLBACK_TO, "ROLLBACK TO", ignored);
+	stmt_exec(s, SQL_RELEASE, "RELEASE", ignored);
+	return -1;
+}
+
+/* BEGIN IMMEDIATE for the caller; 0 or -1. */
+int
+store_begin(struct store *s, char *err)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		return set_err(err, "a transaction is already open");
+	return stmt_exec(s, SQL_BEGIN, "BEGIN IMMEDIATE", err);
+}
+
+/* COMMIT; 0 or -1 (the transaction is rolled back when COMMIT fails). */
+int
+store_commit(struct store *s, char *err)
+{
+	char ignored[ERRBUF_SIZE];
+	if (sqlite3_get_autocommit(s->db))
+		return set_err(err, "COMMIT: no transaction is open");
+	if (stmt_exec(s, SQL_COMMIT, "COMMIT", err) == 0)
+		return 0;
+	if (!sqlite3_get_autocommit(s->db))
+		stmt_exec(s, SQL_ROLLBACK, "ROLLBACK", ignored);
+	return -1;
+}
+
+/* ROLLBACK; a no-op without a transaction.  0 or -1. */
+int
+store_rollback(struct store *s, char *err)
+{
+	if (sqlite3_get_autocommit(s->db))
+		return 0;
+	return stmt_exec(s, SQL_ROLLBACK, "ROLLBACK", err);
+}
+
+/* Runs a PRAGMA that returns one value and copies it; 0 or -1. */
+static int
+pragma_text(struct store *s, const char *sql, char *out, size_t size, char *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		set_err(err, "%s", sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	copy_fixed(out, size, rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : "");
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Opens and migrates; see store.h. */
+int
+store_open(const char *path, struct store **out, char *err)
+{
+	*out = NULL;
+	if (!path || !*path)
+		return set_err(err, "no database path");
+	int memory = strcmp(path, ":memory:") == 0;
+	struct store *s = xcalloc(1, sizeof(*s));
+	s->path = xstrdup(path);
+	char why[ERRBUF_SIZE], val[64];
+
+	int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		set_err(err, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 5000);
+
+	/* The first read of the file: a non-database fails here. */
+	if (pragma_text(s, "PRAGMA user_version", val, sizeof(val), why) < 0) {
+		if (strstr(why, "not a database"))
+			set_err(err, "%s: not a SQLite database (is it a kmrep database?)", path);
+		else
+			set_err(err, "%s: %s", path, why);
+		goto fail;
+	}
+	s->version_opened = atoi(val);
+	if (s->version_opened > STORE_SCHEMA_VERSION) {
+		set_err(err, "database schema version %d is newer than this kmrep (%d); upgrade kmrep",
+			s->version_opened, STORE_SCHEMA_VERSION);
+		goto fail;
+	}
+	if (s->version_opened == 0) {
+		/* A SQLite file with tables but no version is someone else's. */
+		if (pragma_text(s, "SELECT count(*) FROM sqlite_master", val, sizeof(val), why) < 0) {
+			set_err(err, "%s: %s", path, why);
+			goto fail;
+		}
+		if (atoi(val) != 0) {
+			set_err(err, "%s: a SQLite database, but not a kmrep one", path);
+			goto fail;
+		}
+	}
+	if (pragma_text(s, "PRAGMA foreign_keys = ON", val, sizeof(val), why) < 0 ||
+	    pragma_text(s, "PRAGMA synchronous = NORMAL", val, sizeof(val), why) < 0) {
+		set_err(err, "%s: %s", path, why);
+		goto fail;
+	}
+	if (!memory) {
+		if (pragma_text(s, "PRAGMA journal_mode = WAL", val, sizeof(val), why) < 0) {
+			set_err(err, "%s: %s", path, why);
+			goto fail;
+		}
+		if (strcmp(val, "wal") != 0) {
+			set_err(err, "%s: cannot use WAL mode (journal mode is %s)", path, val);
+			goto fail;
+		}
+	}
+	if (store_migrate(s, err) < 0)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	store_close(s);
+	return -1;
+}
+
+int
+store_schema_version_opened(const struct store *s)
+{
+	return s->version_opened;
+}
+
+/* Finalizes the statements and closes; NULL ok. */
+void
+store_close(struct store *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n_stmts; i++)
+		sqlite3_finalize(s->stmts[i].st);
+	free(s->stmts);
+	if (s->db) {
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close(s->db);
+	}
+	free(s->path);
+	free(s);
+}
+
+/* Frees a string vector; NULL ok. */
+void
+store_strv_free(char **v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

@@ -1,0 +1,244 @@
+/* The schema, as an array of migrations indexed by PRAGMA user_version:
+ * migrations[v] takes a database from version v to v + 1, inside its own
+ * transaction together with the version bump, so a crash leaves either the
+ * old or the new schema.  Never edit a released migration; append one.
+ *
+ * Conventions of the schema (SPEC §4): times are INTEGER UTC seconds, money
+ * INTEGER fen, source ids TEXT, NULL means "the source did not say".
+ *
+ * platforms         one row per platform ever added; `remove` clears tracked
+ * platform_names    aliases (kind 'alias'); key = text_name_key(value), unique
+ *                   per kind.  A name key and an alias key never belong to two
+ *                   platforms (checked by store_platform_add).
+ * platform_domains  lowercased hosts, each owned by one platform
+ * merchants         a platform's ids on a complaint site (黑猫 couid); pinned =
+ *                   given by the user, else discovered by company search
+ * complaints        keyed by (source, source_id); raw_status as given and the
+ *                   normalised status; category = the SCORING §1 key
+ *                   ('runaway' ...); detail_* say when the detail page was
+ *                   read and which raw status it saw; excluded_reason marks a
+ *                   manual exclusion (SCORING §8)
+ * complaint_events  a complaint's timeline, replaced as a whole per detail page
+ * icp_answers       every distinct registry answer per domain (state, reason,
+ *                   fingerprint of the records); queried_at moves while the
+ *                   answer stays the same.  View icp_latest = latest per domain.
+ * icp_records       the website records of one answer; licence_key is the main
+ *                   licence number as compared across domains
+ * site_probes       each fetch of a platform's home page and its ICP claim
+ * fetch_state       per platform and source: last attempt/success/error, cursor
+ * raw_bodies        archived response bodies, once per distinct SHA-256;
+ *                   encoding 'identity' (room for compression later)
+ * raw_responses     every archived response (for reparse and conditional GET)
+ * score_history     every score computed, for trends across refreshes */
+#include <stdio.h>
+
+#include "err.h"
+#include "internal.h"
+
+static const char *const migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE platforms ("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE,"
+	" name_key TEXT NOT NULL UNIQUE,"
+	" tracked INTEGER NOT NULL DEFAULT 1 CHECK (tracked IN (0, 1)),"
+	" added_at INTEGER NOT NULL,"
+	" removed_at INTEGER);"
+	"CREATE TABLE platform_names ("
+	" platform_id INTEGER NOT NULL REFERENCES platforms(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL DEFAULT 'alias' CHECK (kind IN ('alias')),"
+	" value TEXT NOT NULL,"
+	" key TEXT NOT NULL,"
+	" UNIQUE (kind, key));"
+	"CREATE INDEX platform_names_platform ON platform_names(platform_id);"
+	"CREATE TABLE platform_domains ("
+	" platform_id INTEGER NOT NULL REFERENCES platforms(id) ON DELETE CASCADE,"
+	" domain TEXT NOT NULL UNIQUE CHECK (domain = lower(domain) AND domain <> ''));"
+	"CREATE INDEX platform_domains_platform ON platform_domains(platform_id);"
+	"CREATE TABLE merchants ("
+	" platform_id INTEGER NOT NULL REFERENCES platforms(id) ON DELETE CASCADE,"
+	" source TEXT NOT NULL,"
+	" merchant_id TEXT NOT NULL,"
+	" name TEXT,"
+	" pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1)),"
+	" discovered_at INTEGER NOT NULL,"
+	" UNIQUE (source, merchant_id, platform_id));"
+	"CREATE INDEX merchants_platform ON merchants(platform_id, source);"
+	"CREATE TABLE complaints ("
+	" id INTEGER PRIMARY KEY,"
+	" source TEXT NOT NULL,"
+	" source_id TEXT NOT NULL,"
+	" platform_id INTEGER REFERENCES platforms(id),"
+	" merchant_id TEXT,"
+	" merchant_name TEXT,"
+	" title TEXT,"
+	" summary TEXT,"
+	" issue TEXT,"
+	" appeal TEXT,"
+	" amount_fen INTEGER,"
+	" raw_status INTEGER,"
+	" status TEXT NOT NULL CHECK (status IN"
+	"  ('unknown', 'unanswered', 'answered', 'resolved', 'closed')),"
+	" category TEXT NOT NULL,"
+	" filed_at INTEGER NOT NULL DEFAULT 0,"
+	" url TEXT,"
+	" complainant_key TEXT,"
+	" satisfaction INTEGER CHECK (satisfaction BETWEEN 0 AND 10),"
+	" first_reply_at INTEGER,"
+	" user_confirmed INTEGER NOT NULL DEFAULT 0,"
+	" auto_completed INTEGER NOT NULL DEFAULT 0,"
+	" detail_kind TEXT,"
+	" detail_fetched_at INTEGER,"
+	" detail_status_seen INTEGER,"
+	" first_seen_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL,"
+	" excluded_reason TEXT,"
+	" excluded_at INTEGER,"
+	" UNIQUE (source, source_id));"
+	/* Per-platform walks, newest first (rowid breaks ties). */
+	"CREATE INDEX complaints_platform_filed ON complaints(platform_id, filed_at);"
+	/* Covering index for the counts (no table reads); excluded_reason is in
+	 * it, always NULL, only so SQLite sees the partial index as covering. */
+	"CREATE INDEX complaints_platform_status"
+	" ON complaints(platform_id, status, filed_at, excluded_reason)"
+	" WHERE excluded_reason IS NULL;"
+	"CREATE INDEX complaints_excluded ON complaints(platform_id, filed_at)"
+	" WHERE excluded_reason IS NOT NULL;"
+	"CREATE INDEX complaints_merchant ON complaints(source, merchant_id);"
+	"CREATE TABLE complaint_events ("
+	" complaint_id INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,"
+	" seq INTEGER NOT NULL,"
+	" actor TEXT NOT NULL CHECK (actor IN ('unknown', 'user', 'merchant', 'platform')),"
+	" actor_key TEXT,"
+	" event TEXT,"
+	" at INTEGER,"
+	" text TEXT,"
+	" PRIMARY KEY (complaint_id, seq)) WITHOUT ROWID;"
+	"CREATE TABLE icp_answers ("
+	" id INTEGER PRIMARY KEY,"
+	" domain TEXT NOT NULL,"
+	" state TEXT NOT NULL CHECK (state IN ('filed', 'not_filed', 'unknown')),"
+	" reason TEXT,"
+	" fingerprint TEXT NOT NULL,"
+	" first_at INTEGER NOT NULL,"
+	" queried_at INTEGER NOT NULL);"
+	"CREATE INDEX icp_answers_domain ON icp_answers(domain, id);"
+	"CREATE TABLE icp_records ("
+	" answer_id INTEGER NOT NULL REFERENCES icp_answers(id) ON DELETE CASCADE,"
+	" ord INTEGER NOT NULL,"
+	" domain TEXT,"
+	" unit_name TEXT,"
+	" nature INTEGER NOT NULL DEFAULT 0,"
+	" nature_name TEXT,"
+	" main_licence TEXT,"
+	" licence_key TEXT,"
+	" service_licence TEXT,"
+	" limit_access TEXT,"
+	" update_record_time TEXT,"
+	" domain_id TEXT,"
+	" main_id TEXT,"
+	" service_id TEXT,"
+	" content_type_name TEXT,"
+	" service_name TEXT,"
+	" home_url TEXT,"
+	" PRIMARY KEY (answer_id, ord));"
+	"CREATE INDEX icp_records_licence ON icp_records(licence_key);"
+	"CREATE VIEW icp_latest AS SELECT a.* FROM icp_answers a"
+	" WHERE a.id = (SELECT max(b.id) FROM icp_answers b WHERE b.domain = a.domain);"
+	"CREATE TABLE site_probes ("
+	" id INTEGER PRIMARY KEY,"
+	" platform_id INTEGER NOT NULL REFERENCES platforms(id) ON DELETE CASCADE,"
+	" domain TEXT NOT NULL,"
+	" probed_at INTEGER NOT NULL,"
+	" http_status INTEGER,"
+	" ok INTEGER NOT NULL,"
+	" error TEXT,"
+	" title TEXT,"
+	" charset TEXT,"
+	" icp_raw TEXT,"
+	" icp_canonical TEXT,"
+	" icp_main TEXT,"
+	" icp_kind INTEGER NOT NULL DEFAULT 0,"
+	" icp_year INTEGER,"
+	" icp_placeholder INTEGER NOT NULL DEFAULT 0,"
+	" police_number TEXT);"
+	"CREATE INDEX site_probes_platform ON site_probes(platform_id, domain, probed_at);"
+	"CREATE INDEX site_probes_platform_at ON site_probes(platform_id, probed_at);"
+	"CREATE TABLE fetch_state ("
+	" platform_id INTEGER NOT NULL REFERENCES platforms(id) ON DELETE CASCADE,"
+	" source TEXT NOT NULL,"
+	" last_attempt_at INTEGER,"
+	" last_success_at INTEGER,"
+	" last_error TEXT,"
+	" last_error_at INTEGER,"
+	" cursor TEXT,"
+	" consecutive_failures INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (platform_id, source)) WITHOUT ROWID;"
+	"CREATE TABLE raw_bodies ("
+	" id INTEGER PRIMARY KEY,"
+	" sha256 TEXT NOT NULL UNIQUE,"
+	" encoding TEXT NOT NULL DEFAULT 'identity',"
+	" size INTEGER NOT NULL,"
+	" body BLOB NOT NULL);"
+	"CREATE TABLE raw_responses ("
+	" id INTEGER PRIMARY KEY,"
+	" source TEXT NOT NULL,"
+	" kind TEXT,"
+	" url TEXT NOT NULL,"
+	" status INTEGER NOT NULL,"
+	" fetched_at INTEGER NOT NULL,"
+	" content_type TEXT,"
+	" etag TEXT,"
+	" last_modified TEXT,"
+	" body_id INTEGER NOT NULL REFERENCES raw_bodies(id),"
+	" platform_id INTEGER REFERENCES platforms(id) ON DELETE SET NULL);"
+	"CREATE INDEX raw_responses_url ON raw_responses(url, status, id);"
+	"CREATE INDEX raw_responses_source ON raw_responses(source, id);"
+	"CREATE TABLE score_history ("
+	" id INTEGER PRIMARY KEY,"
+	" platform_id INTEGER NOT NULL REFERENCES platforms(id) ON DELETE CASCADE,"
+	" at INTEGER NOT NULL,"
+	" score REAL,"
+	" grade TEXT,"
+	" verdict TEXT,"
+	" trend_level TEXT,"
+	" formula TEXT);"
+	"CREATE INDEX score_history_platform ON score_history(platform_id, at, id);",
+};
+
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+_Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");
+
+/* The version bumps: PRAGMA takes no bound values, so one constant string
+ * per version (never a formatted one). */
+static const char *const set_version[] = {
+	"PRAGMA user_version = 1",
+};
+_Static_assert(sizeof(set_version) / sizeof(set_version[0]) == STORE_SCHEMA_VERSION,
+	       "one version bump per migration");
+
+/* Runs the migrations from the opened version up; 0 or -1. */
+int
+store_migrate(struct store *s, char *err)
+{
+	for (int v = s->version_opened; v < N_MIGRATIONS; v++) {
+		char *msg = NULL;
+		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
+			goto fail;
+		if (sqlite3_exec(s->db, migrations[v], NULL, NULL, &msg) != SQLITE_OK)
+			goto fail;
+		if (sqlite3_exec(s->db, set_version[v], NULL, NULL, &msg) != SQLITE_OK)
+			goto fail;
+		if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
+			goto fail;
+		continue;
+	fail:
+		set_err(err, "migrating the database to schema version %d: %s", v + 1,
+			msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
