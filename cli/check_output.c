@@ -7,6 +7,16 @@
 #include "report/category.h"
 #include "timeutil.h"
 
+int
+deduction_shown(const struct score_result *r, int component)
+{
+	/* SCORING §7: a platform that is not rated still shows its identity
+	 * findings and trend; its provisional service, severity and volume
+	 * numbers rest on too few complaints to print. */
+	return r->deductions[component].points > 0 &&
+	       (r->rated || component == COMP_IDENTITY || component == COMP_TREND);
+}
+
 static json_t *
 json_number_or_null(double v, int decimals)
 {
@@ -207,7 +217,7 @@ check_json(const struct platform_view *v, const struct config *cfg, bool explain
 	json_t *deductions = json_array();
 	for (int k = 0; k < COMP_COUNT; k++) {
 		const struct score_deduction *d = &r->deductions[k];
-		if (!(d->points > 0))
+		if (!deduction_shown(r, k))
 			continue;
 		json_t *dj = json_object();
 		json_object_set_new(dj, "component", json_string(d->component));
@@ -375,12 +385,16 @@ check_text(FILE *out, const struct platform_view *v, const struct config *cfg, b
 		}
 	}
 
-	fprintf(out, "\n%s扣分 Deductions%s (100 − deductions = %s%.1f%s)\n", pal->bold, pal->reset,
-		r->rated ? "" : "provisional ", r->rated ? r->score : r->provisional_score, "");
+	if (r->rated)
+		fprintf(out, "\n%s扣分 Deductions%s (100 − deductions = %.1f)\n", pal->bold,
+			pal->reset, r->score);
+	else
+		fprintf(out, "\n%s扣分 Deductions%s (not rated: identity and trend only)\n",
+			pal->bold, pal->reset);
 	int any = 0;
 	for (int k = 0; k < COMP_COUNT; k++) {
 		const struct score_deduction *d = &r->deductions[k];
-		if (!(d->points > 0))
+		if (!deduction_shown(r, k))
 			continue;
 		any = 1;
 		fprintf(out, "  -%5.1f %-9s %s\n", d->points, d->component, str_or_empty(d->reason));

@@ -18,6 +18,10 @@ json_t *check_json(const struct platform_view *v, const struct config *cfg, bool
 void check_text(FILE *out, const struct platform_view *v, const struct config *cfg,
 		bool color, bool explain);
 
+/* True when deduction component is printed: it cost points, and either the
+ * platform is rated or the component is identity or trend. */
+int deduction_shown(const struct score_result *r, int component);
+
 /* The 12-month sparkline (▁▂▃▄▅▆▇█), UTF-8, into out (at least 40 bytes). */
 void sparkline(const int monthly[12], char *out, size_t size);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "check_output.h"
 #include "cli.h"
 #include "msg.h"
 #include "output.h"
@@ -83,7 +84,7 @@ fill(struct row *row, const struct platform_view *v)
 			}
 	for (int n = 0; n < 2; n++) {
 		const struct score_deduction *d = &r->deductions[order[n]];
-		if (d->points > 0.05 && d->reason)
+		if (deduction_shown(r, order[n]) && d->points > 0.05 && d->reason)
 			buf_printf(&b, "%s%s -%.1f: %s", b.len ? " | " : "", d->component, d->points,
 				   d->reason);
 	}
@@ -102,7 +103,7 @@ fill(struct row *row, const struct platform_view *v)
 	c[i++] = buf_steal(&b);
 	for (int d = 0; d < COMP_COUNT; d++) {
 		k[i] = CELL_NUMBER;
-		c[i++] = xasprintf("%.1f", r->deductions[d].points);
+		c[i++] = xasprintf("%.1f", deduction_shown(r, d) ? r->deductions[d].points : 0.0);
 	}
 	buf_init(&b);
 	for (size_t g = 0; g < r->n_gates; g++)

@@ -118,12 +118,16 @@ format(int64_t t, int with_t, char *out, size_t size)
 	int y;
 	unsigned m, d;
 	time_civil_from_days(days, &y, &m, &d);
+	/* Formatted wide, then cut: a year past 9999 cannot overflow out. */
+	char wide[64];
 	if (with_t)
-		snprintf(out, size, "%04d-%02u-%02uT%02d:%02d:%02dZ", y, m, d, (int)(rem / 3600),
-			 (int)(rem / 60 % 60), (int)(rem % 60));
+		snprintf(wide, sizeof(wide), "%04d-%02u-%02uT%02d:%02d:%02dZ", y, m, d,
+			 (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
 	else
-		snprintf(out, size, "%04d-%02u-%02u %02d:%02d", y, m, d, (int)(rem / 3600),
+		snprintf(wide, sizeof(wide), "%04d-%02u-%02u %02d:%02d", y, m, d, (int)(rem / 3600),
 			 (int)(rem / 60 % 60));
+	memcpy(out, wide, size - 1);
+	out[size - 1] = '\0';
 }
 
 void

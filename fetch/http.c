@@ -413,10 +413,20 @@ header_cb(char *data, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
+/* Headers whose values are credentials: never logged, even with -vv. */
 static bool
-is_cookie_header(const char *h)
+is_secret_header(const char *h)
 {
-	return strncasecmp(h, "Cookie:", 7) == 0;
+	static const char *const names[] = {"Cookie", "Authorization", "Proxy-Authorization",
+		"token", "sign", NULL};
+
+	for (size_t i = 0; names[i]; i++) {
+		size_t n = strlen(names[i]);
+
+		if (strncasecmp(h, names[i], n) == 0 && h[n] == ':')
+			return true;
+	}
+	return false;
 }
 
 /* Prepares j's easy handle for its next attempt; returns 0 or -1. */
@@ -527,8 +537,9 @@ job_start(struct http_client *c, struct host *h, struct job *j)
 			j->method ? j->method : (j->has_body ? "POST" : "GET"), j->url,
 			j->resp.attempts, j->n_headers, j->cookie_file ? ", cookies: [redacted]" : "");
 		for (size_t i = 0; i < j->n_headers; i++) {
-			if (is_cookie_header(j->headers[i]))
-				msg_debug("  Cookie: [redacted]");
+			if (is_secret_header(j->headers[i]))
+				msg_debug("  %.*s: [redacted]",
+					(int)strcspn(j->headers[i], ":"), j->headers[i]);
 			else
 				msg_debug("  %s", j->headers[i]);
 		}
@@ -682,7 +693,7 @@ job_finished(struct http_client *c, struct host *h, struct job *j, CURLcode rc)
 			char last[CURL_ERROR_SIZE];
 
 			snprintf(last, sizeof(last), "%s", r->error);
-			snprintf(r->error, sizeof(r->error), "gave up after %d attempts: %.200s",
+			snprintf(r->error, sizeof(r->error), "gave up after %d attempt(s): %.200s",
 				r->attempts, last);
 			log_result(j, "gave up");
 			job_complete(c, j, HTTP_GAVE_UP);

@@ -46,10 +46,15 @@ enum http_outcome {
 	HTTP_BLOCKED,       /* 456 or 403: the host is blocked for this run */
 	HTTP_HOST_BLOCKED,  /* not sent: the host was blocked earlier */
 	HTTP_TOO_LARGE,     /* body over max_body (also after decompression) */
-	HTTP_TIMEOUT,       /* whole-transfer or low-speed timeout */
-	HTTP_NETWORK,       /* refused, reset, truncated, TLS, DNS ... */
+	HTTP_TIMEOUT,       /* whole-transfer, connect or low-speed timeout (not retried:
+	                     * max_retries 0) */
+	HTTP_NETWORK,       /* refused, reset, truncated, TLS, DNS ... (likewise) */
 	HTTP_REFUSED_URL,   /* not http(s), also by redirect; too many redirects */
-	HTTP_GAVE_UP,       /* retries exhausted (or Retry-After over the cap) */
+	HTTP_GAVE_UP,       /* a 5xx/429 still there after max_retries retries (also
+	                     * with max_retries 0), a timeout or network error
+	                     * that persisted through at least one retry, or a
+	                     * Retry-After over retry_max_ms; status is the last
+	                     * HTTP status, last_attempt how the last try failed */
 	HTTP_INTERRUPTED,   /* http_client_stop was called */
 };
 
@@ -115,7 +120,9 @@ struct http_client *http_client_create(const struct http_options *opt, char *err
 void http_client_destroy(struct http_client *c);
 
 /* Queues a request; done(resp, user) is called from http_client_run (never
- * from here).  Everything in req is copied.  Returns 0, or -1 with err filled
+ * from here), also for a host blocked earlier (HTTP_HOST_BLOCKED, no
+ * network).  Politeness is keyed on the URL's scheme://host:port; a redirect
+ * to another host is followed within the same transfer.  Everything in req is copied.  Returns 0, or -1 with err filled
  * and done never called when the URL is malformed or not http(s), or after
  * http_client_stop. */
 int http_client_submit(struct http_client *c, const struct http_request *req,

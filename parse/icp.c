@@ -18,6 +18,7 @@
 
 #define MSG_SIZE 128
 
+/* Returns a static English name for n ("enterprise", ...); never NULL. */
 const char *
 icp_nature_name(enum icp_nature n)
 {
@@ -32,6 +33,7 @@ icp_nature_name(enum icp_nature n)
 	return "unknown";
 }
 
+/* Returns a static name for k ("ok", "token_expired", ...); never NULL. */
 const char *
 icp_reply_kind_name(enum icp_reply_kind k)
 {
@@ -49,12 +51,14 @@ icp_reply_kind_name(enum icp_reply_kind k)
 	return "bad_body";
 }
 
+/* Zeroes r; it owns nothing yet. */
 void
 icp_record_init(struct icp_record *r)
 {
 	memset(r, 0, sizeof(*r));
 }
 
+/* Frees the strings r owns and zeroes it; r may be NULL. */
 void
 icp_record_finish(struct icp_record *r)
 {
@@ -76,12 +80,14 @@ icp_record_finish(struct icp_record *r)
 	icp_record_init(r);
 }
 
+/* Zeroes p: no records, kind ICP_OK, nothing owned. */
 void
 icp_query_page_init(struct icp_query_page *p)
 {
 	memset(p, 0, sizeof(*p));
 }
 
+/* Frees p's records and zeroes it; p may be NULL. */
 void
 icp_query_page_finish(struct icp_query_page *p)
 {
@@ -93,6 +99,7 @@ icp_query_page_finish(struct icp_query_page *p)
 	icp_query_page_init(p);
 }
 
+/* Frees the strings c owns and zeroes it; c may be NULL. */
 void
 icp_captcha_finish(struct icp_captcha *c)
 {
@@ -427,6 +434,9 @@ page_from_params(json_t *params, struct icp_query_page *p, char *err)
 	return 0;
 }
 
+/* Returns 0 once the body is classified into p (p->kind; records only on
+ * ICP_OK, owned by p, freed by icp_query_page_finish); -1 with err for
+ * nonsense arguments.  What p held before is released first. */
 int
 icp_query_parse(const char *body, size_t len, struct icp_query_page *p, char *err)
 {
@@ -449,6 +459,8 @@ icp_query_parse(const char *body, size_t len, struct icp_query_page *p, char *er
 	return 0;
 }
 
+/* Returns the reply kind; on ICP_OK *token is malloc'd (caller frees), else
+ * NULL.  msg may be NULL. */
 enum icp_reply_kind
 icp_auth_parse(const char *body, size_t len, char **token, int64_t *expire_ms,
 	       char msg[128])
@@ -473,6 +485,8 @@ icp_auth_parse(const char *body, size_t len, char **token, int64_t *expire_ms,
 	return ICP_OK;
 }
 
+/* Returns the reply kind; c is zeroed first and filled on ICP_OK (free with
+ * icp_captcha_finish).  msg may be NULL. */
 enum icp_reply_kind
 icp_captcha_parse(const char *body, size_t len, struct icp_captcha *c, char msg[128])
 {
@@ -497,6 +511,8 @@ icp_captcha_parse(const char *body, size_t len, struct icp_captcha *c, char msg[
 	return ICP_OK;
 }
 
+/* Returns the reply kind; on ICP_OK *sign is malloc'd (caller frees), else
+ * NULL.  msg may be NULL. */
 enum icp_reply_kind
 icp_sign_parse(const char *body, size_t len, char **sign, char msg[128])
 {
@@ -523,15 +539,15 @@ icp_sign_parse(const char *body, size_t len, char **sign, char msg[128])
  * digits and dashes are ASCII. */
 #define PROVINCES "[京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝蜀川黔贵滇云藏陕陇甘青宁新]"
 #define DASH "[-－—–]"
-#define SUFFIX "(?:\\s*" DASH "\\s*([0-9]{1,4})(?![0-9]))?"
+#define SUFFIX "(?:\\s*+" DASH "\\s*+([0-9]{1,4})(?![0-9]))?"
 
 static const char *const licence_patterns[] = {
-	[LICENCE_ICP_BEI] = "(" PROVINCES ")\\s*(?i:ICP)\\s*备\\s*(?:\\([^)]{0,40}\\)\\s*)?"
-			    "([0-9]{6,10})(?![0-9])\\s*(?:号)?" SUFFIX,
-	[LICENCE_ICP_ZHENG] = "(" PROVINCES ")\\s*(?i:ICP)\\s*证\\s*([0-9]{5,8})(?![0-9])"
-			      "\\s*(?:号)?" SUFFIX,
-	[LICENCE_B2] = "(?:(" PROVINCES ")\\s*|(?<![A-Za-z0-9]))B2\\s*" DASH
-		       "\\s*([0-9]{7,8})(?![0-9])\\s*(?:号)?" SUFFIX,
+	[LICENCE_ICP_BEI] = "(" PROVINCES ")\\s*+(?i:ICP)\\s*+备\\s*+(?:\\([^)]{0,40}\\)\\s*+)?"
+			    "([0-9]{6,10})(?![0-9])\\s*+(?:号)?" SUFFIX,
+	[LICENCE_ICP_ZHENG] = "(" PROVINCES ")\\s*+(?i:ICP)\\s*+证\\s*+([0-9]{5,8})(?![0-9])"
+			      "\\s*+(?:号)?" SUFFIX,
+	[LICENCE_B2] = "(?:(" PROVINCES ")\\s*+|(?<![A-Za-z0-9]))B2\\s*+" DASH
+		       "\\s*+([0-9]{7,8})(?![0-9])\\s*+(?:号)?" SUFFIX,
 };
 
 static pcre2_code *licence_re[4];
@@ -636,6 +652,8 @@ licence_from_match(const char *subject, PCRE2_SIZE *ov, enum licence_kind kind,
 		out->year = year_from_digits(digits, (size_t)n_digits);
 }
 
+/* Returns 0 with out and [*start, *end) set for the first licence at or
+ * after from, or -1.  Nothing to free. */
 int
 licence_find(const char *text, size_t len, size_t from, struct licence *out, size_t *start,
 	     size_t *end)
@@ -666,6 +684,8 @@ licence_find(const char *text, size_t len, size_t from, struct licence *out, siz
 	return 0;
 }
 
+/* Returns 0 with out set when the whole of s (trimmed) is one licence
+ * number, else -1 with out zeroed.  Nothing to free. */
 int
 licence_parse(const char *s, struct licence *out)
 {

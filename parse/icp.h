@@ -70,18 +70,27 @@ struct icp_query_page {
 void icp_query_page_init(struct icp_query_page *p);
 void icp_query_page_finish(struct icp_query_page *p);
 
-/* Parses a queryByCondition (or detail) body.  Returns 0 when the body was
- * classified (look at p->kind), -1 only for arguments that make no sense. */
+/* Parses a queryByCondition (or detail: params is then one record) body into
+ * p, which must have been initialised; what it held is released first.
+ * Records are filled only on ICP_OK; a list item without a domain, or params
+ * of neither shape, makes the whole page ICP_BAD_BODY (msg says why).
+ * Returns 0 when the body was classified (look at p->kind), -1 only for
+ * arguments that make no sense. */
 int icp_query_parse(const char *body, size_t len, struct icp_query_page *p, char *err);
 
-/* Parses an auth body; on ICP_OK fills token (params.bussiness, malloc'd) and
- * expire_ms.  Returns the reply kind. */
+/* Parses an auth body; on ICP_OK fills token (params.bussiness, malloc'd,
+ * caller frees; NULL otherwise) and expire_ms (params.expire, 0 when absent).
+ * msg (may be NULL) gets the body's msg.  Returns the reply kind. */
 enum icp_reply_kind icp_auth_parse(const char *body, size_t len, char **token,
 				   int64_t *expire_ms, char msg[128]);
 
 /* The captcha step, for a solver plug-in: a slider challenge
  * (image/getCheckImagePoint) and the sign from image/checkImage, which
- * comes as params (a string) or params.sign. */
+ * comes as params (a string) or params.sign.  icp_captcha_parse zeroes c
+ * first and fills it on ICP_OK (uuid, bigImage and smallImage required);
+ * free with icp_captcha_finish (accepts NULL).  icp_sign_parse sets *sign
+ * (malloc'd, caller frees) on ICP_OK, NULL otherwise.  In both, a code-200
+ * refusal means the answer was wrong: ICP_CAPTCHA.  msg may be NULL. */
 struct icp_captcha {
 	char *uuid;
 	char *big_image;   /* base64 PNG as given */
@@ -105,8 +114,12 @@ struct licence {
 	int year;             /* from 8-digit (YY) or 10-digit (YYYY) ICP备 numbers; 0 unknown */
 	int placeholder;      /* 00000000, 12345678, all-equal, 10000000 ... */
 };
-/* Canonicalises one licence string as the registry or a footer prints it.
- * Returns 0, or -1 when s is not a licence number. */
+/* Canonicalises one licence string as the registry or a footer prints it
+ * (full-width folded, spaces, 号 and a domain in brackets allowed: the whole
+ * trimmed string must be the number).  Year: 8-digit ICP备 -> 20YY (19YY for
+ * 9x), 10-digit -> YYYY, else 0; placeholders get year 0.  Returns 0, or -1
+ * (out zeroed) when s is not a licence number; 秦 and other unknown
+ * provinces are not. */
 int licence_parse(const char *s, struct licence *out);
 
 /* Finds the first licence number in UTF-8 text at or after byte offset from.

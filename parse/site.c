@@ -20,15 +20,21 @@
 /* Visible text kept for the whole-page search: the head and the tail (where
  * footers are) of longer pages. */
 #define TEXT_CAP (64 * 1024)
+/* How many ICP-like numbers are tried before giving up on a text. */
+#define MAX_CANDIDATES 32
+/* How many links to the registry are read before giving up on them. */
+#define MAX_LINKS 64
 /* How far into the raw bytes a <meta charset> is looked for. */
 #define META_SCAN 16384
 
+/* Zeroes p; it owns nothing yet. */
 void
 site_page_init(struct site_page *p)
 {
 	memset(p, 0, sizeof(*p));
 }
 
+/* Frees the strings p owns and zeroes it; p may be NULL. */
 void
 site_page_finish(struct site_page *p)
 {
@@ -59,10 +65,11 @@ after_joke_prefix(const char *text, size_t start)
 /* Anything that looks like an ICP number but is not a licence the patterns
  * accept: 秦ICP备-10088665, 萌ICP备 0000000 号, 川ICP备1XXXXXX1号. */
 static const char fake_pattern[] =
-	"\\S?\\s*(?i:ICP)\\s*[备证]\\s*(?:\\([^)]{0,40}\\)\\s*)?[-\\s]*[0-9Xx*]{4,12}\\s*(?:号)?";
+	"(?i:ICP)\\s*+[备证]\\s*+(?:\\([^)]{0,40}\\)\\s*+)?(?:-\\s*+)?[0-9Xx*]{4,12}"
+	"\\s*+(?:号)?";
 static const char police_pattern[] =
 	"([京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝蜀川黔贵滇云藏陕陇甘青宁新])"
-	"\\s*公网安备\\s*(?:号\\s*[:：]?\\s*)?([0-9]{11,16})(?![0-9])";
+	"\\s*+公网安备\\s*+(?:号\\s*+[:：]?\\s*+)?([0-9]{11,16})(?![0-9])";
 
 static pcre2_code *fake_re, *police_re;
 
@@ -151,7 +158,9 @@ search_claim(const char *text, size_t len, struct claim_search *cs)
 	site_compile();
 	size_t from = 0, start, end;
 	struct licence lic;
-	while (licence_find(text, len, from, &lic, &start, &end) == 0) {
+	for (int tries = 0; tries < MAX_CANDIDATES &&
+			    licence_find(text, len, from, &lic, &start, &end) == 0;
+	     tries++) {
 		if (!lic.placeholder && !after_joke_prefix(text, start)) {
 			cs->lic = lic;
 			cs->raw = span_dup(text, start, end);
@@ -164,8 +173,20 @@ search_claim(const char *text, size_t len, struct claim_search *cs)
 		from = end > from ? end : from + 1;
 	}
 	PCRE2_SIZE ov[2];
-	if (!cs->fake_raw && match_at(fake_re, text, len, 0, ov, 1))
-		cs->fake_raw = span_dup(text, ov[0], ov[1]);
+	if (!cs->fake_raw && match_at(fake_re, text, len, 0, ov, 1)) {
+		/* Keep the letter before ICP: 秦ICP备, 萌ICP备. */
+		size_t start_fake = ov[0];
+		while (start_fake > 0 && text[start_fake - 1] == ' ')
+			start_fake--;
+		if (start_fake > 0 && text[start_fake - 1] != '\n') {
+			start_fake--;
+			while (start_fake > 0 && ((unsigned char)text[start_fake] & 0xC0) == 0x80)
+				start_fake--;
+		} else {
+			start_fake = ov[0];
+		}
+		cs->fake_raw = span_dup(text, start_fake, ov[1]);
+	}
 	return 0;
 }
 
@@ -176,6 +197,8 @@ fold_into(struct buf *out, const char *s)
 	text_fold(out, s, strlen(s));
 }
 
+/* Returns 0 with *raw (malloc'd, caller frees) and out set to the first
+ * real number in text; -1 otherwise (see site.h for placeholders). */
 int
 site_find_icp(const char *text, char **raw, struct licence *out)
 {
@@ -348,6 +371,29 @@ utf8_seq_len(const unsigned char *s, size_t len)
 	return n;
 }
 
+/* True when body is UTF-8 but for a sequence cut short at its very end (a
+ * body truncated by a size cap). */
+static int
+utf8_valid_prefix(const char *body, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)body;
+	size_t i = 0, n;
+	while (i < len && (n = utf8_seq_len(s + i, len - i)) != 0)
+		i += n;
+	if (i == len)
+		return 1;
+	size_t want = (s[i] & 0xE0) == 0xC0   ? 2
+		      : (s[i] & 0xF0) == 0xE0 ? 3
+		      : (s[i] & 0xF8) == 0xF0 ? 4
+					      : 0;
+	if (!want || len - i >= want)
+		return 0;
+	for (size_t k = i + 1; k < len; k++)
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+	return 1;
+}
+
 /* Appends body with every byte that is not well-formed UTF-8 (and NUL)
  * replaced by U+FFFD, so libxml2 never meets an encoding error. */
 static void
@@ -468,6 +514,7 @@ find_claim_in_doc(htmlDocPtr doc, const char *visible, size_t visible_len,
 	int found = 0;
 	if (content) {
 		fold_into(&folded, content);
+		cap_text(&folded);
 		found = search_claim(buf_cstr(&folded), folded.len, cs);
 		free(content);
 	}
@@ -476,9 +523,10 @@ find_claim_in_doc(htmlDocPtr doc, const char *visible, size_t visible_len,
 					     "//a[contains(@href,'beian.miit.gov.cn') or "
 					     "contains(@href,'miitbeian.gov.cn')]");
 	if (links && links->nodesetval) {
-		for (int i = 0; !found && i < links->nodesetval->nodeNr; i++) {
+		for (int i = 0; !found && i < links->nodesetval->nodeNr && i < MAX_LINKS; i++) {
 			char *t = html_node_text(links->nodesetval->nodeTab[i]);
 			fold_into(&folded, t);
+			cap_text(&folded);
 			found = search_claim(buf_cstr(&folded), folded.len, cs);
 			free(t);
 		}
@@ -489,6 +537,8 @@ find_claim_in_doc(htmlDocPtr doc, const char *visible, size_t visible_len,
 	buf_finish(&folded);
 }
 
+/* Returns 0 with p filled (strings owned by p, freed by site_page_finish),
+ * or -1 with err when the body is not HTML; p's old contents are released. */
 int
 site_page_parse(const char *body, size_t len, const char *content_type, struct site_page *p,
 		char *err)
@@ -506,7 +556,7 @@ site_page_parse(const char *body, size_t len, const char *content_type, struct s
 		return set_err(err, "binary body, not HTML");
 
 	char *declared = declared_charset(body, len, content_type);
-	int is_utf8 = utf8_valid(body, len);
+	int is_utf8 = utf8_valid_prefix(body, len);
 	const char *decoder;
 	if (!declared) {
 		/* Undeclared: UTF-8 when it is, else the usual Chinese legacy encoding. */

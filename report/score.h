@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "icp.h"
-#include "record.h"
+#include "parse/icp.h"
+#include "parse/record.h"
 #include "score_params.h"
 
 #define SCORE_MAX_EVIDENCE 5

@@ -73,6 +73,22 @@ num_changes(sqlite3_stmt *st, int col, int64_t v, int known)
 	return sqlite3_column_type(st, col) == SQLITE_NULL || sqlite3_column_int64(st, col) != v;
 }
 
+/* A 60-bit FNV-1a hash of a complainant key; 0 for none.  Equal keys give
+ * equal tags; distinct keys collide with negligible probability. */
+static int64_t
+complainant_tag(const char *key)
+{
+	if (!key || !*key)
+		return 0;
+	uint64_t h = 14695981039346656037ULL;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+		h ^= *p;
+		h *= 1099511628211ULL;
+	}
+	h &= 0x0FFFFFFFFFFFFFFFULL;
+	return h ? (int64_t)h : 1;
+}
+
 static const char SQL_UPSERT_OLD[] =
 	"SELECT id, platform_id, merchant_id, merchant_name, title, summary, issue, appeal,"
 	" amount_fen, raw_status, status, category, filed_at, url, complainant_key,"
@@ -82,9 +98,9 @@ static const char SQL_UPSERT_OLD[] =
 static const char SQL_INSERT[] =
 	"INSERT INTO complaints (source, source_id, platform_id, merchant_id, merchant_name,"
 	" title, summary, issue, appeal, amount_fen, raw_status, status, category, filed_at,"
-	" url, complainant_key, satisfaction, first_seen_at, updated_at)"
+	" url, complainant_key, satisfaction, first_seen_at, updated_at, complainant_tag)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, coalesce(?14, 0),"
-	" ?15, ?16, ?17, ?18, ?18)";
+	" ?15, ?16, ?17, ?18, ?18, ?19)";
 
 static const char SQL_UPDATE[] =
 	"UPDATE complaints SET platform_id = coalesce(platform_id, ?3),"
@@ -94,6 +110,7 @@ static const char SQL_UPDATE[] =
 	" amount_fen = coalesce(?10, amount_fen), raw_status = coalesce(?11, raw_status),"
 	" status = ?12, category = ?13, filed_at = coalesce(?14, filed_at),"
 	" url = coalesce(?15, url), complainant_key = coalesce(?16, complainant_key),"
+	" complainant_tag = CASE WHEN ?16 IS NULL THEN complainant_tag ELSE ?19 END,"
 	" satisfaction = coalesce(?17, satisfaction), updated_at = ?18"
 	" WHERE source = ?1 AND source_id = ?2";
 
@@ -171,6 +188,7 @@ store_complaint_upsert(struct store *s, int64_t platform_id, const struct compla
 	else
 		sqlite3_bind_null(st, 17);
 	bind_i64(st, 18, now);
+	bind_i64(st, 19, complainant_tag(c->complainant_key));
 	if (stmt_run(s, st, "storing a complaint", err) < 0)
 		return -1;
 	if (res)
@@ -407,6 +425,65 @@ store_complaints_each(struct store *s, int64_t platform_id, int64_t since,
 	return r;
 }
 
+static const char SQL_ONE[] = "SELECT " COMPLAINT_COLUMNS " FROM complaints WHERE id = ?1";
+
+/* Calls cb for complaint id; 0 after cb returned 0, cb's value, 1 when
+ * there is no such complaint, -1. */
+int
+store_complaint_get(struct store *s, int64_t id,
+		    int (*cb)(const struct stored_complaint *, void *), void *ctx, char *err)
+{
+	sqlite3_stmt *st = stmt_get(s, SQL_ONE, err);
+	if (!st)
+		return -1;
+	bind_i64(st, 1, id);
+	int r = stmt_step(s, st, "reading a complaint", err);
+	if (r <= 0)
+		return r < 0 ? -1 : 1;
+	struct stored_complaint c;
+	read_complaint(st, &c);
+	int v = cb(&c, ctx);
+	sqlite3_reset(st);
+	return v;
+}
+
+static const char SQL_FACTS[] =
+	"SELECT rowid, filed_at, status, category, first_reply_at, satisfaction, source,"
+	" complainant_tag FROM complaints INDEXED BY complaints_facts"
+	" WHERE platform_id = ?1 AND filed_at >= ?2 AND excluded_reason IS NULL"
+	" ORDER BY filed_at DESC";
+
+/* Streams the scoring facts newest first; 0, cb's value, or -1. */
+int
+store_complaint_facts_each(struct store *s, int64_t platform_id, int64_t since,
+			   int (*cb)(const struct complaint_fact *, void *), void *ctx, char *err)
+{
+	sqlite3_stmt *st = stmt_get(s, SQL_FACTS, err);
+	if (!st)
+		return -1;
+	bind_i64(st, 1, platform_id);
+	bind_i64(st, 2, since);
+	int r;
+	while ((r = stmt_step(s, st, "reading complaints", err)) == 1) {
+		struct complaint_fact f = {
+			.id = sqlite3_column_int64(st, 0),
+			.filed_at = sqlite3_column_int64(st, 1),
+			.status = complaint_status_from_name(col_text(st, 2)),
+			.category = category_from_key(col_text(st, 3)),
+			.first_reply_at = col_i64(st, 4, 0),
+			.satisfaction = (int)col_i64(st, 5, -1),
+			.source = col_text(st, 6),
+			.complainant_tag = col_i64(st, 7, 0),
+		};
+		int v = cb(&f, ctx);
+		if (v) {
+			sqlite3_reset(st);
+			return v;
+		}
+	}
+	return r;
+}
+
 static const char SQL_EVENTS[] =
 	"SELECT seq, actor, actor_key, event, at, text FROM complaint_events"
 	" WHERE complaint_id = ?1 ORDER BY seq";
@@ -441,7 +518,7 @@ store_complaint_events_each(struct store *s, int64_t complaint_id,
 
 static const char SQL_COUNTS[] =
 	"SELECT status, count(*), max(filed_at) FROM complaints"
-	" INDEXED BY complaints_platform_status WHERE platform_id = ?1 AND filed_at >= ?2 AND excluded_reason IS NULL GROUP BY status";
+	" INDEXED BY complaints_facts WHERE platform_id = ?1 AND filed_at >= ?2 AND excluded_reason IS NULL GROUP BY status";
 static const char SQL_COUNT_EXCLUDED[] =
 	"SELECT count(*) FROM complaints"
 	" WHERE platform_id = ?1 AND filed_at >= ?2 AND excluded_reason IS NOT NULL";

@@ -87,6 +87,7 @@ stmt_exec(struct store *s, const char *sql, const char *what, char *err)
 	return stmt_run(s, st, what, err);
 }
 
+/* Binds v (NULL binds NULL); v must outlive the step. */
 void
 bind_text(sqlite3_stmt *st, int i, const char *v)
 {
@@ -96,12 +97,14 @@ bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
+/* Binds v. */
 void
 bind_i64(sqlite3_stmt *st, int i, int64_t v)
 {
 	sqlite3_bind_int64(st, i, v);
 }
 
+/* Binds v, or NULL when v < 0 (unknown). */
 void
 bind_i64_known(sqlite3_stmt *st, int i, int64_t v)
 {
@@ -111,6 +114,7 @@ bind_i64_known(sqlite3_stmt *st, int i, int64_t v)
 		sqlite3_bind_int64(st, i, v);
 }
 
+/* Binds v, or NULL when v == 0 (unknown). */
 void
 bind_i64_nonzero(sqlite3_stmt *st, int i, int64_t v)
 {
@@ -120,18 +124,21 @@ bind_i64_nonzero(sqlite3_stmt *st, int i, int64_t v)
 		sqlite3_bind_int64(st, i, v);
 }
 
+/* Returns column i as text borrowed from st (NULL for NULL). */
 const char *
 col_text(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/* Returns a malloc'd copy of column i (caller frees), NULL for NULL. */
 char *
 col_dup(sqlite3_stmt *st, int i)
 {
 	return xstrdup_or_null(col_text(st, i));
 }
 
+/* Returns column i, or if_null when it is NULL. */
 int64_t
 col_i64(sqlite3_stmt *st, int i, int64_t if_null)
 {
@@ -140,6 +147,7 @@ col_i64(sqlite3_stmt *st, int i, int64_t if_null)
 	return sqlite3_column_int64(st, i);
 }
 
+/* Copies src (NULL: "") into dst[size], cut at a UTF-8 boundary. */
 void
 copy_fixed(char *dst, size_t size, const char *src)
 {
@@ -317,6 +325,7 @@ fail:
 	return -1;
 }
 
+/* Returns the user_version found before migrating. */
 int
 store_schema_version_opened(const struct store *s)
 {

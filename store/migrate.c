@@ -17,7 +17,8 @@
  *                   normalised status; category = the SCORING §1 key
  *                   ('runaway' ...); detail_* say when the detail page was
  *                   read and which raw status it saw; excluded_reason marks a
- *                   manual exclusion (SCORING §8)
+ *                   manual exclusion (SCORING §8); complainant_tag is a 60-bit
+ *                   hash of complainant_key (0: none) for compact counting
  * complaint_events  a complaint's timeline, replaced as a whole per detail page
  * icp_answers       every distinct registry answer per domain (state, reason,
  *                   fingerprint of the records); queried_at moves while the
@@ -83,6 +84,7 @@ static const char *const migrations[] = {
 	" filed_at INTEGER NOT NULL DEFAULT 0,"
 	" url TEXT,"
 	" complainant_key TEXT,"
+	" complainant_tag INTEGER NOT NULL DEFAULT 0,"
 	" satisfaction INTEGER CHECK (satisfaction BETWEEN 0 AND 10),"
 	" first_reply_at INTEGER,"
 	" user_confirmed INTEGER NOT NULL DEFAULT 0,"
@@ -97,10 +99,13 @@ static const char *const migrations[] = {
 	" UNIQUE (source, source_id));"
 	/* Per-platform walks, newest first (rowid breaks ties). */
 	"CREATE INDEX complaints_platform_filed ON complaints(platform_id, filed_at);"
-	/* Covering index for the counts (no table reads); excluded_reason is in
-	 * it, always NULL, only so SQLite sees the partial index as covering. */
-	"CREATE INDEX complaints_platform_status"
-	" ON complaints(platform_id, status, filed_at, excluded_reason)"
+	/* The scoring facts of complaints not excluded, clustered by platform:
+	 * scoring and the counts read this covering index only, never the
+	 * scattered table rows (report over 1M complaints).  excluded_reason
+	 * is in it, always NULL, only so SQLite sees the partial index as
+	 * covering. */
+	"CREATE INDEX complaints_facts ON complaints(platform_id, filed_at, status, category,"
+	" first_reply_at, satisfaction, source, complainant_tag, excluded_reason)"
 	" WHERE excluded_reason IS NULL;"
 	"CREATE INDEX complaints_excluded ON complaints(platform_id, filed_at)"
 	" WHERE excluded_reason IS NOT NULL;"

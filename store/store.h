@@ -21,10 +21,10 @@
 #include <stdint.h>
 
 #include "err.h"
-#include "icp.h"
-#include "record.h"
+#include "parse/icp.h"
+#include "parse/record.h"
 #include "score_params.h"
-#include "site.h"
+#include "parse/site.h"
 
 struct store;
 
@@ -214,6 +214,33 @@ struct stored_complaint {
 int store_complaints_each(struct store *s, int64_t platform_id, int64_t since,
 			  int (*cb)(const struct stored_complaint *, void *), void *ctx,
 			  char *err);
+
+/* Calls cb once for complaint id (stored_complaint.id), e.g. for the
+ * evidence URL of a fact.  Returns cb's value, 1 when there is no such
+ * complaint, -1 error. */
+int store_complaint_get(struct store *s, int64_t id,
+			int (*cb)(const struct stored_complaint *, void *), void *ctx, char *err);
+
+/* What scoring needs of one complaint, read from a covering index (no table
+ * rows), for report over many platforms.  Excluded complaints are left out. */
+struct complaint_fact {
+	int64_t id;               /* stored_complaint.id: store_complaint_get for the rest */
+	int64_t filed_at;
+	enum complaint_status status;
+	enum category category;
+	int64_t first_reply_at;   /* 0 never/unknown */
+	int satisfaction;         /* 0-10, -1 unknown */
+	const char *source;       /* borrowed */
+	int64_t complainant_tag;  /* 60-bit hash of complainant_key: equal keys, equal tags;
+				     0 when the complainant is unknown */
+};
+
+/* Calls cb for the scoring facts of the platform's complaints filed at or
+ * after since and not excluded, newest first.  Returns 0, cb's non-zero
+ * value, or -1. */
+int store_complaint_facts_each(struct store *s, int64_t platform_id, int64_t since,
+			       int (*cb)(const struct complaint_fact *, void *), void *ctx,
+			       char *err);
 
 /* One stored timeline step; strings borrowed. */
 struct stored_event {

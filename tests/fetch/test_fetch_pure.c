@@ -5,7 +5,9 @@
 
 #include <jansson.h>
 
+#include "config.h"
 #include "harness.h"
+#include "http.h"
 #include "heimao.h"
 #include "icp.h"
 #include "site.h"
@@ -294,7 +296,25 @@ test_site_url(void)
 	check_site("https://example.com/", "a.com", NULL);
 }
 
+static void
+test_options_from_config(void)
+{
+	struct config cfg;
+	struct http_options o;
+
+	config_defaults(&cfg);
+	http_options_from_config(&o, &cfg);
+	CHECK(o.user_agent == cfg.user_agent);
+	CHECK_INT(o.timeout_s, cfg.timeout_s);
+	CHECK_INT(o.max_body, (size_t)cfg.max_body_kib * 1024);
+	CHECK_INT(o.max_retries, cfg.max_retries);
+	CHECK_INT(o.retry_max_ms, cfg.retry_max_ms);
+	CHECK_STR(http_outcome_name(HTTP_HOST_BLOCKED), "host_blocked");
+	config_finish(&cfg);
+}
+
 TEST_MAIN(
+	{"options_from_config", test_options_from_config},
 	{"sign_vectors", test_sign_vectors},
 	{"sign_cjk", test_sign_cjk},
 	{"random_rs", test_random_rs},

@@ -455,6 +455,73 @@ test_blocked_403(void)
 	check_blocked("/_fault/waf403");
 }
 
+struct outcomes {
+	int n;
+	enum http_outcome o[8];
+	int attempts[8];
+};
+
+static void
+record_outcome(const struct http_response *r, void *user)
+{
+	struct outcomes *x = user;
+
+	if (x->n < 8) {
+		x->o[x->n] = r->outcome;
+		x->attempts[x->n] = r->attempts;
+	}
+	x->n++;
+}
+
+/* Requests already queued behind the one that got 456 are not sent. */
+static void
+test_blocked_queue(void)
+{
+	struct http_options o = fast_options();
+	struct http_client *c;
+	struct outcomes x = {0};
+	char err[ERRBUF_SIZE], url[256];
+	struct http_request req = {.url = url, .min_interval_ms = 10};
+	json_t *log;
+
+	server_start();
+	o.max_retries = 2;
+	c = client(&o);
+	snprintf(url, sizeof(url), "%s/_fault/status?code=456", base);
+	CHECK_INT(http_client_submit(c, &req, record_outcome, &x, err), 0);
+	for (int i = 0; i < 3; i++) {
+		snprintf(url, sizeof(url), "%s/_fault/echo?queued=%d", base, i);
+		CHECK_INT(http_client_submit(c, &req, record_outcome, &x, err), 0);
+	}
+	CHECK_INT(http_client_run(c, err), 0);
+	CHECK_INT(x.n, 4);
+	CHECK_INT(x.o[0], HTTP_BLOCKED);
+	for (int i = 1; i < 4; i++) {
+		CHECK_INT(x.o[i], HTTP_HOST_BLOCKED);
+		CHECK_INT(x.attempts[i], 0);
+	}
+	log = log_wait("/_fault/", 1);
+	CHECK_INT(json_array_size(log), 1);
+	json_decref(log);
+	http_client_destroy(c);
+}
+
+/* An empty 200 is a response like any other (the parser judges it). */
+static void
+test_empty_body(void)
+{
+	struct http_options o = fast_options();
+	struct http_response r;
+
+	server_start();
+	CHECK_INT(get(&o, "/_fault/empty", &r), 0);
+	CHECK_INT(r.outcome, HTTP_DONE);
+	CHECK_INT(r.status, 200);
+	CHECK_INT(r.body.len, 0);
+	CHECK_STR(buf_cstr(&r.body), "");
+	http_response_finish(&r);
+}
+
 static void
 test_retry_after_429(void)
 {
@@ -489,7 +556,7 @@ test_retry_after_over_cap(void)
 	o.retry_max_ms = 500;
 	t0 = now_s();
 	CHECK_INT(get(&o, "/_fault/429?retry_after=3600", &r), -1);
-	CHECK(now_s() - t0 < 2.0);
+	CHECK(now_s() - t0 < 10.0); /* not 3600 s; slack for valgrind */
 	CHECK_INT(r.outcome, HTTP_GAVE_UP);
 	CHECK_INT(r.status, 429);
 	CHECK_INT(r.attempts, 1);
@@ -829,10 +896,12 @@ test_min_interval(void)
 	b2 = log_time(log, "h=b2");
 	CHECK(a2 - a1 >= 0.69);
 	CHECK(b2 - b1 >= 0.69);
-	CHECK(b1 < a2); /* the second host did not wait for the first */
+	/* the hosts ran side by side: each host's first request came before
+	 * the other's second (serialised, the run would take 2.1 s) */
+	CHECK(b1 < a2);
 	CHECK(a1 < b2);
+	CHECK(b1 - a1 < 0.5 && a1 - b1 < 0.5);
 	CHECK(elapsed >= 0.69);
-	CHECK(elapsed < 1.4); /* serialised it would take 2.1 s */
 	json_decref(log);
 	http_client_destroy(c);
 }
@@ -889,7 +958,7 @@ test_cookie_not_logged(void)
 	struct http_response r;
 	char err[ERRBUF_SIZE], url[256], cookies[128], errfile[128];
 	const char *headers[] = {"Cookie: __jsluid_s=0123456789abcdef0123456789abcdef",
-		"X-Test: visible", NULL};
+		"token: tok-SECRET-1", "X-Test: visible", NULL};
 	struct http_request req = {.url = url, .headers = headers, .cookie_file = cookies};
 	int saved, fd;
 	FILE *f;
@@ -929,6 +998,8 @@ test_cookie_not_logged(void)
 	CHECK(strstr(text, "secretcookie") == NULL);
 	CHECK(strstr(text, "0123456789abcdef") == NULL);
 	CHECK(strstr(text, "SUB=") == NULL);
+	CHECK(strstr(text, "tok-SECRET") == NULL);
+	CHECK(strstr(text, "token: [redacted]") != NULL);
 	if (harness_failures)
 		fprintf(stderr, "--- log ---\n%s--- end ---\n", text);
 	free(text);
@@ -1096,6 +1167,8 @@ TEST_MAIN(
 	{"icp_auth", test_icp_auth},
 	{"blocked_456", test_blocked_456},
 	{"blocked_403", test_blocked_403},
+	{"blocked_queue", test_blocked_queue},
+	{"empty_body", test_empty_body},
 	{"retry_after_429", test_retry_after_429},
 	{"retry_after_over_cap", test_retry_after_over_cap},
 	{"retry_500_then_ok", test_retry_500_then_ok},

@@ -338,6 +338,44 @@ test_long_page_tail(void)
 	free(b.d);
 }
 
+/* A body cut by a size cap in the middle of a character is still UTF-8. */
+static void
+test_truncated_utf8(void)
+{
+	static const char page[] = "<title>卡盟</title><p>苏ICP备2021012345号 全网最低价</p>";
+	struct site_page p;
+	char err[256];
+	site_page_init(&p);
+	CHECK_INT(site_page_parse(page, sizeof(page) - 1 - 5, NULL, &p, err), 0);
+	CHECK_STR(p.charset, "utf-8");
+	CHECK_STR(p.title, "卡盟");
+	CHECK_STR(p.icp.canonical, "苏ICP备2021012345");
+	site_page_finish(&p);
+}
+
+/* Thousands of placeholders and long blank runs stay fast (meson's timeout
+ * catches a quadratic regression). */
+static void
+test_adversarial_input(void)
+{
+	size_t cap = 512 * 1024, n = 0;
+	char *b = malloc(cap);
+	n += (size_t)sprintf(b + n, "<p>ICP备");
+	memset(b + n, ' ', 60000);
+	n += 60000;
+	while (n < 400 * 1024)
+		n += (size_t)sprintf(b + n, "京ICP备12345678号");
+	n += (size_t)sprintf(b + n, "</p>");
+	struct site_page p;
+	char err[256];
+	site_page_init(&p);
+	CHECK_INT(site_page_parse(b, n, NULL, &p, err), 0);
+	CHECK_INT(p.icp.kind, LICENCE_NONE);
+	CHECK_INT(p.icp_placeholder, 1);
+	site_page_finish(&p);
+	free(b);
+}
+
 static void
 test_not_html(void)
 {
@@ -401,5 +439,7 @@ TEST_MAIN({"footer_snippets_page", test_footer_snippets_page},
 	  {"fullwidth_nbsp", test_fullwidth_nbsp},
 	  {"script_skipped", test_script_skipped},
 	  {"long_page_tail", test_long_page_tail},
+	  {"truncated_utf8", test_truncated_utf8},
+	  {"adversarial_input", test_adversarial_input},
 	  {"not_html", test_not_html},
 	  {"find_icp_direct", test_find_icp_direct})

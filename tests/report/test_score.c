@@ -534,6 +534,39 @@ test_trend_warning_collapse(void)
 	score_result_finish(&r);
 }
 
+/* Why the collapse rule compares with the BASELINE R (complaints before the
+ * 14 days): 21 old answered complaints (Σw = 20*0.5 + 2^(-200/180) = 10.463)
+ * and 10 unanswered ones in the last 1-5.5 days (Σw = 9.774).  Overall
+ * R = (10.463 + 2.5) / (10.463 + 9.774 + 5) = 0.5116; one more unresolved
+ * 跑路 filed now would push the overall R to 12.963/26.237 = 0.4941 < 0.5
+ * and, read literally, turn the warning back into a watch
+ * (-10 points): adding a 跑路 complaint would RAISE the score.  The baseline
+ * R (10.463 + 2.5)/(10.463 + 5) = 0.838 does not move. */
+static void
+test_trend_collapse_baseline(void)
+{
+	f.n = 0;
+	for (int i = 0; i < 20; i++)
+		fx_add(&f, 180, STATUS_ANSWERED, CAT_OTHER);
+	fx_add(&f, 200, STATUS_ANSWERED, CAT_OTHER);
+	for (int i = 0; i < 10; i++)
+		fx_add(&f, 1 + 0.5 * i, STATUS_UNANSWERED, CAT_OTHER);
+	struct score_result before = trend_run(-1);
+	double w = 10 + exp2(-200.0 / 180), wr = 0;
+	for (int i = 0; i < 10; i++)
+		wr += exp2(-(1 + 0.5 * i) / 180);
+	CHECK_NEAR(before.R, (w + 2.5) / (w + wr + 5), 1e-9);
+	CHECK_NEAR(before.trend.baseline_r, (w + 2.5) / (w + 5), 1e-9);
+	CHECK_INT(before.trend.level, TREND_WARNING);
+	fx_add(&f, 0, STATUS_UNANSWERED, CAT_RUNAWAY);
+	struct score_result after = trend_run(-1);
+	CHECK(after.R < 0.5);
+	CHECK_INT(after.trend.level, TREND_WARNING);
+	CHECK(after.provisional_score < before.provisional_score);
+	score_result_finish(&before);
+	score_result_finish(&after);
+}
+
 static void
 test_trend_critical_runaway(void)
 {
@@ -1179,6 +1212,7 @@ TEST_MAIN({"service_with_ratings", test_service_with_ratings},
 	  {"trend_new_platform", test_trend_new_platform},
 	  {"trend_warning_share", test_trend_warning_share},
 	  {"trend_warning_collapse", test_trend_warning_collapse},
+	  {"trend_collapse_baseline", test_trend_collapse_baseline},
 	  {"trend_critical_runaway", test_trend_critical_runaway},
 	  {"trend_critical_repeat", test_trend_critical_repeat},
 	  {"gate_fraud_cluster", test_gate_fraud_cluster},
