@@ -537,24 +537,14 @@ find_claim_in_doc(htmlDocPtr doc, const char *visible, size_t visible_len,
 	buf_finish(&folded);
 }
 
-/* Returns 0 with p filled (strings owned by p, freed by site_page_finish),
- * or -1 with err when the body is not HTML; p's old contents are released. */
-int
-site_page_parse(const char *body, size_t len, const char *content_type, struct site_page *p,
-		char *err)
+/* Appends the page, decoded to well-formed UTF-8, to utf8.  Returns the
+ * charset it was read as (malloc'd, caller frees): the one the HTTP header
+ * declares, else a <meta>, else utf-8 (gb18030 when the bytes are not
+ * UTF-8); a GB-labelled page that is well-formed non-ASCII UTF-8 is read as
+ * utf-8, and so is a page in a charset libxml2 does not know. */
+static char *
+page_to_utf8(const char *body, size_t len, const char *content_type, struct buf *utf8)
 {
-	if (!p)
-		return set_err(err, "site_page_parse: no page");
-	site_page_finish(p);
-	size_t i = 0;
-	while (body && i < len && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' ||
-				   body[i] == '\n'))
-		i++;
-	if (!body || i == len)
-		return set_err(err, "empty body");
-	if (memchr(body, '\0', len < 4096 ? len : 4096))
-		return set_err(err, "binary body, not HTML");
-
 	char *declared = declared_charset(body, len, content_type);
 	int is_utf8 = utf8_valid_prefix(body, len);
 	const char *decoder;
@@ -580,19 +570,41 @@ site_page_parse(const char *body, size_t len, const char *content_type, struct s
 	void *old_structured_ctx = xmlStructuredErrorContext;
 	xmlSetGenericErrorFunc(NULL, silent_generic);
 	xmlSetStructuredErrorFunc(NULL, silent_structured);
-	struct buf utf8;
-	buf_init(&utf8);
-	if (strcmp(decoder, "UTF-8") && decode_to_utf8(&utf8, body, len, decoder) < 0) {
+	if (strcmp(decoder, "UTF-8") && decode_to_utf8(utf8, body, len, decoder) < 0) {
 		free(declared);
 		declared = xstrdup("utf-8");
 		decoder = "UTF-8";
 	}
 	if (!strcmp(decoder, "UTF-8"))
-		utf8_sanitise(&utf8, body, len);
-	htmlDocPtr doc = utf8.len ? html_parse(utf8.data, utf8.len, "UTF-8") : NULL;
-	buf_finish(&utf8);
+		utf8_sanitise(utf8, body, len);
 	xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
 	xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
+	return declared;
+}
+
+/* Returns 0 with p filled (strings owned by p, freed by site_page_finish),
+ * or -1 with err when the body is not HTML; p's old contents are released. */
+int
+site_page_parse(const char *body, size_t len, const char *content_type, struct site_page *p,
+		char *err)
+{
+	if (!p)
+		return set_err(err, "site_page_parse: no page");
+	site_page_finish(p);
+	size_t i = 0;
+	while (body && i < len && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' ||
+				   body[i] == '\n'))
+		i++;
+	if (!body || i == len)
+		return set_err(err, "empty body");
+	if (memchr(body, '\0', len < 4096 ? len : 4096))
+		return set_err(err, "binary body, not HTML");
+
+	struct buf utf8;
+	buf_init(&utf8);
+	char *declared = page_to_utf8(body, len, content_type, &utf8);
+	htmlDocPtr doc = utf8.len ? html_parse(utf8.data, utf8.len, "UTF-8") : NULL;
+	buf_finish(&utf8);
 	if (!doc || !xmlDocGetRootElement(doc)) {
 		xmlFreeDoc(doc);
 		free(declared);

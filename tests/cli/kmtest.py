@@ -162,7 +162,10 @@ class Case:
     def kmrep(self, *args, env=None, timeout=120, input=None, server=True):
         if server:
             self.server  # starts it and writes the config
-        proc = subprocess.run([KMREP, *args], capture_output=True, text=True,
+        # KMREP_WRAPPER (e.g. "valgrind -q --error-exitcode=9") runs kmrep under
+        # a checker: scripts/test --valgrind sets it for this suite.
+        wrapper = os.environ.get("KMREP_WRAPPER", "").split()
+        proc = subprocess.run([*wrapper, KMREP, *args], capture_output=True, text=True,
                               env=self.env(**(env or {})), timeout=timeout, input=input)
         return Result(list(args), proc.returncode, proc.stdout, proc.stderr)
 
