@@ -27,7 +27,16 @@ ingest_heimao(struct sync *s, int64_t platform_id, const char *body, size_t len,
 		struct complaint_detail d;
 		complaint_detail_init(&d);
 		int rc = heimao_detail_parse(body, len, &d, err);
-		if (d.kind == DETAIL_OK && d.source_id) {
+		if (d.kind == DETAIL_NOT_FOUND || d.kind == DETAIL_PRIVATE) {
+			/* A recognised answer: recorded when the page names its
+			 * complaint, otherwise there is nothing to attach it to. */
+			rc = 0;
+			if (d.source_id && store_complaint_detail_apply(s->st, "heimao", d.source_id,
+									  &d, s->cli->now, err) < 0)
+				rc = db_fail(db_error);
+		} else if (rc == 0 && !d.source_id) {
+			rc = set_err(err, "a detail page without a complaint number");
+		} else if (rc == 0) {
 			int applied = store_complaint_detail_apply(s->st, "heimao", d.source_id, &d,
 								   s->cli->now, err);
 			if (applied < 0)
@@ -36,8 +45,6 @@ ingest_heimao(struct sync *s, int64_t platform_id, const char *body, size_t len,
 				rc = set_err(err, "complaint %s is not stored yet: import its list "
 						  "page first",
 					     d.source_id);
-		} else if (rc == 0) {
-			rc = set_err(err, "a detail page without a complaint number");
 		}
 		complaint_detail_finish(&d);
 		return rc;

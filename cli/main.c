@@ -239,9 +239,13 @@ main(int argc, char **argv)
 		status = EXIT_DONE;
 		goto out;
 	}
-	if (want_help || argc < 2) {
-		print_help(want_help ? stdout : stderr);
-		status = want_help ? EXIT_DONE : EXIT_USAGE;
+	if (want_help) {
+		print_help(stdout);
+		status = EXIT_DONE;
+		goto out;
+	}
+	if (argc < 2) {
+		status = cli_usage_error(NULL, "no command given");
 		goto out;
 	}
 	const struct command *cmd = find_command(argv[1]);

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "err.h"
 #include "store.h"
@@ -93,22 +94,47 @@ looks_like_domain(const char *s)
 	return dot;
 }
 
+/* Labels of letters, digits and hyphens (UTF-8 allowed for IDNs), 1-63
+ * bytes, never starting or ending with a hyphen. */
+static int
+valid_hostname(const char *host)
+{
+	size_t label = 0;
+	char prev = '.';
+	for (const char *p = host;; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '.' || c == '\0') {
+			if (label == 0 || prev == '-')
+				return 0;
+			if (!c)
+				return 1;
+			label = 0;
+		} else if (isalnum(c) || c >= 0x80 || (c == '-' && label > 0)) {
+			if (++label > 63)
+				return 0;
+		} else {
+			return 0;
+		}
+		prev = (char)c;
+	}
+}
+
 int
 platform_input_add_domain(struct platform_input *in, const char *domain, char *err)
 {
 	if (check_text("the domain", domain, err) < 0)
 		return -1;
+	const char *scheme_end = strstr(domain, "://");
+	if (scheme_end && strncasecmp(domain, "http://", 7) && strncasecmp(domain, "https://", 8))
+		return set_err(err, "'%s' is not an http:// or https:// address", domain);
 	char *host = url_host(domain);
 	if (!host || !*host || !strchr(host, '.')) {
 		free(host);
 		return set_err(err, "'%s' is not a domain name", domain);
 	}
-	for (const char *p = host; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (!(isalnum(c) || c == '-' || c == '.' || c >= 0x80)) {
-			free(host);
-			return set_err(err, "'%s' is not a domain name", domain);
-		}
+	if (!valid_hostname(host)) {
+		free(host);
+		return set_err(err, "'%s' is not a domain name", domain);
 	}
 	push(&in->domains, &in->n_domains, &in->cap_domains, host);
 	return 0;

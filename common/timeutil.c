@@ -102,7 +102,10 @@ time_now(int64_t *now, char *err)
 {
 	const char *pin = getenv("KMREP_NOW");
 	if (pin && *pin) {
-		if (time_parse_iso(pin, 0, now) < 0)
+		/* Strictly the documented form: a pin that is half understood is
+		 * worse than none. */
+		if (strlen(pin) != 20 || pin[10] != 'T' || pin[19] != 'Z' ||
+		    time_parse_iso(pin, 0, now) < 0)
 			return set_err(err, "KMREP_NOW '%s' is not YYYY-MM-DDTHH:MM:SSZ", pin);
 		return 0;
 	}
