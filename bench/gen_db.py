@@ -78,11 +78,21 @@ def meta_path(db):
 
 
 def cached(db, want):
+    """The database at db was built with want and nothing has changed it since
+    (a `check` of an unknown name would have added a platform, say)."""
     try:
         with open(meta_path(db)) as f:
             have = json.load(f)
-        return have == want and os.path.exists(db)
-    except (OSError, ValueError):
+        if have != want or not os.path.exists(db):
+            return False
+        c = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+        try:
+            plats = c.execute("SELECT count(*) FROM platforms").fetchone()[0]
+            n = c.execute("SELECT count(*) FROM complaints").fetchone()[0]
+        finally:
+            c.close()
+        return plats == want["platforms"] and n == want.get("size", 0)
+    except (OSError, ValueError, sqlite3.Error):
         return False
 
 

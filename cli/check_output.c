@@ -372,6 +372,16 @@ check_text(FILE *out, const struct platform_view *v, const struct config *cfg, b
 			fprintf(out, " %s", v->platform.domains[i]);
 		fputc('\n', out);
 	}
+	if (v->n_merchants) {
+		fputs("  黑猫 merchants:", out);
+		for (size_t i = 0; i < v->n_merchants; i++)
+			fprintf(out, "%s %s (%s%s)", i ? "," : "",
+				v->merchants[i].name ? v->merchants[i].name : "?",
+				v->merchants[i].merchant_id, v->merchants[i].pinned ? ", pinned" : "");
+		if (v->n_merchants > 1)
+			fputs(" — several merchants carry this name; complaints of all are counted", out);
+		fputc('\n', out);
+	}
 	fprintf(out, "  data as of ");
 	print_time(out, v->last_refresh);
 	fprintf(out, " (Asia/Shanghai), formula %s\n", FORMULA_ID);

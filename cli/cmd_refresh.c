@@ -86,10 +86,17 @@ refresh_platforms(struct cli *cli, const int64_t *ids, size_t n, const bool sour
 			sync_icp_enqueue(&s, ids[i]);
 		platform_finish(&p);
 	}
-	if (http_client_run(s.http, err) < 0 && !cli_interrupted()) {
-		msg_error("%s", err);
-		s.internal_error = true;
+	/* Platforms stopped by the login wall get the anonymous feed, read once
+	 * for all of them after everything else. */
+	for (int round = 0; round < 2; round++) {
+		if (http_client_run(s.http, err) < 0 && !cli_interrupted()) {
+			msg_error("%s", err);
+			s.internal_error = true;
+		}
+		if (round == 0 && !sync_feed_start(&s))
+			break;
 	}
+	sync_feed_flush(&s);
 	progress_destroy(s.progress);
 	s.progress = NULL;
 

@@ -14,6 +14,8 @@
 #include "sources.h"
 
 struct categorizer;
+struct feed_job;
+struct platform;
 struct progress;
 
 struct sync {
@@ -34,6 +36,9 @@ struct sync {
 
 	/* The MIIT token, shared by every ICP job of the run. */
 	char *icp_token;
+	/* Platforms waiting for the anonymous 黑猫 feed (sync_feed.c). */
+	struct feed_job *feed;
+
 	/* ICP jobs run one after another (one token, one polite queue). */
 	int64_t *icp_pending;
 	size_t n_icp_pending, cap_icp_pending, icp_next;
@@ -72,5 +77,20 @@ void sync_icp_next(struct sync *s);
 struct heimao_list_page;
 int sync_heimao_store_page(struct sync *s, int64_t platform_id,
 			   const struct heimao_list_page *page, bool *all_known, char *err);
+
+/* Keeps the complaints of a keyword-search or feed page that are against the
+ * platform: one of its merchants, or a merchant named exactly like it. */
+void sync_heimao_keep_platform(struct heimao_list_page *page, const struct platform *p,
+			       char *const *couids, size_t n_couids);
+
+/* A platform whose 黑猫 lists hit the login wall waits for the anonymous
+ * feed; sync_feed_start reads it (once per run, after the other jobs) and
+ * reports each waiting platform as failed with partial coverage.  Returns 1
+ * when requests were queued, 0 when nobody waits. */
+void sync_feed_want(struct sync *s, int64_t platform_id, const char *reason,
+		    const char *const *couids, size_t n_couids);
+int sync_feed_start(struct sync *s);
+/* Reports platforms still waiting (the run ended before the feed was read). */
+void sync_feed_flush(struct sync *s);
 
 #endif

@@ -20,7 +20,9 @@
 
 #define LOGIN_HINT "save a logged-in 黑猫 cookie to [heimao] cookie_file; see README \"Logging in to 黑猫\""
 
-enum step { STEP_SEARCH, STEP_LIST, STEP_DETAIL };
+/* Merchant search, each merchant's list, the keyword search (complaints
+ * filed under a differently spelled merchant), then detail pages. */
+enum step { STEP_SEARCH, STEP_LIST, STEP_KEYWORD, STEP_DETAIL };
 
 struct detail_ref {
 	char *sn;
@@ -34,7 +36,7 @@ struct heimao_job {
 	enum step step;
 	char *url;            /* the request in flight */
 
-	size_t name_idx;      /* merchant search: platform name, then aliases */
+	size_t name_idx;      /* merchant and keyword search: platform name, then aliases */
 	char **couids;
 	size_t n_couids, cap_couids, couid_idx;
 	struct buf lookalikes;
@@ -46,6 +48,7 @@ struct heimao_job {
 
 	char *failure;        /* the first failure; the job stops there */
 	char *hint;
+	bool login_required;  /* the failure was 黑猫's login wall: the feed may help */
 };
 
 static void advance(struct heimao_job *job);
@@ -90,6 +93,16 @@ add_couid(struct heimao_job *job, const char *couid)
 
 static void
 on_response(const struct http_response *resp, void *user);
+
+/* The platform's name, then its aliases: what merchant and keyword searches
+ * ask for.  NULL past the end. */
+static const char *
+name_at(const struct heimao_job *job, size_t i)
+{
+	if (i == 0)
+		return job->platform.name;
+	return i <= job->platform.n_aliases ? job->platform.aliases[i - 1] : NULL;
+}
 
 static void
 submit(struct heimao_job *job, char *url)
@@ -233,6 +246,29 @@ queue_details(struct heimao_job *job, const struct heimao_list_page *page)
 	}
 }
 
+/* Keeps the complaints of a keyword-search or feed page that are against
+ * this platform: one of its merchants, or a merchant named exactly like it.
+ * The rest mention the platform but are not complaints against it. */
+void
+sync_heimao_keep_platform(struct heimao_list_page *page, const struct platform *p,
+			  char *const *couids, size_t n_couids)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < page->complaints.len; i++) {
+		struct complaint *c = &page->complaints.items[i];
+		int mine = 0;
+		for (size_t k = 0; k < n_couids && !mine; k++)
+			mine = c->merchant_id && !strcmp(c->merchant_id, couids[k]);
+		if (!mine && c->merchant_name)
+			mine = is_platform_name(p, c->merchant_name);
+		if (mine)
+			page->complaints.items[kept++] = *c;
+		else
+			complaint_finish(c);
+	}
+	page->complaints.len = kept;
+}
+
 /* Returns 1 when the merchant's list should go on to the next page. */
 static int
 handle_list(struct heimao_job *job, const struct http_response *resp)
@@ -244,6 +280,8 @@ handle_list(struct heimao_job *job, const struct http_response *resp)
 	struct heimao_list_page page;
 	heimao_list_page_init(&page);
 	int n = heimao_list_parse(resp->body.data, resp->body.len, &page, err);
+	if (n >= 0 && job->step == STEP_KEYWORD)
+		sync_heimao_keep_platform(&page, &job->platform, job->couids, job->n_couids);
 	bool all_known = true;
 	if (store_begin(s->st, err) < 0 ||
 	    sync_archive(s, "heimao", "list", job->url, resp, job->platform_id, err) < 0 ||
@@ -258,9 +296,14 @@ handle_list(struct heimao_job *job, const struct http_response *resp)
 	int more = 0;
 	if (n < 0) {
 		char line[ERRBUF_SIZE + 64];
-		snprintf(line, sizeof(line), "complaint list of merchant %s page %d: %s",
-			 job->couids[job->couid_idx], job->page, err);
+		if (job->step == STEP_KEYWORD)
+			snprintf(line, sizeof(line), "keyword search for %s page %d: %s",
+				 name_at(job, job->name_idx), job->page, err);
+		else
+			snprintf(line, sizeof(line), "complaint list of merchant %s page %d: %s",
+				 job->couids[job->couid_idx], job->page, err);
 		fail(job, line, page.kind == HEIMAO_PAGE_LOGIN_REQUIRED ? LOGIN_HINT : NULL);
+		job->login_required = page.kind == HEIMAO_PAGE_LOGIN_REQUIRED;
 	} else if (page.kind == HEIMAO_PAGE_OK) {
 		queue_details(job, &page);
 		more = (!all_known || s->full) && (page.page_amount < 0 || job->page < page.page_amount) &&
@@ -303,7 +346,12 @@ finish(struct heimao_job *job)
 	struct sync *s = job->s;
 	char err[ERRBUF_SIZE];
 	int rc;
-	if (job->failure) {
+	if (job->failure && job->login_required) {
+		/* Reported after the anonymous feed was read for it (sync_feed.c). */
+		sync_feed_want(s, job->platform_id, job->failure,
+			       (const char *const *)job->couids, job->n_couids);
+		rc = 0;
+	} else if (job->failure) {
 		sync_report_failure(s, job->platform.name, "heimao", job->failure, job->hint);
 		rc = store_fetch_failed(s->st, job->platform_id, "heimao", s->cli->now, job->failure,
 					err);
@@ -331,9 +379,7 @@ advance(struct heimao_job *job)
 		return;
 	}
 	if (job->step == STEP_SEARCH) {
-		const char *name = job->name_idx == 0 ? job->platform.name
-			: job->name_idx <= job->platform.n_aliases ? job->platform.aliases[job->name_idx - 1]
-								 : NULL;
+		const char *name = name_at(job, job->name_idx);
 		if (name) {
 			job->name_idx++;
 			submit(job, heimao_url_company_search(base, name));
@@ -364,6 +410,17 @@ advance(struct heimao_job *job)
 								   job->page, job->ts, job->rs));
 			return;
 		}
+		job->step = STEP_KEYWORD;
+		job->name_idx = 0;
+		job->page = 0;
+	}
+	if (job->step == STEP_KEYWORD) {
+		const char *name = name_at(job, job->name_idx);
+		if (name) {
+			job->page++;
+			submit(job, heimao_url_search(base, name, job->page, job->ts, job->rs));
+			return;
+		}
 		job->step = STEP_DETAIL;
 		job->detail_idx = 0;
 	} else if (job->step == STEP_DETAIL) {
@@ -391,15 +448,16 @@ on_response(const struct http_response *resp, void *user)
 		handle_search(job, resp);
 		break;
 	case STEP_LIST:
-		if (handle_list(job, resp)) {
-			job->page++;
-			submit(job, heimao_url_received_complaints(job->s->cli->cfg.heimao.base_url,
-								   job->couids[job->couid_idx],
-								   job->page, job->ts, job->rs));
-			return;
+		if (!handle_list(job, resp)) {
+			job->couid_idx++;
+			job->page = 0;
 		}
-		job->couid_idx++;
-		job->page = 0;
+		break;
+	case STEP_KEYWORD:
+		if (!handle_list(job, resp)) {
+			job->name_idx++;
+			job->page = 0;
+		}
 		break;
 	case STEP_DETAIL:
 		handle_detail(job, resp);
