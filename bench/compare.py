@@ -30,11 +30,12 @@ def metrics(res):
         n = c["db_complaints"]
         out["check  %8d db    median ms" % n] = (c["median_ms"], False)
         out["check  %8d db    min ms" % n] = (c["min_ms"], False)
+        out["check  %8d db    cpu ms" % n] = (c["cpu_ms"], False)
         out["check  %8d db    RSS KB" % n] = (c["rss_kb"], False)
     for c in res.get("report", []):
         n = c["db_complaints"]
         out["report %8d db    median s" % n] = (c["median_s"], False)
-        out["report %8d db    user s" % n] = (c["user_s"], False)
+        out["report %8d db    cpu s" % n] = (c["cpu_s"], False)
         out["report %8d db    RSS KB" % n] = (c["rss_kb"], False)
     return out
 

@@ -67,7 +67,7 @@ load_states(struct store *st, const struct config *cfg, struct platform_view *v,
 			v->health[i] = HEALTH_DISABLED;
 		else if (!rc || (!f->last_success_at && !f->last_error_at))
 			v->health[i] = HEALTH_NEVER;
-		else if (f->last_error_at > f->last_success_at)
+		else if (f->consecutive_failures > 0) /* the latest attempt failed (times may tie) */
 			v->health[i] = HEALTH_FAILED;
 		else if (f->last_success_at < v->now - STALE_DAYS * DAY_S)
 			v->health[i] = HEALTH_STALE;

@@ -226,23 +226,33 @@ sync_heimao_store_page(struct sync *s, int64_t platform_id, const struct heimao_
 	return 0;
 }
 
+/* Queues the detail page of every stored complaint of the platform that has
+ * none yet, or whose status changed since it was read.  Taken from the store
+ * rather than from the pages just read, so that a run killed between a list
+ * page and its details is completed by the next one. */
+static int
+queue_detail(const struct stored_complaint *c, void *ctx)
+{
+	struct heimao_job *job = ctx;
+	if (strcmp(c->source, "heimao") || !c->url)
+		return 0;
+	if (c->detail_fetched_at && c->detail_status_seen == c->raw_status)
+		return 0;
+	job->details = xgrow(job->details, &job->cap_details, job->n_details + 1,
+			     sizeof(*job->details));
+	job->details[job->n_details].sn = xstrdup(c->source_id);
+	job->details[job->n_details].url = xstrdup(c->url);
+	job->n_details++;
+	return 0;
+}
+
 static void
-queue_details(struct heimao_job *job, const struct heimao_list_page *page)
+queue_details(struct heimao_job *job)
 {
 	char err[ERRBUF_SIZE];
-	for (size_t i = 0; i < page->complaints.len; i++) {
-		const struct complaint *c = &page->complaints.items[i];
-		int needs = 0;
-		if (!c->url ||
-		    store_complaint_state(job->s->st, "heimao", c->source_id, NULL, NULL, &needs,
-					  err) < 0 ||
-		    !needs)
-			continue;
-		job->details = xgrow(job->details, &job->cap_details, job->n_details + 1,
-				     sizeof(*job->details));
-		job->details[job->n_details].sn = xstrdup(c->source_id);
-		job->details[job->n_details].url = xstrdup(c->url);
-		job->n_details++;
+	if (store_complaints_each(job->s->st, job->platform_id, 0, queue_detail, job, err) < 0) {
+		job->s->internal_error = true;
+		fail(job, err, NULL);
 	}
 }
 
@@ -295,17 +305,18 @@ handle_list(struct heimao_job *job, const struct http_response *resp)
 	}
 	int more = 0;
 	if (n < 0) {
-		char line[ERRBUF_SIZE + 64];
+		char line[ERRBUF_SIZE + 96];
+		const char *drift = page.kind == HEIMAO_PAGE_LAYOUT_CHANGED ? "page layout changed: "
+									    : "";
 		if (job->step == STEP_KEYWORD)
-			snprintf(line, sizeof(line), "keyword search for %s page %d: %s",
-				 name_at(job, job->name_idx), job->page, err);
+			snprintf(line, sizeof(line), "keyword search for %s page %d: %s%s",
+				 name_at(job, job->name_idx), job->page, drift, err);
 		else
-			snprintf(line, sizeof(line), "complaint list of merchant %s page %d: %s",
-				 job->couids[job->couid_idx], job->page, err);
+			snprintf(line, sizeof(line), "complaint list of merchant %s page %d: %s%s",
+				 job->couids[job->couid_idx], job->page, drift, err);
 		fail(job, line, page.kind == HEIMAO_PAGE_LOGIN_REQUIRED ? LOGIN_HINT : NULL);
 		job->login_required = page.kind == HEIMAO_PAGE_LOGIN_REQUIRED;
 	} else if (page.kind == HEIMAO_PAGE_OK) {
-		queue_details(job, &page);
 		more = (!all_known || s->full) && (page.page_amount < 0 || job->page < page.page_amount) &&
 		       job->page < s->cli->cfg.heimao.max_pages;
 	}
@@ -423,6 +434,11 @@ advance(struct heimao_job *job)
 		}
 		job->step = STEP_DETAIL;
 		job->detail_idx = 0;
+		queue_details(job);
+		if (job->failure) {
+			finish(job);
+			return;
+		}
 	} else if (job->step == STEP_DETAIL) {
 		job->detail_idx++;
 	}
