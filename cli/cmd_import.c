@@ -121,7 +121,7 @@ run(struct cli *cli, int argc, char **argv)
 			db_error = 1;
 			rc = -1;
 		} else if (!strcmp(source, "heimao")) {
-			rc = ingest_heimao(&s, platform_id, body, len, &db_error, err);
+			rc = ingest_heimao(&s, platform_id, false, NULL, body, len, &db_error, err);
 		} else if (!strcmp(source, "icp")) {
 			rc = ingest_icp(&s, icp_domain, body, len, &db_error, err);
 		} else {

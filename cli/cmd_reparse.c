@@ -29,8 +29,10 @@ one(const struct raw_response *r, void *ctx)
 	int db_error = 0, rc = 0;
 	if (r->status != 200)
 		return 0;
-	if (!strcmp(r->source, "heimao") && (!strcmp(r->kind, "list") || !strcmp(r->kind, "detail"))) {
-		rc = ingest_heimao(s, r->platform_id, r->body, r->body_len, &db_error, err);
+	if (!strcmp(r->source, "heimao") && (!strcmp(r->kind, "list") || !strcmp(r->kind, "detail") ||
+					     !strcmp(r->kind, "search"))) {
+		rc = ingest_heimao(s, r->platform_id, !strcmp(r->kind, "search"), r->url, r->body,
+				   r->body_len, &db_error, err);
 	} else if (!strcmp(r->source, "icp") && !strcmp(r->kind, "icp_query")) {
 		rc = ingest_icp(s, NULL, r->body, r->body_len, &db_error, err);
 	} else if (!strcmp(r->source, "site") && r->platform_id) {

@@ -1,12 +1,14 @@
 #include "ingest.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parse/heimao.h"
 #include "parse/icp.h"
 #include "parse/site.h"
 #include "store.h"
+#include "xalloc.h"
 
 static int
 db_fail(int *db_error)
@@ -15,9 +17,44 @@ db_fail(int *db_error)
 	return -1;
 }
 
+/* Drops the complaints of page that are not against platform_id. */
+static int
+keep_platform(struct sync *s, int64_t platform_id, struct heimao_list_page *page, char *err)
+{
+	struct platform p;
+	struct merchant_ref *refs;
+	size_t n;
+	if (store_platform_get(s->st, platform_id, &p, err) < 0)
+		return -1;
+	if (store_merchant_list(s->st, platform_id, "heimao", &refs, &n, err) < 0) {
+		platform_finish(&p);
+		return -1;
+	}
+	char **couids = xcalloc(n ? n : 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		couids[i] = refs[i].merchant_id;
+	sync_heimao_keep_platform(page, &p, couids, n);
+	free(couids);
+	merchant_ref_list_free(refs, n);
+	platform_finish(&p);
+	return 0;
+}
+
+/* The complaint number in a /complaint/view/{sn}/ URL, malloc'd, or NULL. */
+static char *
+sn_from_url(const char *url)
+{
+	const char *p = url ? strstr(url, "/complaint/view/") : NULL;
+	if (!p)
+		return NULL;
+	p += strlen("/complaint/view/");
+	size_t n = strspn(p, "0123456789");
+	return n ? xstrndup(p, n) : NULL;
+}
+
 int
-ingest_heimao(struct sync *s, int64_t platform_id, const char *body, size_t len, int *db_error,
-	      char *err)
+ingest_heimao(struct sync *s, int64_t platform_id, bool only_platform, const char *url,
+	      const char *body, size_t len, int *db_error, char *err)
 {
 	*db_error = 0;
 	size_t i = 0;
@@ -27,6 +64,8 @@ ingest_heimao(struct sync *s, int64_t platform_id, const char *body, size_t len,
 		struct complaint_detail d;
 		complaint_detail_init(&d);
 		int rc = heimao_detail_parse(body, len, &d, err);
+		if (!d.source_id)
+			d.source_id = sn_from_url(url);
 		if (d.kind == DETAIL_NOT_FOUND || d.kind == DETAIL_PRIVATE) {
 			/* A recognised answer: recorded when the page names its
 			 * complaint, otherwise there is nothing to attach it to. */
@@ -53,7 +92,10 @@ ingest_heimao(struct sync *s, int64_t platform_id, const char *body, size_t len,
 	heimao_list_page_init(&page);
 	int rc = heimao_list_parse(body, len, &page, err);
 	bool all_known;
-	if (rc >= 0 && sync_heimao_store_page(s, platform_id, &page, &all_known, err) < 0)
+	if (rc >= 0 && only_platform && platform_id &&
+	    keep_platform(s, platform_id, &page, err) < 0)
+		rc = db_fail(db_error);
+	else if (rc >= 0 && sync_heimao_store_page(s, platform_id, &page, &all_known, err) < 0)
 		rc = db_fail(db_error);
 	heimao_list_page_finish(&page);
 	return rc < 0 ? -1 : 0;

@@ -105,6 +105,8 @@ store_page(struct feed_job *f, const struct http_response *resp, char *err)
 	struct sync *s = f->s;
 	if (store_begin(s->st, err) < 0)
 		return -1;
+	/* Archived once, under no platform: reparse does not re-read the feed,
+	 * whose pages belong to everybody. */
 	if (sync_archive(s, "heimao", "feed", f->url, resp, 0, err) < 0)
 		goto fail;
 	for (size_t i = 0; i < f->n_wants; i++) {

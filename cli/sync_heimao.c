@@ -294,7 +294,8 @@ handle_list(struct heimao_job *job, const struct http_response *resp)
 		sync_heimao_keep_platform(&page, &job->platform, job->couids, job->n_couids);
 	bool all_known = true;
 	if (store_begin(s->st, err) < 0 ||
-	    sync_archive(s, "heimao", "list", job->url, resp, job->platform_id, err) < 0 ||
+	    sync_archive(s, "heimao", job->step == STEP_KEYWORD ? "search" : "list", job->url, resp,
+			 job->platform_id, err) < 0 ||
 	    (n >= 0 && sync_heimao_store_page(s, job->platform_id, &page, &all_known, err) < 0) ||
 	    store_commit(s->st, err) < 0) {
 		store_rollback(s->st, NULL);

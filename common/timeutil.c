@@ -64,7 +64,14 @@ time_parse_iso(const char *s, int offset_if_none, int64_t *out)
 			s += 3;
 		}
 	}
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59)
+		return -1;
+	/* Reject 02-30 and friends: the day must survive a round trip. */
+	int64_t days = time_days_from_civil(y, (unsigned)mo, (unsigned)d);
+	int ry;
+	unsigned rm, rd;
+	time_civil_from_days(days, &ry, &rm, &rd);
+	if (rm != (unsigned)mo || rd != (unsigned)d)
 		return -1;
 	int offset = offset_if_none;
 	if (*s == 'Z') {
@@ -84,8 +91,7 @@ time_parse_iso(const char *s, int offset_if_none, int64_t *out)
 	}
 	if (*s)
 		return -1;
-	*out = time_days_from_civil(y, (unsigned)mo, (unsigned)d) * DAY_S + h * 3600 + mi * 60 +
-	       se - offset;
+	*out = days * DAY_S + h * 3600 + mi * 60 + se - offset;
 	return 0;
 }
 
