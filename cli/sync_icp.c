@@ -8,6 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
+#include "captcha.h"
 #include "fetch/icp.h"
 #include "fetch/url.h"
 #include "msg.h"
@@ -16,7 +19,11 @@
 #include "sync.h"
 #include "xalloc.h"
 
-enum step { STEP_AUTH, STEP_QUERY };
+/* Token, query; when the registry demands its slider captcha and a solver
+ * is configured: challenge, check, then the query again with uuid + sign. */
+enum step { STEP_AUTH, STEP_QUERY, STEP_CHALLENGE, STEP_CHECK };
+
+#define CAPTCHA_TRIES 2
 
 struct icp_job {
 	struct sync *s;
@@ -30,6 +37,9 @@ struct icp_job {
 	struct icp_record *records; /* the current domain's exact matches so far */
 	size_t n_records, cap_records;
 	char *rci;               /* echoed back on follow-up pages */
+	char *captcha_uuid;      /* the solved challenge, sent with the query */
+	char *captcha_sign;
+	int captcha_tries;       /* for the current domain */
 	char *url;
 	struct buf failures;
 };
@@ -55,6 +65,8 @@ job_free(struct icp_job *job)
 	clear_records(job);
 	free(job->records);
 	free(job->rci);
+	free(job->captcha_uuid);
+	free(job->captcha_sign);
 	free(job->url);
 	buf_finish(&job->failures);
 	free(job);
@@ -85,6 +97,7 @@ conclude_domain(struct icp_job *job, const char *state, const char *reason)
 	job->rci = NULL;
 	job->page = 0;
 	job->reauthed = 0;
+	job->captcha_tries = 0;
 	job->domain_idx++;
 }
 
@@ -136,14 +149,48 @@ submit_query(struct icp_job *job)
 	char *body = icp_query_body(current_domain(job), job->page, 10);
 	char *token = xasprintf("token: %s", job->s->icp_token);
 	char *rci = job->rci ? xasprintf("Rci: %s", job->rci) : NULL;
-	const char *extra[] = {"Content-Type: application/json", token, rci, NULL};
+	char *uuid = job->captcha_uuid ? xasprintf("uuid: %s", job->captcha_uuid) : NULL;
+	char *sign = job->captcha_sign ? xasprintf("sign: %s", job->captcha_sign) : NULL;
+	const char *extra[6];
+	size_t n = 0;
+	extra[n++] = "Content-Type: application/json";
+	extra[n++] = token;
+	if (rci)
+		extra[n++] = rci;
+	if (uuid && sign) {
+		extra[n++] = uuid;
+		extra[n++] = sign;
+	}
+	extra[n] = NULL;
 	char **headers = icp_headers(extra);
+	free(uuid);
+	free(sign);
 	job->step = STEP_QUERY;
 	submit(job, icp_url_query(job->s->cli->cfg.icp.base_url), body ? body : "{}",
 	       (const char *const *)headers);
 	icp_headers_free(headers);
 	free(token);
 	free(rci);
+	free(body);
+}
+
+/* Asks for a slider challenge (the registry's client sends a random id). */
+static void
+submit_challenge(struct icp_job *job)
+{
+	char uid[33];
+	icp_random_jsluid(uid);
+	char *body = xasprintf("{\"clientUid\":\"point-%.8s-%.4s-%.4s-%.4s-%.12s\"}", uid, uid + 8,
+			       uid + 12, uid + 16, uid + 20);
+	char *token = xasprintf("token: %s", job->s->icp_token);
+	const char *extra[] = {"Content-Type: application/json", token, NULL};
+	char **headers = icp_headers(extra);
+	job->step = STEP_CHALLENGE;
+	job->captcha_tries++;
+	submit(job, icp_url_check_image_point(job->s->cli->cfg.icp.base_url), body,
+	       (const char *const *)headers);
+	icp_headers_free(headers);
+	free(token);
 	free(body);
 }
 
@@ -217,6 +264,20 @@ handle_query(struct icp_job *job, const struct http_response *resp)
 		submit_auth(job);
 		return;
 	}
+	if (page.kind == ICP_CAPTCHA && job->s->cli->cfg.icp.captcha_command &&
+	    job->captcha_tries < CAPTCHA_TRIES) {
+		icp_query_page_finish(&page);
+		submit_challenge(job);
+		return;
+	}
+	if (page.kind == ICP_CAPTCHA && !job->s->cli->cfg.icp.captcha_command) {
+		snprintf(reason, sizeof(reason), "the registry demands a slider captcha and no "
+						 "[icp] captcha_command is configured");
+		conclude_domain(job, "unknown", reason);
+		icp_query_page_finish(&page);
+		advance(job);
+		return;
+	}
 	if (page.kind != ICP_OK) {
 		snprintf(reason, sizeof(reason), "registry answer unusable (%s%s%s)",
 			 icp_reply_kind_name(page.kind), *page.msg ? ": " : "", page.msg);
@@ -244,10 +305,92 @@ handle_query(struct icp_job *job, const struct http_response *resp)
 	advance(job);
 }
 
+/* The challenge arrived: solve it with the configured command, then send the
+ * answer to image/checkImage. */
+static void
+handle_challenge(struct icp_job *job, const struct http_response *resp)
+{
+	char msg[128] = "", reason[ERRBUF_SIZE], err[ERRBUF_SIZE];
+	struct icp_captcha c;
+	memset(&c, 0, sizeof(c));
+	if (resp->outcome != HTTP_DONE) {
+		sync_describe_failure(resp, reason, sizeof(reason));
+		conclude_domain(job, "unknown", reason);
+		advance(job);
+		return;
+	}
+	enum icp_reply_kind kind = icp_captcha_parse(resp->body.data ? resp->body.data : "",
+						     resp->body.len, &c, msg);
+	long x;
+	if (kind != ICP_OK) {
+		snprintf(reason, sizeof(reason), "captcha challenge unusable (%s)",
+			 icp_reply_kind_name(kind));
+		conclude_domain(job, "unknown", reason);
+		advance(job);
+	} else if (captcha_solve(job->s->cli->cfg.icp.captcha_command, &c, &x, err) < 0) {
+		conclude_domain(job, "unknown", err);
+		advance(job);
+	} else {
+		free(job->captcha_uuid);
+		job->captcha_uuid = xstrdup(c.uuid);
+		char value[32];
+		snprintf(value, sizeof(value), "%ld", x);
+		json_t *o = json_pack("{s:s, s:s}", "key", c.uuid, "value", value);
+		char *body = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		char *token = xasprintf("token: %s", job->s->icp_token);
+		const char *extra[] = {"Content-Type: application/json", token, NULL};
+		char **headers = icp_headers(extra);
+		job->step = STEP_CHECK;
+		submit(job, icp_url_check_image(job->s->cli->cfg.icp.base_url), body,
+		       (const char *const *)headers);
+		icp_headers_free(headers);
+		free(token);
+		free(body);
+	}
+	icp_captcha_finish(&c);
+}
+
+/* The answer was checked: with a sign, query again; a wrong answer gets one
+ * more challenge. */
+static void
+handle_check(struct icp_job *job, const struct http_response *resp)
+{
+	char msg[128] = "", reason[ERRBUF_SIZE];
+	char *sign = NULL;
+	enum icp_reply_kind kind = resp->outcome == HTTP_DONE
+		? icp_sign_parse(resp->body.data ? resp->body.data : "", resp->body.len, &sign, msg)
+		: ICP_BAD_BODY;
+	if (kind == ICP_OK && sign) {
+		free(job->captcha_sign);
+		job->captcha_sign = sign;
+		job->page--;
+		submit_query(job);
+		return;
+	}
+	free(sign);
+	if (kind == ICP_CAPTCHA && job->captcha_tries < CAPTCHA_TRIES) {
+		submit_challenge(job);
+		return;
+	}
+	snprintf(reason, sizeof(reason), "the captcha answer was refused (%s%s%s)",
+		 icp_reply_kind_name(kind), *msg ? ": " : "", msg);
+	conclude_domain(job, "unknown", reason);
+	advance(job);
+}
+
 static void
 on_response(const struct http_response *resp, void *user)
 {
 	struct icp_job *job = user;
+	if (job->step == STEP_CHALLENGE) {
+		handle_challenge(job, resp);
+		return;
+	}
+	if (job->step == STEP_CHECK) {
+		handle_check(job, resp);
+		return;
+	}
 	if (job->step == STEP_AUTH) {
 		handle_auth(job, resp);
 		if (job->step == STEP_AUTH) /* no query was sent: the domain is concluded */

@@ -69,6 +69,7 @@ config_finish(struct config *cfg)
 	free(cfg->heimao.base_url);
 	free(cfg->heimao.cookie_file);
 	free(cfg->icp.base_url);
+	free(cfg->icp.captcha_command);
 	free(cfg->site.url_template);
 	for (int i = 0; i < CAT_COUNT; i++)
 		free(cfg->score.keywords_extra[i]);
@@ -105,6 +106,7 @@ static const struct key keys[] = {
 	{"icp", "base_url", KEY_URL, OFF(icp.base_url), 0, 0},
 	{"icp", "min_interval_ms", KEY_LONG, OFF(icp.min_interval_ms), 0, 3600000},
 	{"icp", "cache_days", KEY_LONG, OFF(icp.cache_days), 0, 3650},
+	{"icp", "captcha_command", KEY_STRING, OFF(icp.captcha_command), 0, 0},
 	{"site", "enabled", KEY_BOOL, OFF(site.enabled), 0, 0},
 	{"site", "url_template", KEY_URL, OFF(site.url_template), 0, 0},
 	{"site", "min_interval_ms", KEY_LONG, OFF(site.min_interval_ms), 0, 3600000},

@@ -35,6 +35,7 @@ struct config {
 		char *base_url;
 		long min_interval_ms;
 		long cache_days;
+		char *captcha_command; /* external slider solver; NULL: none (see cli/captcha.h) */
 	} icp;
 
 	struct {
