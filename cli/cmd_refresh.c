@@ -113,7 +113,8 @@ refresh_platforms(struct cli *cli, const int64_t *ids, size_t n, const bool sour
 	}
 	if (cli_interrupted()) {
 		msg_error("interrupted: what was fetched before the signal is stored");
-		s.failures++;
+		if (!s.failures)
+			s.failures++; /* exit 1 even when no job was in flight */
 	}
 	struct http_stats hs;
 	http_client_stats(s.http, &hs);

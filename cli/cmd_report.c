@@ -72,19 +72,17 @@ fill(struct row *row, const struct platform_view *v)
 	buf_init(&b);
 	for (size_t g = 0; g < r->n_gates; g++)
 		buf_printf(&b, "%s%s", b.len ? " | " : "", r->gates[g].reason);
-	int order[COMP_COUNT];
-	for (int d = 0; d < COMP_COUNT; d++)
-		order[d] = d;
-	for (int a = 0; a < COMP_COUNT; a++)
-		for (int bb = a + 1; bb < COMP_COUNT; bb++)
-			if (r->deductions[order[bb]].points > r->deductions[order[a]].points) {
-				int t = order[a];
-				order[a] = order[bb];
-				order[bb] = t;
-			}
-	for (int n = 0; n < 2; n++) {
-		const struct score_deduction *d = &r->deductions[order[n]];
-		if (deduction_shown(r, order[n]) && d->points > 0.05 && d->reason)
+	for (int n = 0, done = 0; n < 2; n++) { /* the two largest deductions shown */
+		int best = -1;
+		for (int d = 0; d < COMP_COUNT; d++)
+			if (!(done & 1 << d) && deduction_shown(r, d) &&
+			    (best < 0 || r->deductions[d].points > r->deductions[best].points))
+				best = d;
+		if (best < 0)
+			break;
+		done |= 1 << best;
+		const struct score_deduction *d = &r->deductions[best];
+		if (d->reason)
 			buf_printf(&b, "%s%s -%.1f: %s", b.len ? " | " : "", d->component, d->points,
 				   d->reason);
 	}

@@ -55,10 +55,11 @@ sync_describe_failure(const struct http_response *r, char *out, size_t size)
 		snprintf(out, size, "not tried: the site blocked an earlier request in this run");
 		break;
 	case HTTP_GAVE_UP:
-		if (r->status && r->last_attempt == HTTP_DONE)
-			snprintf(out, size, "HTTP %ld after %d attempts", r->status, r->attempts);
+		/* The engine's message already counts the attempts. */
+		if (*r->error)
+			snprintf(out, size, "%s", r->error);
 		else
-			snprintf(out, size, "%s after %d attempts", r->error, r->attempts);
+			snprintf(out, size, "HTTP %ld after %d attempts", r->status, r->attempts);
 		break;
 	default:
 		snprintf(out, size, "%s", *r->error ? r->error : http_outcome_name(r->outcome));

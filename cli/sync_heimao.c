@@ -279,6 +279,22 @@ sync_heimao_keep_platform(struct heimao_list_page *page, const struct platform *
 	page->complaints.len = kept;
 }
 
+/* A merchant's list holds that merchant's complaints; anything else on it
+ * is not evidence against this platform. */
+static void
+keep_merchant(struct heimao_list_page *page, const char *couid)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < page->complaints.len; i++) {
+		struct complaint *c = &page->complaints.items[i];
+		if (!c->merchant_id || !strcmp(c->merchant_id, couid))
+			page->complaints.items[kept++] = *c;
+		else
+			complaint_finish(c);
+	}
+	page->complaints.len = kept;
+}
+
 /* Returns 1 when the merchant's list should go on to the next page. */
 static int
 handle_list(struct heimao_job *job, const struct http_response *resp)
@@ -292,6 +308,8 @@ handle_list(struct heimao_job *job, const struct http_response *resp)
 	int n = heimao_list_parse(resp->body.data, resp->body.len, &page, err);
 	if (n >= 0 && job->step == STEP_KEYWORD)
 		sync_heimao_keep_platform(&page, &job->platform, job->couids, job->n_couids);
+	else if (n >= 0)
+		keep_merchant(&page, job->couids[job->couid_idx]);
 	bool all_known = true;
 	if (store_begin(s->st, err) < 0 ||
 	    sync_archive(s, "heimao", job->step == STEP_KEYWORD ? "search" : "list", job->url, resp,

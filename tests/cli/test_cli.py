@@ -1321,25 +1321,36 @@ def test_import_heimao_saved_pages(t):
     t.check(dump_complaints(t) == before, "a second import changed complaints")
 
 
-def test_import_heimao_handmade_jsonp(t):
-    offline(t)
-    t.add(NAME, "--domain", DOMAIN)
+def handmade_list(entries, jsonp=True):
+    """A received_complaints answer shaped as research §1.4 describes.
+    entries: dicts with sn, status, ts and optional title/summary/cost."""
     items = []
-    for sn, status, ts in (("17391111111", 7, 1790000000), ("17391111112", 1, 1790003600),
-                           ("17391111113", 8, 1790007200)):
+    for e in entries:
+        sn = e["sn"]
         items.append({"main": {
-            "sn": sn, "title": "手工导入的投诉" + sn[-1], "summary": "卡密无效，客服不回",
+            "sn": sn, "title": e.get("title", "手工导入的投诉" + sn[-1]),
+            "summary": e.get("summary", "卡密无效，客服不回"),
             "cotitle": NAME, "couid": COUID, "appeal": "退款", "issue": "卡密无效",
-            "cost": "12.5", "status": status, "timestamp": str(ts),
+            "cost": e.get("cost", "12.5"), "status": e["status"], "timestamp": str(e["ts"]),
             "url": f"//tousu.sina.com.cn/complaint/view/{sn}/?sld=" + "ab" * 16,
             "comment_id": "", "upvote_amount": 0, "share_amount": 0, "comment_amount": 0},
             "author": {"title": "导入用户" + sn[-1]}})
     body = {"result": {"status": {"code": 0, "msg": ""}, "data": {
         "complaints": items, "pager": {"current": 1, "next": 2, "page_amount": 1,
                                        "item_count": len(items)}}}}
-    jsonp = ("try{jQuery111208038698781774218_1602671921456(" +
-             json.dumps(body, ensure_ascii=True) + ");}catch(e){};")
-    path = _save(t, "list.js", jsonp.encode())
+    text = json.dumps(body, ensure_ascii=True)
+    if jsonp:
+        text = "try{jQuery111208038698781774218_1602671921456(" + text + ");}catch(e){};"
+    return text.encode()
+
+
+def test_import_heimao_handmade_jsonp(t):
+    offline(t)
+    t.add(NAME, "--domain", DOMAIN)
+    path = _save(t, "list.js", handmade_list([
+        {"sn": "17391111111", "status": 7, "ts": 1790000000},
+        {"sn": "17391111112", "status": 1, "ts": 1790003600},
+        {"sn": "17391111113", "status": 8, "ts": 1790007200}]))
     r = t.kmrep("import", "--source", "heimao", "--platform", NAME, path, server=False)
     t.check_eq(r.code, 0, r)
     rows = t.sql("SELECT source_id, raw_status, status, filed_at, amount_fen, url,"
@@ -1352,6 +1363,39 @@ def test_import_heimao_handmade_jsonp(t):
     for x in rows:
         t.check_eq(x[5], f"https://tousu.sina.com.cn/complaint/view/{x[0]}/?sld=" + "ab" * 16)
         t.check_eq(x[6], pid)
+
+
+def test_import_from_stdin(t):
+    offline(t)
+    t.add(NAME, "--heimao-couid", COUID)
+    body = handmade_list([{"sn": "17392222221", "status": 6, "ts": 1790000000}], jsonp=False)
+    r = t.kmrep("import", "--source", "heimao", "-", server=False, input=body.decode())
+    t.check_eq(r.code, 0, r)
+    t.check_eq(t.sql("SELECT source_id, status, platform_id FROM complaints"),
+               [("17392222221", "answered", platform_id(t))])
+
+
+def test_complaints_csv_formula_guard(t):
+    offline(t)
+    t.add(NAME, "--heimao-couid", COUID)
+    evil = ["=HYPERLINK(\"http://evil.example/\",\"x\")", "+86 卡密无效", "-退款",
+            "@SUM(A1)"]
+    path = _save(t, "evil.json", handmade_list(
+        [{"sn": "1739333333%d" % i, "status": 4, "ts": 1790000000 + i, "title": title}
+         for i, title in enumerate(evil)]))
+    r = t.kmrep("import", "--source", "heimao", path, server=False)
+    t.check_eq(r.code, 0, r)
+    code, out, err = run_bytes(t, "complaints", NAME, "--format", "csv")
+    t.check_eq(code, 0, err)
+    rows = parse_csv(t, out)
+    col = rows[0].index("title")
+    t.check_eq(sorted(r_[col] for r_ in rows[1:]), sorted("'" + e for e in evil))
+    for r_ in rows[1:]:
+        for cell in r_:
+            t.check(not cell or cell[0] not in "=+-@\t\r", f"unguarded cell {cell!r}")
+    # JSON is data, not a spreadsheet: no quote added there
+    r = t.kmrep("complaints", NAME, "--format", "json", server=False)
+    t.check_eq(sorted(x["title"] for x in r.json()), sorted(evil))
 
 
 def test_import_garbage_file(t):
@@ -1457,6 +1501,163 @@ def test_reparse_reproduces_complaints(t):
 
 
 # ==========================================================================
+# Stored data details, database safety, output hygiene
+
+CATEGORY_RULES = [
+    ("跑路", "跑路 卷款 关站 网站打不开 平台关闭 联系不上老板 群解散"),
+    ("诈骗", "诈骗 骗子 骗钱 钓鱼 假冒 盗刷"),
+    ("提现", "提现 冻结 余额不退 不给提 无法提现"),
+    ("客服失联", "客服不回 失联 无人理睬 不理人 拉黑"),
+    ("卡密无效", "卡密无效 卡密错误 已被使用 激活失败 面额不符 兑换失败"),
+    ("未发货", "未发货 不发货 未到账 不到账 充值未到 延迟到账"),
+    ("退款难", "退款 不退 拒绝退款 七天无理由"),
+    ("虚假宣传", "虚假宣传 描述不符 返利不兑现"),
+]
+
+
+def plain(text):
+    """Page text as a reader sees it: tags removed, entities decoded."""
+    import html
+    return html.unescape(re.sub(r"<[^>]*>", "", text or ""))
+
+
+def folded(text):
+    """plain() with full-width forms folded (SCORING §1 matching)."""
+    import unicodedata
+    return unicodedata.normalize("NFKC", plain(text))
+
+
+def expected_category(c):
+    """SCORING §1: the first rule matching title + summary + issue + appeal."""
+    text = " ".join(folded(c.get(k)) for k in ("title", "summary", "issue", "appeal"))
+    text = text.casefold()
+    for cat, words in CATEGORY_RULES:
+        if any(w.casefold() in text for w in words.split()):
+            return cat
+    return "其他"
+
+
+def test_refresh_categories(t):
+    stored(t)
+    r = t.kmrep("complaints", NAME, "--format", "json")
+    got = {x["id"]: x["category"] for x in r.json()}
+    for c in world_complaints():
+        t.check_eq(got[c["sn"]], expected_category(c), f"category of {c['sn']}")
+
+
+def test_refresh_titles_are_plain_text(t):
+    stored(t)
+    titles = dict(t.sql("SELECT source_id, title FROM complaints"))
+    for c in world_complaints():
+        t.check_eq(titles[c["sn"]], plain(c["title"]), f"title of {c['sn']}")
+    t.check_eq(titles["17390000101"], '"双11"活动卡密无效 & 客服不回')
+    t.check_eq(titles["17390000103"], "卡密无效")
+
+
+def test_complainant_not_stored_in_clear(t):
+    stored(t)
+    keys = t.sql("SELECT source_id, complainant_key FROM complaints")
+    nicknames = {c["author"] for c in world_complaints() if c.get("author")}
+    for sn, key in keys:
+        t.check(key is None or key not in nicknames, f"{sn}: nickname stored in clear")
+    # one person (测试用户03 filed 103; distinct people otherwise) -> distinct keys
+    named = [k for sn, k in keys if k]
+    t.check(len(set(named)) >= len(nicknames) - 1, keys)
+
+
+def test_newer_schema_refused(t):
+    offline(t)
+    t.add(NAME)
+    sql_exec(t, "PRAGMA user_version = 999")
+    r = t.kmrep("list", server=False)
+    t.check_eq(r.code, 3, r)
+    t.check_eq(r.out, "", r)
+    t.check_eq(len(kmrep_lines(r.err)), 1, r)
+    t.check(re.search(r"schema|version|newer", r.err), r)
+    t.check_eq(t.sql("PRAGMA user_version"), [(999,)], "the newer database was touched")
+
+
+def test_database_not_sqlite(t):
+    offline(t)
+    with open(t.db, "wb") as f:
+        f.write(b"this is not a database\n" * 100)
+    r = t.kmrep("add", NAME, server=False)
+    t.check_eq(r.code, 3, r)
+    t.check_eq(len(kmrep_lines(r.err)), 1, r)
+    with open(t.db, "rb") as f:
+        t.check_eq(f.read(), b"this is not a database\n" * 100)
+
+
+def test_database_is_wal_and_versioned(t):
+    offline(t)
+    t.add(NAME)
+    t.check_eq(t.sql("PRAGMA journal_mode"), [("wal",)])
+    t.check(t.sql("PRAGMA user_version")[0][0] >= 1)
+
+
+def test_report_empty_database(t):
+    offline(t)
+    code, out, err = run_bytes(t, "report")
+    t.check_eq(code, 0, err)
+    rows = parse_csv(t, out)
+    t.check_eq(len(rows), 1, rows)
+    t.check_eq(rows[0][:len(REPORT_COLUMNS)], REPORT_COLUMNS)
+    r = t.kmrep("report", "--format", "json", server=False)
+    t.check_eq((r.code, r.json()), (0, []), r)
+    r = t.kmrep("list", "--format", "json", server=False)
+    t.check_eq((r.code, r.json()), (0, []), r)
+
+
+def test_check_refresh_refetches(t):
+    stored(t)
+    reset_server(t)
+    r = t.kmrep("check", NAME, "--refresh")
+    t.check_eq(r.code, 0, r)
+    t.check(requests_to(t, "/api/company/received_complaints"), "check --refresh fetched nothing")
+    t.check(r.out.startswith("不建议下单"), r)
+
+
+def test_complaints_resolves_domain_and_alias(t):
+    stored(t)
+    t.add(NAME, "--alias", "测试KM")
+    want = t.kmrep("complaints", NAME, "--format", "json").out
+    for q in (DOMAIN, "www." + DOMAIN, "测试KM", "https://" + DOMAIN + "/"):
+        r = t.kmrep("complaints", q, "--format", "json")
+        t.check_eq((r.code, r.out), (0, want), r)
+
+
+def test_verbose_does_not_change_stdout(t):
+    stored(t)
+    plain_out = t.kmrep("check", NAME).out
+    r = t.kmrep("-v", "check", NAME)
+    t.check_eq(r.code, 0, r)
+    t.check_eq(r.out, plain_out)
+    r = t.kmrep("check", NAME, "-q")
+    t.check_eq((r.code, r.out, r.err), (0, plain_out, ""), r)
+
+
+def test_list_text_columns_align(t):
+    import unicodedata
+
+    def width(s):
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+    offline(t)
+    t.add("abc", "--domain", "abc-km.com")
+    t.add(NAME, "--domain", DOMAIN)
+    r = t.kmrep("list", server=False)
+    t.check_eq(r.code, 0, r)
+    lines = r.out.splitlines()
+    t.check_eq(len(lines), 3, r)
+    # the DOMAINS column starts at the same display column on every line
+    cols = []
+    for ln, dom in zip(lines, ("DOMAINS", "abc-km.com", DOMAIN)):
+        i = ln.index(dom)
+        cols.append(width(ln[:i]))
+    t.check_eq(len(set(cols)), 1, "columns misaligned (display widths %s)\n%s" % (cols, r.out))
+
+
+# ==========================================================================
 # The demo world end to end (scoring scenarios, relative times)
 
 DEMO = [("启慧卡盟", "qihui-km.com"), ("星辰卡盟", "xingchen-km.com"),
@@ -1475,10 +1676,16 @@ def demo_setup(t, platforms=DEMO):
     with open(ck, "w") as f:
         f.write(f"127.0.0.1\tFALSE\t/\tFALSE\t0\t{k}\t{v}\n")
     t.config_extra = {"heimao": {"cookie_file": ck}}
-    for name, dom in platforms:
-        t.add(name, "--domain", dom)
-    r = t.kmrep("refresh")
-    t.check_eq(r.code, 0, r)
+
+    def build(t):
+        for name, dom in platforms:
+            t.add(name, "--domain", dom)
+        r = t.kmrep("refresh")
+        t.check_eq(r.code, 0, r)
+    if platforms is DEMO:
+        snapshot(t, "demo", build)
+    else:
+        build(t)
 
 
 def demo_checks(t):
