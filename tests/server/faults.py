@@ -283,9 +283,12 @@ def k_redirect_ok(h, req, p):
 
 def k_invalid_utf8(h, req, p):
     # \xff is never valid; \xe7\x9b is a cut 3-byte sequence; \xc0\xaf an overlong "/".
+    # The item belongs to the merchant asked about (params couid, else the
+    # request's own couid=), as a list item would.
+    couid = str(p.get("couid") or req.arg("couid", "7300000001")).encode()
     title = "卡盟".encode() + b"\xff" + "充值".encode() + b"\xe7\x9b" + b"\xc0\xaf" + "未到账".encode()
     body = (b'{"result":{"status":{"code":0,"msg":""},"data":{"complaints":[{"main":{"sn":"17391234567",'
-            b'"title":"' + title + b'","summary":"ok","cotitle":"\xe7\xa4\xba\xe4\xbe\x8b","couid":"7300000001",'
+            b'"title":"' + title + b'","summary":"ok","cotitle":"\xe7\xa4\xba\xe4\xbe\x8b","couid":"' + couid + b'",'
             b'"status":4,"timestamp":"1790000000","url":"//tousu.sina.com.cn/complaint/view/17391234567/"},'
             b'"author":{"title":"x"}}],"pager":{"current":1,"next":0,"page_amount":1,"item_count":1}}}}')
     return Response(200, body, "application/json; charset=utf-8")
