@@ -8,15 +8,15 @@
 
 #include "xalloc.h"
 
-/* Decodes one UTF-8 sequence; returns its length, or 0 when invalid. */
-static size_t
+size_t
 utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
 	if (len == 0)
 		return 0;
 	unsigned char c = s[0];
 	if (c < 0x80) {
-		*cp = c;
+		if (cp)
+			*cp = c;
 		return 1;
 	}
 	size_t n;
@@ -39,13 +39,16 @@ utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 	}
 	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
 		return 0;
-	*cp = v;
+	if (cp)
+		*cp = v;
 	return n;
 }
 
-static void
+void
 utf8_encode(struct buf *out, uint32_t cp)
 {
+	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		cp = 0xFFFD;
 	char b[4];
 	size_t n;
 	if (cp < 0x80) {

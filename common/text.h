@@ -5,8 +5,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
+
+/* Decodes the UTF-8 sequence at s into *cp (cp may be NULL); returns its length, or 0 when
+ * it is not well-formed (overlong, surrogate, cut short, stray byte). */
+size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+/* Appends cp as UTF-8 (U+FFFD for a surrogate or a value past U+10FFFF). */
+void utf8_encode(struct buf *out, uint32_t cp);
 
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool utf8_valid(const char *s, size_t len);

@@ -95,34 +95,6 @@ trim_span(const char *s, size_t *start, size_t *end)
 	}
 }
 
-/* Length of the well-formed UTF-8 sequence at s, 0 when it is not one. */
-static size_t
-utf8_seq_len(const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t n;
-	uint32_t v, min;
-	if ((c & 0xE0) == 0xC0)
-		n = 2, v = c & 0x1F, min = 0x80;
-	else if ((c & 0xF0) == 0xE0)
-		n = 3, v = c & 0x0F, min = 0x800;
-	else if ((c & 0xF8) == 0xF0)
-		n = 4, v = c & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (len < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	return n;
-}
 
 /* Copies s into out with every byte that does not start a well-formed UTF-8
  * sequence replaced by U+FFFD. */
@@ -132,7 +104,7 @@ utf8_repair(struct buf *out, const char *s, size_t len)
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, run = 0;
 	while (i < len) {
-		size_t n = utf8_seq_len(u + i, len - i);
+		size_t n = utf8_decode(u + i, len - i, NULL);
 		if (n) {
 			i += n;
 			continue;

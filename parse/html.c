@@ -19,26 +19,6 @@ html_parse(const char *body, size_t len, const char *encoding)
 				      HTML_PARSE_RECOVER | HTML_PARSE_NOBLANKS);
 }
 
-static void
-put_codepoint(struct buf *out, unsigned long cp)
-{
-	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = 0xFFFD;
-	char b[4];
-	size_t n;
-	if (cp < 0x80) {
-		b[0] = (char)cp, n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xC0 | (cp >> 6)), b[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xE0 | (cp >> 12)), b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		b[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
-	} else {
-		b[0] = (char)(0xF0 | (cp >> 18)), b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), b[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
-	}
-	buf_append(out, b, n);
-}
 
 /* Decodes the entity at s[0] == '&'; returns the bytes consumed, 0 when it
  * is not an entity (then '&' is literal). */
@@ -66,7 +46,7 @@ decode_entity(const char *s, size_t len, struct buf *out)
 			return 0;
 		if (i < len && s[i] == ';')
 			i++;
-		put_codepoint(out, v);
+		utf8_encode(out, v ? (uint32_t)v : 0xFFFD);
 		return i;
 	}
 	while (i < len && n < sizeof(name) - 1 &&
@@ -81,7 +61,7 @@ decode_entity(const char *s, size_t len, struct buf *out)
 		return 0;
 	if (i < len && s[i] == ';')
 		i++;
-	put_codepoint(out, e->value);
+	utf8_encode(out, e->value);
 	return i;
 }
 

@@ -341,35 +341,6 @@ silent_structured(void *ctx, xmlErrorPtr error)
 {
 }
 
-/* The length of the well-formed UTF-8 sequence at s (no overlongs, no
- * surrogates), or 0. */
-static size_t
-utf8_seq_len(const unsigned char *s, size_t len)
-{
-	size_t n;
-	unsigned min;
-	unsigned v;
-	if (s[0] < 0x80)
-		return 1;
-	else if ((s[0] & 0xE0) == 0xC0)
-		n = 2, v = s[0] & 0x1F, min = 0x80;
-	else if ((s[0] & 0xF0) == 0xE0)
-		n = 3, v = s[0] & 0x0F, min = 0x800;
-	else if ((s[0] & 0xF8) == 0xF0)
-		n = 4, v = s[0] & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (len < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	return n;
-}
 
 /* True when body is UTF-8 but for a sequence cut short at its very end (a
  * body truncated by a size cap). */
@@ -378,7 +349,7 @@ utf8_valid_prefix(const char *body, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)body;
 	size_t i = 0, n;
-	while (i < len && (n = utf8_seq_len(s + i, len - i)) != 0)
+	while (i < len && (n = utf8_decode(s + i, len - i, NULL)) != 0)
 		i += n;
 	if (i == len)
 		return 1;
@@ -402,7 +373,7 @@ utf8_sanitise(struct buf *out, const char *body, size_t len)
 	const unsigned char *s = (const unsigned char *)body;
 	size_t i = 0;
 	while (i < len) {
-		size_t n = s[i] ? utf8_seq_len(s + i, len - i) : 0;
+		size_t n = s[i] ? utf8_decode(s + i, len - i, NULL) : 0;
 		if (n) {
 			buf_append(out, s + i, n);
 			i += n;

@@ -10,51 +10,17 @@
 #include "text.h"
 #include "xalloc.h"
 
-/* The main licence number as kmrep compares it (caller frees, NULL when
- * empty): full-width folded, white space and 号 removed, ASCII uppercased,
- * a trailing site suffix "-N" dropped ("粤B2-20090059-5" keeps its first
- * hyphen). */
+/* The main licence number as kmrep compares it: licence_parse's canonical
+ * main form ("京ICP备10046444", "粤B2-20090059"), so a number printed on a
+ * home page and one from the registry compare equal however they were
+ * written.  Caller frees; NULL when s is not a licence number. */
 char *
 icp_licence_key(const char *s)
 {
-	if (!s)
+	struct licence lic;
+	if (!s || licence_parse(s, &lic) < 0)
 		return NULL;
-	struct buf f, out;
-	buf_init(&f);
-	buf_init(&out);
-	text_fold(&f, s, strlen(s));
-	const char *p = buf_cstr(&f);
-	static const char hao[] = "号";
-	while (*p) {
-		if (strncmp(p, hao, sizeof(hao) - 1) == 0) {
-			p += sizeof(hao) - 1;
-			continue;
-		}
-		char ch = *p++;
-		if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
-			continue;
-		if (ch >= 'a' && ch <= 'z')
-			ch = (char)(ch - 'a' + 'A');
-		buf_putc(&out, ch);
-	}
-	buf_finish(&f);
-	char *k = buf_steal(&out);
-	if (!k || !*k) {
-		free(k);
-		return NULL;
-	}
-	char *dash = strrchr(k, '-');
-	if (dash && dash[1] && strspn(dash + 1, "0123456789") == strlen(dash + 1)) {
-		int strip = strstr(k, "ICP") != NULL;
-		if (!strip) {
-			*dash = '\0';
-			strip = strchr(k, '-') != NULL;
-			*dash = '-';
-		}
-		if (strip)
-			*dash = '\0';
-	}
-	return k;
+	return xstrdup(lic.main);
 }
 
 static int
@@ -327,25 +293,6 @@ out:
 	return rc;
 }
 
-/* Frees the strings of a record read here (parse/icp.c need not be linked
- * for this). */
-static void
-record_free(struct icp_record *r)
-{
-	free(r->domain);
-	free(r->domain_id);
-	free(r->main_id);
-	free(r->service_id);
-	free(r->unit_name);
-	free(r->nature_name);
-	free(r->main_licence);
-	free(r->service_licence);
-	free(r->limit_access);
-	free(r->update_record_time);
-	free(r->content_type_name);
-	free(r->service_name);
-	free(r->home_url);
-}
 
 /* Frees what c owns. */
 void
@@ -355,7 +302,7 @@ icp_current_finish(struct icp_current *c)
 		return;
 	free(c->reason);
 	for (size_t i = 0; i < c->n_records; i++)
-		record_free(&c->records[i]);
+		icp_record_finish(&c->records[i]);
 	free(c->records);
 	memset(c, 0, sizeof(*c));
 }
