@@ -290,7 +290,10 @@ platform_view_load(struct store *st, const struct config *cfg, int64_t id, int64
 			break;
 		}
 	}
-	v->input.identity.evidence_url = NULL;
+	/* The home page a buyer can open to see the claimed number. */
+	if (v->have_site && v->site.domain)
+		v->home_url = xasprintf("https://%s/", v->site.domain);
+	v->input.identity.evidence_url = v->home_url;
 	if (score_compute(&cfg->score, in, &v->score, err) < 0)
 		goto fail;
 	/* The items and their strings live as long as the view (explain prints them). */
@@ -326,6 +329,7 @@ platform_view_finish(struct platform_view *v)
 	if (v->have_site)
 		site_probe_finish(&v->site);
 	free(v->claim_detail);
+	free(v->home_url);
 	score_result_finish(&v->score);
 	for (size_t i = 0; i < v->n_collect_strings; i++)
 		free(v->collect_strings[i]);

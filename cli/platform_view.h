@@ -39,6 +39,7 @@ struct platform_view {
 	struct site_probe site;  /* latest home-page probe */
 	int have_site;
 	char *claim_detail;      /* why the claim is a mismatch/unknown; NULL otherwise */
+	char *home_url;          /* the probed home page's public URL, the identity evidence */
 
 	struct score_input input;
 	struct score_result score;
