@@ -1,0 +1,68 @@
+"""Golden outputs: what a buyer and a spreadsheet see, byte for byte, for the
+test world at a pinned time (text with colour off, kmrep.check/1 JSON, the
+report CSV, the complaints CSV).  A change to any of them must be deliberate:
+regenerate with `python3 tests/cli/test_golden.py --update` and review the
+diff."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kmtest  # noqa: E402
+
+GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden")
+UPDATE = "--update" in sys.argv
+if UPDATE:
+    sys.argv.remove("--update")
+
+
+def build(t):
+    t.add("测试卡盟", "--domain", "test-km.com")
+    t.add("个人卡盟", "--domain", "geren-km.cn")
+    t.add("盗号卡盟", "--domain", "stolen-km.com")
+    r = t.kmrep("refresh")
+    t.check(r.code in (0, 1), r)
+
+
+def compare(t, name, args):
+    r = t.kmrep(*args)
+    t.check(r.code in (0, 1), r)
+    path = os.path.join(GOLDEN, name)
+    if UPDATE:
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(r.out)
+        return
+    with open(path, encoding="utf-8", newline="") as f:
+        want = f.read()
+    if r.out != want:
+        import difflib
+        diff = "".join(difflib.unified_diff(want.splitlines(True), r.out.splitlines(True),
+                                            "golden/" + name, "kmrep " + " ".join(args)))
+        raise kmtest.Failure("output differs from the golden file:\n" + diff[:6000])
+
+
+def test_check_text(t):
+    build(t)
+    compare(t, "check_test.txt", ["check", "测试卡盟"])
+
+
+def test_check_json(t):
+    build(t)
+    compare(t, "check_test.json", ["check", "测试卡盟", "--format", "json"])
+
+
+def test_check_stolen_text(t):
+    build(t)
+    compare(t, "check_stolen.txt", ["check", "盗号卡盟"])
+
+
+def test_report_csv(t):
+    build(t)
+    compare(t, "report.csv", ["report", "--format", "csv"])
+
+
+def test_complaints_csv(t):
+    build(t)
+    compare(t, "complaints_test.csv", ["complaints", "测试卡盟", "--format", "csv"])
+
+
+kmtest.main(globals())
