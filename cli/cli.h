@@ -33,9 +33,9 @@ struct cli {
  * after printing the reason. */
 struct store *cli_store(struct cli *cli);
 
-/* Prints "kmrep: MSG" and "Try 'kmrep CMD --help'." to stderr; returns
- * EXIT_USAGE. */
-int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints "kmrep: MSG" and "Try 'kmrep --help'." (SPEC §2) to stderr;
+ * returns EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* True once SIGINT or SIGTERM arrived: stop after the current page. */
 bool cli_interrupted(void);

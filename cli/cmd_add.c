@@ -40,21 +40,21 @@ run(struct cli *cli, int argc, char **argv)
 			rc = platform_input_add_couid(&in, optarg, err);
 			break;
 		default:
-			status = cli_usage_error("add", "add: unknown option or missing argument '%s'",
+			status = cli_usage_error("add: unknown option or missing argument '%s'",
 						 argv[optind - 1]);
 			goto out;
 		}
 		if (rc < 0) {
-			status = cli_usage_error("add", "add: %s", err);
+			status = cli_usage_error("add: %s", err);
 			goto out;
 		}
 	}
 	if (optind != argc - 1) {
-		status = cli_usage_error("add", "add: expected exactly one platform NAME");
+		status = cli_usage_error("add: expected exactly one platform NAME");
 		goto out;
 	}
 	if (platform_input_set_name(&in, argv[optind], err) < 0) {
-		status = cli_usage_error("add", "add: %s", err);
+		status = cli_usage_error("add: %s", err);
 		goto out;
 	}
 	struct store *st = cli_store(cli);

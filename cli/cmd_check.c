@@ -27,14 +27,14 @@ add_unknown(struct cli *cli, const char *key, int64_t *id)
 	int status = EXIT_DONE;
 	if (looks_like_domain(key)) {
 		if (platform_input_add_domain(&in, key, err) < 0) {
-			status = cli_usage_error("check", "check: %s", err);
+			status = cli_usage_error("check: %s", err);
 			goto out;
 		}
 		char *name = domain_registrable(in.domains[0]);
 		platform_input_set_name(&in, name ? name : in.domains[0], err);
 		free(name);
 	} else if (platform_input_set_name(&in, key, err) < 0) {
-		status = cli_usage_error("check", "check: %s", err);
+		status = cli_usage_error("check: %s", err);
 		goto out;
 	}
 	int created;
@@ -90,22 +90,22 @@ run(struct cli *cli, int argc, char **argv)
 			else if (!strcmp(optarg, "avoid"))
 				fail_rank = 2;
 			else
-				return cli_usage_error("check",
+				return cli_usage_error(
 						       "check: --fail-on must be caution or avoid, "
 						       "not '%s'",
 						       optarg);
 			break;
 		default:
-			return cli_usage_error("check",
+			return cli_usage_error(
 					       "check: unknown option or missing argument '%s'",
 					       argv[optind - 1]);
 		}
 	}
 	if (strcmp(format, "text") && strcmp(format, "json"))
-		return cli_usage_error("check", "check: --format must be text or json, not '%s'",
+		return cli_usage_error("check: --format must be text or json, not '%s'",
 				       format);
 	if (optind != argc - 1)
-		return cli_usage_error("check", "check: expected one platform NAME, DOMAIN or URL");
+		return cli_usage_error("check: expected one platform NAME, DOMAIN or URL");
 	const char *key = argv[optind];
 
 	struct store *st = cli_store(cli);

@@ -78,21 +78,21 @@ run(struct cli *cli, int argc, char **argv)
 			format = optarg;
 		} else if (c == 's') {
 			if (time_parse_date(optarg, SHANGHAI_OFFSET_S, &since) < 0)
-				return cli_usage_error("complaints",
+				return cli_usage_error(
 						       "complaints: --since '%s' is not YYYY-MM-DD",
 						       optarg);
 		} else {
-			return cli_usage_error("complaints",
+			return cli_usage_error(
 					       "complaints: unknown option or missing argument '%s'",
 					       argv[optind - 1]);
 		}
 	}
 	const struct table_format *fmt = table_format_find(format);
 	if (!fmt)
-		return cli_usage_error("complaints",
+		return cli_usage_error(
 				       "complaints: --format must be csv or json, not '%s'", format);
 	if (optind != argc - 1)
-		return cli_usage_error("complaints", "complaints: expected one platform NAME");
+		return cli_usage_error("complaints: expected one platform NAME");
 	struct store *st = cli_store(cli);
 	if (!st)
 		return EXIT_INTERNAL;

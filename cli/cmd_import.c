@@ -61,16 +61,16 @@ run(struct cli *cli, int argc, char **argv)
 		else if (c == 'p')
 			platform = optarg;
 		else
-			return cli_usage_error("import",
+			return cli_usage_error(
 					       "import: unknown option or missing argument '%s'",
 					       argv[optind - 1]);
 	}
 	if (!source || (strcmp(source, "heimao") && strcmp(source, "icp") && strcmp(source, "site")))
-		return cli_usage_error("import", "import: --source must be heimao, icp or site");
+		return cli_usage_error("import: --source must be heimao, icp or site");
 	if (optind >= argc)
-		return cli_usage_error("import", "import: no FILE given");
+		return cli_usage_error("import: no FILE given");
 	if (!strcmp(source, "site") && !platform)
-		return cli_usage_error("import", "import: a site page needs --platform NAME");
+		return cli_usage_error("import: a site page needs --platform NAME");
 
 	struct store *st = cli_store(cli);
 	if (!st)
@@ -93,7 +93,7 @@ run(struct cli *cli, int argc, char **argv)
 	}
 	if (!strcmp(source, "site") && p.n_domains == 0) {
 		platform_finish(&p);
-		return cli_usage_error("import", "import: %s has no domain (add one with "
+		return cli_usage_error("import: %s has no domain (add one with "
 						 "'kmrep add NAME --domain D')",
 				       platform);
 	}

@@ -11,6 +11,7 @@
 #include "msg.h"
 #include "sources.h"
 #include "store.h"
+#include "text.h"
 #include "timeutil.h"
 
 /* The newest attempt of any source, 0 when never refreshed. */
@@ -78,6 +79,7 @@ print_text(json_t *arr)
 		return;
 	}
 	printf("%-20s %-30s %-20s %s\n", "NAME", "DOMAINS", "LAST REFRESH", "VERDICT");
+	/* Names are Chinese: pad by display width, which printf's %-20s cannot. */
 	json_array_foreach(arr, i, o) {
 		char domains[256] = "";
 		size_t k;
@@ -89,7 +91,9 @@ print_text(json_t *arr)
 		}
 		const char *last = json_string_value(json_object_get(o, "last_refresh"));
 		const char *verdict = json_string_value(json_object_get(o, "verdict"));
-		printf("%-20s %-30s %-20s %s%s\n", json_string_value(json_object_get(o, "name")),
+		const char *name = json_string_value(json_object_get(o, "name"));
+		size_t w = text_display_width(name);
+		printf("%s%*s %-30s %-20s %s%s\n", name, w < 20 ? (int)(20 - w) : 0, "",
 		       *domains ? domains : "-", last ? last : "never", verdict ? verdict : "-",
 		       json_is_true(json_object_get(o, "tracked")) ? "" : " (untracked)");
 	}
@@ -113,13 +117,13 @@ run(struct cli *cli, int argc, char **argv)
 		else if (c == 'a')
 			all = 1;
 		else
-			return cli_usage_error("list", "list: unknown option or missing argument '%s'",
+			return cli_usage_error("list: unknown option or missing argument '%s'",
 					       argv[optind - 1]);
 	}
 	if (optind != argc)
-		return cli_usage_error("list", "list: unexpected argument '%s'", argv[optind]);
+		return cli_usage_error("list: unexpected argument '%s'", argv[optind]);
 	if (strcmp(format, "text") && strcmp(format, "json"))
-		return cli_usage_error("list", "list: --format must be text or json, not '%s'",
+		return cli_usage_error("list: --format must be text or json, not '%s'",
 				       format);
 	struct store *st = cli_store(cli);
 	if (!st)

@@ -152,11 +152,11 @@ run(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 's') {
 			if (sources_parse(optarg, sources, err) < 0)
-				return cli_usage_error("refresh", "refresh: %s", err);
+				return cli_usage_error("refresh: %s", err);
 		} else if (c == 'f') {
 			full = true;
 		} else {
-			return cli_usage_error("refresh",
+			return cli_usage_error(
 					       "refresh: unknown option or missing argument '%s'",
 					       argv[optind - 1]);
 		}
@@ -178,7 +178,7 @@ run(struct cli *cli, int argc, char **argv)
 			}
 			if (rc == 0) {
 				free(ids);
-				return cli_usage_error("refresh",
+				return cli_usage_error(
 						       "refresh: no platform named '%s' (add it with "
 						       "'kmrep add')",
 						       argv[i]);

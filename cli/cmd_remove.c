@@ -10,7 +10,7 @@ static int
 run(struct cli *cli, int argc, char **argv)
 {
 	if (argc != 2 || argv[1][0] == '-')
-		return cli_usage_error("remove", "remove: expected exactly one platform NAME");
+		return cli_usage_error("remove: expected exactly one platform NAME");
 	struct store *st = cli_store(cli);
 	if (!st)
 		return EXIT_INTERNAL;

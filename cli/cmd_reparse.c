@@ -81,17 +81,17 @@ run(struct cli *cli, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 's')
-			return cli_usage_error("reparse",
+			return cli_usage_error(
 					       "reparse: unknown option or missing argument '%s'",
 					       argv[optind - 1]);
 		bool set[N_SOURCES];
 		if (sources_parse(optarg, set, err) < 0 || strchr(optarg, ','))
-			return cli_usage_error("reparse", "reparse: --source takes one of heimao, "
+			return cli_usage_error("reparse: --source takes one of heimao, "
 							  "icp, site");
 		source = optarg;
 	}
 	if (optind != argc)
-		return cli_usage_error("reparse", "reparse: unexpected argument '%s'", argv[optind]);
+		return cli_usage_error("reparse: unexpected argument '%s'", argv[optind]);
 	struct store *st = cli_store(cli);
 	if (!st)
 		return EXIT_INTERNAL;

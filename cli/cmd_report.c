@@ -156,15 +156,15 @@ run(struct cli *cli, int argc, char **argv)
 		else if (c == 'b')
 			bom = true;
 		else
-			return cli_usage_error("report",
+			return cli_usage_error(
 					       "report: unknown option or missing argument '%s'",
 					       argv[optind - 1]);
 	}
 	if (optind != argc)
-		return cli_usage_error("report", "report: unexpected argument '%s'", argv[optind]);
+		return cli_usage_error("report: unexpected argument '%s'", argv[optind]);
 	const struct table_format *fmt = table_format_find(format);
 	if (!fmt)
-		return cli_usage_error("report", "report: --format must be csv or json, not '%s'",
+		return cli_usage_error("report: --format must be csv or json, not '%s'",
 				       format);
 	struct store *st = cli_store(cli);
 	if (!st)

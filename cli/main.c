@@ -72,7 +72,7 @@ print_version(void)
 }
 
 int
-cli_usage_error(const char *cmd, const char *fmt, ...)
+cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	fputs("kmrep: ", stderr);
@@ -80,10 +80,7 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	if (cmd)
-		fprintf(stderr, "Try 'kmrep %s --help'.\n", cmd);
-	else
-		fputs("Try 'kmrep --help'.\n", stderr);
+	fputs("Try 'kmrep --help'.\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -177,7 +174,7 @@ parse_globals(struct cli *cli, int *argc, char **argv, int *want_help, int *want
 		}
 		if (!strcmp(a, "--db") || !strcmp(a, "--config")) {
 			if (i + 1 >= *argc)
-				return cli_usage_error(NULL, "option '%s' requires an argument", a);
+				return cli_usage_error("option '%s' requires an argument", a);
 			value = argv[++i];
 		} else if (!strncmp(a, "--db=", 5) || !strncmp(a, "--config=", 9)) {
 			value = strchr(a, '=') + 1;
@@ -206,7 +203,7 @@ parse_globals(struct cli *cli, int *argc, char **argv, int *want_help, int *want
 				seen_command = seen_command || a[0] != '-';
 				argv[out++] = a;
 			} else {
-				return cli_usage_error(NULL, "unknown option '%s'", a);
+				return cli_usage_error("unknown option '%s'", a);
 			}
 		}
 	}
@@ -245,12 +242,12 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (argc < 2) {
-		status = cli_usage_error(NULL, "no command given");
+		status = cli_usage_error("no command given");
 		goto out;
 	}
 	const struct command *cmd = find_command(argv[1]);
 	if (!cmd) {
-		status = cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+		status = cli_usage_error("unknown command '%s'", argv[1]);
 		goto out;
 	}
 	for (int i = 2; i < argc; i++) {

@@ -193,3 +193,30 @@ sha256_hex(const void *data, size_t len, char out[static 65])
 	}
 	out[64] = '\0';
 }
+
+/* East Asian Wide and Fullwidth ranges (UAX #11), enough for Chinese text. */
+static int
+wide(uint32_t cp)
+{
+	return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+	       (cp >= 0x3041 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+	       (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+	       (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) ||
+	       (cp >= 0x1F300 && cp <= 0x1F64F) || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+size_t
+text_display_width(const char *s)
+{
+	size_t width = 0, len = strlen(s);
+	const unsigned char *p = (const unsigned char *)s;
+	while (len) {
+		uint32_t cp;
+		size_t n = utf8_decode(p, len, &cp);
+		if (!n)
+			n = 1, cp = 0xFFFD;
+		width += wide(cp) ? 2 : 1;
+		p += n, len -= n;
+	}
+	return width;
+}

@@ -30,6 +30,10 @@ void text_fold(struct buf *out, const char *s, size_t len);
  * with all white space and the separators . - _ · removed.  Caller frees. */
 char *text_name_key(const char *s);
 
+/* Columns s takes in a terminal: 2 for Chinese and other wide characters,
+ * 1 for the rest (no combining marks or control characters expected). */
+size_t text_display_width(const char *s);
+
 /* Trims ASCII and Unicode spaces at both ends, in place; returns s. */
 char *text_trim(char *s);
 
