@@ -83,6 +83,17 @@ put_text_char(struct buf *out, char c, int *pending_space)
 char *
 html_snippet_text(const char *s, size_t len)
 {
+	/* Most titles and summaries are plain text: no tag, no entity, no run
+	 * of white space.  Those are copied whole instead of byte by byte. */
+	int plain = 1;
+	for (size_t i = 0; i < len && plain; i++) {
+		char c = s[i];
+		plain = c != '<' && c != '&' && c != '\t' && c != '\n' && c != '\r' && c != '\f' &&
+			c != '\0' && !(c == ' ' && (i + 1 == len || s[i + 1] == ' '));
+	}
+	if (plain)
+		return text_trim(xstrndup(s, len));
+
 	struct buf out, ent;
 	buf_init(&out);
 	buf_init(&ent);
