@@ -132,7 +132,7 @@ run(struct cli *cli, int argc, char **argv)
 	}
 
 	struct platform_view v;
-	if (platform_view_load(st, &cli->cfg, id, cli->now, &v, err) < 0) {
+	if (platform_view_load(st, &cli->cfg, id, cli->now, true, &v, err) < 0) {
 		msg_error("check: %s", err);
 		platform_view_finish(&v);
 		return EXIT_INTERNAL;

@@ -2,6 +2,7 @@
  * all or the named platforms, then record each platform's score.  Made for
  * cron: one run at a time, quiet with -q unless something failed, exit 1 when
  * any source or page failed. */
+#include <curl/curl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -50,6 +51,8 @@ refresh_platforms(struct cli *cli, const int64_t *ids, size_t n, const bool sour
 	signal(SIGPIPE, SIG_IGN);
 
 	double started = monotonic_s();
+	/* Only runs that fetch pay for libcurl's (and OpenSSL's) set-up. */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	struct sync s = {.cli = cli, .st = st, .full = full};
 	memcpy(s.sources, sources, sizeof(s.sources));
 	struct http_options opt;
@@ -104,7 +107,7 @@ refresh_platforms(struct cli *cli, const int64_t *ids, size_t n, const bool sour
 	 * consecutive refreshes" has a history to look at. */
 	for (size_t i = 0; i < n; i++) {
 		struct platform_view v;
-		if (platform_view_load(st, cfg, ids[i], cli->now, &v, err) < 0 ||
+		if (platform_view_load(st, cfg, ids[i], cli->now, false, &v, err) < 0 ||
 		    platform_view_record_score(st, &v, err) < 0) {
 			msg_error("scoring: %s", err);
 			s.internal_error = true;
@@ -129,6 +132,7 @@ out:
 	progress_destroy(s.progress);
 	categorizer_destroy(s.cat);
 	http_client_destroy(s.http);
+	curl_global_cleanup();
 	free(s.icp_token);
 	free(s.icp_pending);
 	store_lock_release(lock);

@@ -179,7 +179,7 @@ run(struct cli *cli, int argc, char **argv)
 	int status = EXIT_DONE;
 	for (size_t i = 0; i < n; i++) {
 		struct platform_view v;
-		if (platform_view_load(st, &cli->cfg, ps[i].id, cli->now, &v, err) < 0) {
+		if (platform_view_load(st, &cli->cfg, ps[i].id, cli->now, false, &v, err) < 0) {
 			msg_error("report: %s: %s", ps[i].name, err);
 			platform_view_finish(&v);
 			status = EXIT_INTERNAL;

@@ -269,10 +269,8 @@ main(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto out;
 	}
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	cli_install_signal_handlers();
 	status = cmd->run(&cli, argc - 1, argv + 1);
-	curl_global_cleanup();
 out:
 	store_close(cli.store);
 	config_finish(&cli.cfg);

@@ -1,6 +1,7 @@
 #include "platform_view.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,6 +172,10 @@ struct collect {
 	struct score_complaint *items;
 	char **strings;          /* every string the items borrow, freed at finish */
 	size_t n, cap, n_strings, cap_strings;
+	const char *sources[8];  /* distinct source names (kept strings) */
+	size_t n_sources;
+	const char *first_source;
+	int several_sources;     /* more than one complaint source: dedupe needed */
 	/* Per item, for dedupe: its source id, title and summary (kept strings). */
 	struct item_text {
 		const char *id, *title, *summary;
@@ -198,14 +203,80 @@ month_index(int64_t now, int64_t t)
 	return back >= 0 && back < 12 ? 11 - back : -1;
 }
 
+/* The few source names, kept once each rather than once per complaint. */
+static const char *
+keep_source(struct collect *c, const char *source)
+{
+	if (!source)
+		return NULL;
+	for (size_t i = 0; i < c->n_sources; i++)
+		if (!strcmp(c->sources[i], source))
+			return c->sources[i];
+	const char *kept = keep(c, source);
+	if (c->n_sources < sizeof(c->sources) / sizeof(c->sources[0]))
+		c->sources[c->n_sources++] = kept;
+	return kept;
+}
+
+static struct score_complaint *
+add_item(struct collect *c, int64_t filed_at, const char *source)
+{
+	c->items = xgrow(c->items, &c->cap, c->n + 1, sizeof(*c->items));
+	struct score_complaint *k = &c->items[c->n++];
+	memset(k, 0, sizeof(*k));
+	k->filed_at = filed_at;
+	k->source = source;
+	if (filed_at > c->v->newest_complaint)
+		c->v->newest_complaint = filed_at;
+	int m = filed_at ? month_index(c->v->now, filed_at) : -1;
+	if (m >= 0)
+		c->v->monthly[m]++;
+	if (source && c->first_source && strcmp(source, c->first_source))
+		c->several_sources = 1;
+	if (!c->first_source)
+		c->first_source = source;
+	return k;
+}
+
+/* The scoring facts only, from the covering index: what report, list and
+ * refresh need (no evidence links, no text for dedupe). */
+static int
+collect_fact(const struct complaint_fact *f, void *ctx)
+{
+	struct collect *c = ctx;
+	struct score_complaint *k = add_item(c, f->filed_at, keep_source(c, f->source));
+	k->status = f->status;
+	k->first_reply_at = f->first_reply_at;
+	k->reply_known = f->reply_known;
+	k->satisfaction = f->satisfaction;
+	k->category = f->category;
+	k->amount_fen = -1;
+	if (f->complainant_tag) {
+		/* The tag stands in for the key: equal keys, equal tags. */
+		char tag[24];
+		snprintf(tag, sizeof(tag), "%016llx", (unsigned long long)f->complainant_tag);
+		k->complainant_key = keep(c, tag);
+	}
+	return 0;
+}
+
 static int
 collect_one(const struct stored_complaint *sc, void *ctx)
 {
 	struct collect *c = ctx;
-	c->items = xgrow(c->items, &c->cap, c->n + 1, sizeof(*c->items));
-	struct score_complaint *k = &c->items[c->n++];
-	memset(k, 0, sizeof(*k));
-	k->filed_at = sc->filed_at;
+	if (sc->excluded_reason) {
+		/* Counted by the scorer as excluded; not in the month bars. */
+		c->items = xgrow(c->items, &c->cap, c->n + 1, sizeof(*c->items));
+		struct score_complaint *x = &c->items[c->n++];
+		memset(x, 0, sizeof(*x));
+		x->filed_at = sc->filed_at;
+		x->excluded = 1;
+		x->source = keep_source(c, sc->source);
+		c->texts = xgrow(c->texts, &c->cap_texts, c->n, sizeof(*c->texts));
+		c->texts[c->n - 1] = (struct item_text){NULL, NULL, NULL};
+		return 0;
+	}
+	struct score_complaint *k = add_item(c, sc->filed_at, keep_source(c, sc->source));
 	k->status = sc->status;
 	k->first_reply_at = sc->first_reply_at;
 	k->reply_known = sc->detail_kind && !strcmp(sc->detail_kind, "ok");
@@ -214,13 +285,6 @@ collect_one(const struct stored_complaint *sc, void *ctx)
 	k->complainant_key = keep(c, sc->complainant_key);
 	k->amount_fen = sc->amount_fen;
 	k->url = keep(c, sc->url);
-	k->source = keep(c, sc->source);
-	k->excluded = sc->excluded_reason != NULL;
-	if (sc->filed_at > c->v->newest_complaint)
-		c->v->newest_complaint = sc->filed_at;
-	int m = sc->filed_at ? month_index(c->v->now, sc->filed_at) : -1;
-	if (m >= 0 && !k->excluded)
-		c->v->monthly[m]++;
 	c->texts = xgrow(c->texts, &c->cap_texts, c->n, sizeof(*c->texts));
 	c->texts[c->n - 1].id = keep(c, sc->source_id);
 	c->texts[c->n - 1].title = keep(c, sc->title);
@@ -228,9 +292,24 @@ collect_one(const struct stored_complaint *sc, void *ctx)
 	return 0;
 }
 
+/* Forgets what was collected (to read again by the other path). */
+static void
+collect_reset(struct collect *c, struct platform_view *v)
+{
+	for (size_t i = 0; i < c->n_strings; i++)
+		free(c->strings[i]);
+	free(c->strings);
+	free(c->items);
+	free(c->texts);
+	memset(c, 0, sizeof(*c));
+	c->v = v;
+	memset(v->monthly, 0, sizeof(v->monthly));
+	v->newest_complaint = 0;
+}
+
 int
 platform_view_load(struct store *st, const struct config *cfg, int64_t id, int64_t now,
-		   struct platform_view *v, char *err)
+		   bool evidence, struct platform_view *v, char *err)
 {
 	memset(v, 0, sizeof(*v));
 	v->now = now;
@@ -241,14 +320,26 @@ platform_view_load(struct store *st, const struct config *cfg, int64_t id, int64
 	    load_identity(st, v, err) < 0)
 		return -1;
 
-	/* Complaints since the window opened, plus the trend windows inside it. */
+	/* Complaints since the window opened, plus the trend windows inside it:
+	 * the facts alone when no evidence is printed and one source has them
+	 * (the same numbers, read from an index instead of the rows). */
 	struct collect c = {.v = v};
 	int64_t since = now - (int64_t)(cfg->score.window_days * DAY_S);
-	if (store_complaints_each(st, id, since, collect_one, &c, err) < 0)
+	if (!evidence) {
+		if (store_complaint_facts_each(st, id, since, collect_fact, &c, err) < 0)
+			goto fail;
+		if (c.several_sources) {
+			collect_reset(&c, v);
+			evidence = true;
+		}
+	}
+	if (evidence && store_complaints_each(st, id, since, collect_one, &c, err) < 0)
 		goto fail;
+	if (!c.several_sources)
+		goto scored_input;
 
-	/* Cross-source dedupe: with one complaint source this only drops exact
-	 * repeats, but the scorer never sees the same complaint twice. */
+	/* Cross-source dedupe: the same complaint on two sites counts once
+	 * (within one source UNIQUE(source, source_id) already says so). */
 	struct dedupe_record *dd = xcalloc(c.n ? c.n : 1, sizeof(*dd));
 	for (size_t i = 0; i < c.n; i++) {
 		dd[i].complaint = &c.items[i];
@@ -270,6 +361,9 @@ platform_view_load(struct store *st, const struct config *cfg, int64_t id, int64
 	free(dd);
 	c.n = kept;
 
+scored_input:
+	free(c.texts);
+	c.texts = NULL;
 	struct score_input *in = &v->input;
 	in->now = now;
 	in->complaints = c.items;

@@ -3,6 +3,7 @@
 #ifndef KMREP_CLI_PLATFORM_VIEW_H
 #define KMREP_CLI_PLATFORM_VIEW_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -52,10 +53,12 @@ struct platform_view {
 	size_t n_collect_strings;
 };
 
-/* Loads and scores platform id.  Returns 0, or -1 with err (then finish v
- * anyway). */
+/* Loads and scores platform id.  evidence: also the complaints' links and
+ * text (check prints them); without it only the scoring facts are read, from
+ * an index (report, list, refresh) — the numbers are the same.  Returns 0, or
+ * -1 with err (then finish v anyway). */
 int platform_view_load(struct store *st, const struct config *cfg, int64_t id, int64_t now,
-		       struct platform_view *v, char *err);
+		       bool evidence, struct platform_view *v, char *err);
 void platform_view_finish(struct platform_view *v);
 
 /* "ok", "stale", "failed", "never", "disabled". */

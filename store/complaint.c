@@ -449,7 +449,7 @@ store_complaint_get(struct store *s, int64_t id,
 
 static const char SQL_FACTS[] =
 	"SELECT rowid, filed_at, status, category, first_reply_at, satisfaction, source,"
-	" complainant_tag FROM complaints INDEXED BY complaints_facts"
+	" complainant_tag, detail_kind = 'ok' FROM complaints INDEXED BY complaints_facts"
 	" WHERE platform_id = ?1 AND filed_at >= ?2 AND excluded_reason IS NULL"
 	" ORDER BY filed_at DESC";
 
@@ -474,6 +474,7 @@ store_complaint_facts_each(struct store *s, int64_t platform_id, int64_t since,
 			.satisfaction = (int)col_i64(st, 5, -1),
 			.source = col_text(st, 6),
 			.complainant_tag = col_i64(st, 7, 0),
+			.reply_known = (int)col_i64(st, 8, 0),
 		};
 		int v = cb(&f, ctx);
 		if (v) {

