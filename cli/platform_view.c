@@ -192,9 +192,13 @@ keep(struct collect *c, const char *s)
 	return c->strings[c->n_strings++] = xstrdup(s);
 }
 
+/* The bar of the 12-month sparkline t falls in (11 = this month, Asia/
+ * Shanghai), or -1 outside the last 12 months. */
 static int
 month_index(int64_t now, int64_t t)
 {
+	if (t > now || t < now - 367 * DAY_S)
+		return -1;
 	int y1, y2;
 	unsigned m1, m2, d;
 	time_civil_from_days((now + SHANGHAI_OFFSET_S) / DAY_S, &y1, &m1, &d);
@@ -252,9 +256,14 @@ collect_fact(const struct complaint_fact *f, void *ctx)
 	k->category = f->category;
 	k->amount_fen = -1;
 	if (f->complainant_tag) {
-		/* The tag stands in for the key: equal keys, equal tags. */
-		char tag[24];
-		snprintf(tag, sizeof(tag), "%016llx", (unsigned long long)f->complainant_tag);
+		/* The tag stands in for the key: equal keys, equal tags.  Hex by
+		 * hand: snprintf was a sixth of a report over a million rows. */
+		static const char hex[] = "0123456789abcdef";
+		char tag[17];
+		uint64_t t = (uint64_t)f->complainant_tag;
+		for (int i = 15; i >= 0; i--, t >>= 4)
+			tag[i] = hex[t & 15];
+		tag[16] = '\0';
 		k->complainant_key = keep(c, tag);
 	}
 	return 0;

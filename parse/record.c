@@ -21,7 +21,7 @@ enum complaint_status
 complaint_status_from_name(const char *name)
 {
 	for (int i = 0; name && i < STATUS_COUNT; i++)
-		if (!strcmp(name, status_names[i]))
+		if (name[0] == status_names[i][0] && !strcmp(name, status_names[i]))
 			return (enum complaint_status)i;
 	return STATUS_UNKNOWN;
 }

@@ -183,8 +183,11 @@ category_from_key(const char *key)
 {
 	if (!key)
 		return CAT_OTHER;
+	/* The first byte decides nearly always: this runs once per stored
+	 * complaint in a report. */
 	for (int k = 0; k < CAT_COUNT; k++)
-		if (!strcmp(key, keys[k]) || !strcmp(key, names_zh[k]))
+		if ((key[0] == keys[k][0] && !strcmp(key, keys[k])) ||
+		    (key[0] == names_zh[k][0] && !strcmp(key, names_zh[k])))
 			return (enum category)k;
 	return CAT_OTHER;
 }

@@ -55,10 +55,17 @@ str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Sorts the candidates and copies up to SCORE_MAX_EVIDENCE distinct URLs. */
+/* Sorts the candidates and copies up to SCORE_MAX_EVIDENCE distinct URLs.
+ * Candidates without a URL are dropped first: a report scores from facts
+ * alone and has nothing to sort. */
 static void
 take_evidence(struct cand *cands, size_t n, char **ev, size_t *n_ev)
 {
+	size_t with_url = 0;
+	for (size_t i = 0; i < n; i++)
+		if (cands[i].url && *cands[i].url)
+			cands[with_url++] = cands[i];
+	n = with_url;
 	qsort(cands, n, sizeof(*cands), cand_cmp);
 	for (size_t i = 0; i < n && *n_ev < SCORE_MAX_EVIDENCE; i++) {
 		if (!cands[i].url || !*cands[i].url)
