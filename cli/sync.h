@@ -13,6 +13,10 @@
 #include "http.h"
 #include "sources.h"
 
+/* What to do about 黑猫's login wall (code 10005), in every message about it. */
+#define HEIMAO_LOGIN_HINT \
+	"save a logged-in 黑猫 cookie to [heimao] cookie_file; see README \"Logging in to 黑猫\""
+
 struct categorizer;
 struct feed_job;
 struct platform;

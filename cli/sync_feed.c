@@ -76,9 +76,7 @@ finish(struct feed_job *f)
 					 "complaints: partial coverage",
 					 w->reason, f->pages_read, f->pages_read == 1 ? "" : "s",
 					 f->stopped ? ", " : "", f->stopped ? f->stopped : "", w->found);
-		sync_report_failure(s, w->platform.name, "heimao", reason,
-				    "save a logged-in 黑猫 cookie to [heimao] cookie_file; see README "
-				    "\"Logging in to 黑猫\"");
+		sync_report_failure(s, w->platform.name, "heimao", reason, HEIMAO_LOGIN_HINT);
 		if (store_fetch_failed(s->st, w->platform_id, "heimao", s->cli->now, reason, err) < 0) {
 			msg_error("%s: heimao: %s", w->platform.name, err);
 			s->internal_error = true;

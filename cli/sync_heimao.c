@@ -8,17 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "category.h"
 #include "fetch/heimao.h"
+#include "fetch/url.h"
 #include "msg.h"
 #include "parse/heimao.h"
+#include "report/category.h"
 #include "store.h"
 #include "sync.h"
 #include "text.h"
-#include "fetch/url.h"
 #include "xalloc.h"
-
-#define LOGIN_HINT "save a logged-in 黑猫 cookie to [heimao] cookie_file; see README \"Logging in to 黑猫\""
 
 /* Merchant search, each merchant's list, the keyword search (complaints
  * filed under a differently spelled merchant), then detail pages. */
@@ -175,7 +173,7 @@ handle_search(struct heimao_job *job, const struct http_response *resp)
 		store_commit(s->st, NULL);
 		char line[ERRBUF_SIZE + 32];
 		snprintf(line, sizeof(line), "merchant search: %s", err);
-		fail(job, line, kind == HEIMAO_PAGE_LOGIN_REQUIRED ? LOGIN_HINT : NULL);
+		fail(job, line, kind == HEIMAO_PAGE_LOGIN_REQUIRED ? HEIMAO_LOGIN_HINT : NULL);
 		merchant_list_finish(&found);
 		return;
 	}
@@ -333,7 +331,7 @@ handle_list(struct heimao_job *job, const struct http_response *resp)
 		else
 			snprintf(line, sizeof(line), "complaint list of merchant %s page %d: %s%s",
 				 job->couids[job->couid_idx], job->page, drift, err);
-		fail(job, line, page.kind == HEIMAO_PAGE_LOGIN_REQUIRED ? LOGIN_HINT : NULL);
+		fail(job, line, page.kind == HEIMAO_PAGE_LOGIN_REQUIRED ? HEIMAO_LOGIN_HINT : NULL);
 		job->login_required = page.kind == HEIMAO_PAGE_LOGIN_REQUIRED;
 	} else if (page.kind == HEIMAO_PAGE_OK) {
 		more = (!all_known || s->full) && (page.page_amount < 0 || job->page < page.page_amount) &&
