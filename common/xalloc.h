@@ -5,9 +5,11 @@
 
 #include <stddef.h>
 
-void *xmalloc(size_t size);
-void *xcalloc(size_t nmemb, size_t size);
-void *xrealloc(void *ptr, size_t size);
+/* Never NULL, which the attributes tell the compiler too. */
+#define XALLOC_ATTRS __attribute__((returns_nonnull, warn_unused_result))
+void *xmalloc(size_t size) XALLOC_ATTRS __attribute__((malloc, alloc_size(1)));
+void *xcalloc(size_t nmemb, size_t size) XALLOC_ATTRS __attribute__((malloc, alloc_size(1, 2)));
+void *xrealloc(void *ptr, size_t size) XALLOC_ATTRS __attribute__((alloc_size(2)));
 /* Grows an array to hold at least need elements of size bytes; *cap is
  * updated. Returns the (possibly moved) array. */
 void *xgrow(void *ptr, size_t *cap, size_t need, size_t size);

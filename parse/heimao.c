@@ -407,15 +407,13 @@ absolute_url(const json_t *v)
 static char *
 person_key(const char *name, size_t len)
 {
-	static const char prefix[] = "heimao:";
-	char small[256], hex[65];
-	size_t n = sizeof(prefix) - 1 + len;
-	char *msg = n <= sizeof(small) ? small : xmalloc(n);
-	memcpy(msg, prefix, sizeof(prefix) - 1);
-	memcpy(msg + sizeof(prefix) - 1, name, len);
-	sha256_hex(msg, n, hex);
-	if (msg != small)
-		free(msg);
+	char hex[65];
+	struct buf msg;
+	buf_init(&msg);
+	buf_puts(&msg, "heimao:");
+	buf_append(&msg, name, len);
+	sha256_hex(msg.data, msg.len, hex);
+	buf_finish(&msg);
 	return xstrdup(hex);
 }
 

@@ -360,6 +360,8 @@ test_adversarial_input(void)
 {
 	size_t cap = 512 * 1024, n = 0;
 	char *b = malloc(cap);
+	if (!b)
+		abort();
 	n += (size_t)sprintf(b + n, "<p>ICP备");
 	memset(b + n, ' ', 60000);
 	n += 60000;
