@@ -170,7 +170,9 @@ load_identity(struct store *st, struct platform_view *v, char *err)
 struct collect {
 	struct platform_view *v;
 	struct score_complaint *items;
-	char **strings;          /* every string the items borrow, freed at finish */
+	char **strings;          /* the arena blocks the items' strings live in */
+	char *arena;             /* free space in the last block */
+	size_t arena_left;
 	size_t n, cap, n_strings, cap_strings;
 	const char *sources[8];  /* distinct source names (kept strings) */
 	size_t n_sources;
@@ -183,13 +185,27 @@ struct collect {
 	size_t cap_texts;
 };
 
+/* Copies s into the view's string arena: a report keeps a string per
+ * complaint, and one malloc each was a tenth of its time.  strings[] holds
+ * the arena's blocks, freed with the view. */
 static const char *
 keep(struct collect *c, const char *s)
 {
+	enum { BLOCK = 64 * 1024 };
 	if (!s)
 		return NULL;
-	c->strings = xgrow(c->strings, &c->cap_strings, c->n_strings + 1, sizeof(char *));
-	return c->strings[c->n_strings++] = xstrdup(s);
+	size_t n = strlen(s) + 1;
+	if (n > c->arena_left) {
+		size_t size = n > BLOCK ? n : BLOCK;
+		c->strings = xgrow(c->strings, &c->cap_strings, c->n_strings + 1, sizeof(char *));
+		c->arena = c->strings[c->n_strings++] = xmalloc(size);
+		c->arena_left = size;
+	}
+	char *copy = c->arena;
+	memcpy(copy, s, n);
+	c->arena += n;
+	c->arena_left -= n;
+	return copy;
 }
 
 /* The bar of the 12-month sparkline t falls in (11 = this month, Asia/
