@@ -96,3 +96,22 @@ sync_icp_next(struct sync *s)
 		sync_job_done(s);
 	}
 }
+
+void
+sync_job_finish(struct sync *s, const struct platform *p, const char *source,
+		const char *failure, const char *hint)
+{
+	char err[ERRBUF_SIZE];
+	int rc;
+	if (failure) {
+		sync_report_failure(s, p->name, source, failure, hint);
+		rc = store_fetch_failed(s->st, p->id, source, s->cli->now, failure, err);
+	} else {
+		rc = store_fetch_ok(s->st, p->id, source, s->cli->now, NULL, err);
+	}
+	if (rc < 0) {
+		msg_error("%s: %s: %s", p->name, source, err);
+		s->internal_error = true;
+	}
+	sync_job_done(s);
+}

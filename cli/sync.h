@@ -65,6 +65,11 @@ void sync_describe_failure(const struct http_response *r, char *out, size_t size
 /* Marks a job finished (progress and counters). */
 void sync_job_done(struct sync *s);
 
+/* Ends a platform's job for source: records the outcome in the fetch state
+ * (failure NULL: success) and prints the failure line with its hint. */
+void sync_job_finish(struct sync *s, const struct platform *p, const char *source,
+		     const char *failure, const char *hint);
+
 /* Job starters: each queues its first request (or finishes at once) and
  * returns 0, or -1 on an internal error. */
 int sync_heimao_start(struct sync *s, int64_t platform_id);

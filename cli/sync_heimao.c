@@ -372,25 +372,13 @@ static void
 finish(struct heimao_job *job)
 {
 	struct sync *s = job->s;
-	char err[ERRBUF_SIZE];
-	int rc;
 	if (job->failure && job->login_required) {
 		/* Reported after the anonymous feed was read for it (sync_feed.c). */
 		sync_feed_want(s, job->platform_id, job->failure,
 			       (const char *const *)job->couids, job->n_couids);
-		rc = 0;
-	} else if (job->failure) {
-		sync_report_failure(s, job->platform.name, "heimao", job->failure, job->hint);
-		rc = store_fetch_failed(s->st, job->platform_id, "heimao", s->cli->now, job->failure,
-					err);
 	} else {
-		rc = store_fetch_ok(s->st, job->platform_id, "heimao", s->cli->now, NULL, err);
+		sync_job_finish(s, &job->platform, "heimao", job->failure, job->hint);
 	}
-	if (rc < 0) {
-		msg_error("%s: heimao: %s", job->platform.name, err);
-		s->internal_error = true;
-	}
-	sync_job_done(s);
 	job_free(job);
 }
 

@@ -404,22 +404,9 @@ static void
 finish(struct icp_job *job)
 {
 	struct sync *s = job->s;
-	char err[ERRBUF_SIZE];
-	int rc;
-	if (job->failures.len) {
-		sync_report_failure(s, job->platform.name, "icp", buf_cstr(&job->failures),
-				    "the registry's answer stays unknown; no points are deducted "
-				    "for it");
-		rc = store_fetch_failed(s->st, job->platform_id, "icp", s->cli->now,
-					buf_cstr(&job->failures), err);
-	} else {
-		rc = store_fetch_ok(s->st, job->platform_id, "icp", s->cli->now, NULL, err);
-	}
-	if (rc < 0) {
-		msg_error("%s: icp: %s", job->platform.name, err);
-		s->internal_error = true;
-	}
-	sync_job_done(s);
+	sync_job_finish(s, &job->platform, "icp",
+			job->failures.len ? buf_cstr(&job->failures) : NULL,
+			"the registry's answer stays unknown; no points are deducted for it");
 	job_free(job);
 	sync_icp_next(s);
 }

@@ -117,21 +117,8 @@ on_response(const struct http_response *resp, void *user)
 static void
 finish(struct site_job *job)
 {
-	struct sync *s = job->s;
-	char err[ERRBUF_SIZE];
-	int rc;
-	if (job->failures.len) {
-		sync_report_failure(s, job->platform.name, "site", buf_cstr(&job->failures), NULL);
-		rc = store_fetch_failed(s->st, job->platform_id, "site", s->cli->now,
-					buf_cstr(&job->failures), err);
-	} else {
-		rc = store_fetch_ok(s->st, job->platform_id, "site", s->cli->now, NULL, err);
-	}
-	if (rc < 0) {
-		msg_error("%s: site: %s", job->platform.name, err);
-		s->internal_error = true;
-	}
-	sync_job_done(s);
+	sync_job_finish(job->s, &job->platform, "site",
+			job->failures.len ? buf_cstr(&job->failures) : NULL, NULL);
 	job_free(job);
 }
 
