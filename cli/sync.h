@@ -73,6 +73,10 @@ void sync_job_finish(struct sync *s, const struct platform *p, const char *sourc
 /* Job starters: each queues its first request (or finishes at once) and
  * returns 0, or -1 on an internal error. */
 int sync_heimao_start(struct sync *s, int64_t platform_id);
+/* The detail pages of a platform's stored complaints that lack them, after
+ * the anonymous feed found complaints; the job then reports the source as
+ * failed with reason partial (the feed is partial coverage). */
+int sync_heimao_start_details(struct sync *s, int64_t platform_id, const char *partial);
 int sync_site_start(struct sync *s, int64_t platform_id);
 int sync_icp_start(struct sync *s, int64_t platform_id);
 /* Queues an ICP job; the first one starts at once, the next when it ends. */

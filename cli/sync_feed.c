@@ -64,22 +64,27 @@ sync_feed_want(struct sync *s, int64_t platform_id, const char *reason,
 
 static void submit_page(struct feed_job *f);
 
-/* Reports every waiting platform and frees the job. */
+/* Hands every waiting platform on (to a details job while the run goes on,
+ * otherwise straight to its failure line) and frees the job. */
 static void
-finish(struct feed_job *f)
+finish(struct feed_job *f, bool running)
 {
 	struct sync *s = f->s;
-	char err[ERRBUF_SIZE];
 	for (size_t i = 0; i < f->n_wants; i++) {
 		struct feed_want *w = &f->wants[i];
 		char *reason = xasprintf("%s; the anonymous feed (%d page%s%s%s) had %u of its "
 					 "complaints: partial coverage",
 					 w->reason, f->pages_read, f->pages_read == 1 ? "" : "s",
 					 f->stopped ? ", " : "", f->stopped ? f->stopped : "", w->found);
-		sync_report_failure(s, w->platform.name, "heimao", reason, HEIMAO_LOGIN_HINT);
-		if (store_fetch_failed(s->st, w->platform_id, "heimao", s->cli->now, reason, err) < 0) {
-			msg_error("%s: heimao: %s", w->platform.name, err);
-			s->internal_error = true;
+		/* Complaints the feed found still want their detail pages (anonymous);
+		 * that job reports the source as failed with this reason. */
+		if (w->found && running && !cli_interrupted()) {
+			if (sync_heimao_start_details(s, w->platform_id, reason) < 0) {
+				s->internal_error = true;
+				sync_job_done(s);
+			}
+		} else {
+			sync_job_finish(s, &w->platform, "heimao", reason, HEIMAO_LOGIN_HINT);
 		}
 		free(reason);
 		platform_finish(&w->platform);
@@ -87,7 +92,6 @@ finish(struct feed_job *f)
 		for (size_t k = 0; k < w->n_couids; k++)
 			free(w->couids[k]);
 		free(w->couids);
-		sync_job_done(s);
 	}
 	free(f->wants);
 	free(f->url);
@@ -138,7 +142,7 @@ on_response(const struct http_response *resp, void *user)
 	if (resp->outcome != HTTP_DONE || resp->status != 200) {
 		sync_describe_failure(resp, err, sizeof(err));
 		f->stopped = xasprintf("stopped: %s", err);
-		finish(f);
+		finish(f, true);
 		return;
 	}
 	struct heimao_list_page page;
@@ -149,18 +153,18 @@ on_response(const struct http_response *resp, void *user)
 	if (n < 0 || kind != HEIMAO_PAGE_OK) {
 		if (kind != HEIMAO_PAGE_EMPTY && kind != HEIMAO_PAGE_LIMIT)
 			f->stopped = xasprintf("stopped: %s", err);
-		finish(f);
+		finish(f, true);
 		return;
 	}
 	if (store_page(f, resp, err) < 0) {
 		msg_error("heimao feed: %s", err);
 		s->internal_error = true;
-		finish(f);
+		finish(f, true);
 		return;
 	}
 	f->pages_read++;
 	if (f->page >= f->max_pages || cli_interrupted()) {
-		finish(f);
+		finish(f, true);
 		return;
 	}
 	submit_page(f);
@@ -181,7 +185,7 @@ submit_page(struct feed_job *f)
 	};
 	if (http_client_submit(s->http, &req, on_response, f, err) < 0) {
 		f->stopped = xasprintf("stopped: %s", err);
-		finish(f);
+		finish(f, true);
 	}
 }
 
@@ -189,7 +193,7 @@ void
 sync_feed_flush(struct sync *s)
 {
 	if (s->feed)
-		finish(s->feed);
+		finish(s->feed, false);
 }
 
 int

@@ -47,6 +47,8 @@ struct heimao_job {
 	char *failure;        /* the first failure; the job stops there */
 	char *hint;
 	bool login_required;  /* the failure was 黑猫's login wall: the feed may help */
+	char *partial;        /* details-only job after the feed: reported as failed
+				 with this reason even when every page worked */
 };
 
 static void advance(struct heimao_job *job);
@@ -67,6 +69,7 @@ job_free(struct heimao_job *job)
 	free(job->url);
 	free(job->failure);
 	free(job->hint);
+	free(job->partial);
 	free(job);
 }
 
@@ -377,9 +380,40 @@ finish(struct heimao_job *job)
 		sync_feed_want(s, job->platform_id, job->failure,
 			       (const char *const *)job->couids, job->n_couids);
 	} else {
-		sync_job_finish(s, &job->platform, "heimao", job->failure, job->hint);
+		const char *failure = job->failure ? job->failure : job->partial;
+		const char *hint = job->failure ? job->hint : HEIMAO_LOGIN_HINT;
+		sync_job_finish(s, &job->platform, "heimao", failure, hint);
 	}
 	job_free(job);
+}
+
+/* Requests the next queued detail page, or finishes the job. */
+static void
+next_detail(struct heimao_job *job)
+{
+	if (job->detail_idx >= job->n_details) {
+		finish(job);
+		return;
+	}
+	char *url = url_rebase(job->details[job->detail_idx].url, job->s->cli->cfg.heimao.base_url);
+	if (!url) {
+		fail(job, "a detail link is not a URL", NULL);
+		finish(job);
+		return;
+	}
+	submit(job, url);
+}
+
+static void
+start_details(struct heimao_job *job)
+{
+	job->step = STEP_DETAIL;
+	job->detail_idx = 0;
+	queue_details(job);
+	if (job->failure)
+		finish(job);
+	else
+		next_detail(job);
 }
 
 /* Decides the next request, or finishes the job. */
@@ -437,27 +471,11 @@ advance(struct heimao_job *job)
 			submit(job, heimao_url_search(base, name, job->page, job->ts, job->rs));
 			return;
 		}
-		job->step = STEP_DETAIL;
-		job->detail_idx = 0;
-		queue_details(job);
-		if (job->failure) {
-			finish(job);
-			return;
-		}
-	} else if (job->step == STEP_DETAIL) {
-		job->detail_idx++;
-	}
-	if (job->detail_idx < job->n_details) {
-		char *url = url_rebase(job->details[job->detail_idx].url, base);
-		if (!url) {
-			fail(job, "a detail link is not a URL", NULL);
-			finish(job);
-			return;
-		}
-		submit(job, url);
+		start_details(job);
 		return;
 	}
-	finish(job);
+	job->detail_idx++; /* STEP_DETAIL: the previous page is done */
+	next_detail(job);
 }
 
 static void
@@ -485,6 +503,25 @@ on_response(const struct http_response *resp, void *user)
 		break;
 	}
 	advance(job);
+}
+
+int
+sync_heimao_start_details(struct sync *s, int64_t platform_id, const char *partial)
+{
+	char err[ERRBUF_SIZE];
+	struct heimao_job *job = xcalloc(1, sizeof(*job));
+	job->s = s;
+	job->platform_id = platform_id;
+	job->partial = xstrdup(partial);
+	buf_init(&job->lookalikes);
+	if (store_platform_get(s->st, platform_id, &job->platform, err) < 0) {
+		msg_error("heimao: %s", err);
+		job_free(job);
+		return -1;
+	}
+	/* Straight to the detail pages (anonymous, with sld): no list to read. */
+	start_details(job);
+	return 0;
 }
 
 int

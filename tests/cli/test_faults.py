@@ -443,6 +443,12 @@ def test_no_cookie_at_all(t):
     assert_partial(t, r, "heimao", [("login", "10005")], hint="cookie_file")
     t.check(all(not e["headers"]["cookie"] for e in t.server.requests("/api/")),
             "no Cookie header without a cookie file entry")
+    # The anonymous feed stands in (partial coverage), and what it finds gets
+    # its detail pages, which need no login.
+    t.check("partial coverage" in r.err, r)
+    found, detailed = t.sql("SELECT count(*), count(detail_kind) FROM complaints")[0]
+    t.check(found > 0, "the feed found the platform's complaints")
+    t.check_eq(detailed, found, "feed-found complaints get their detail pages")
     j = check_json(t, now=NOW1)
     s = source_entry(t, j, "heimao")
     t.check(s["state"] in ("failed", "never"), f"never 'ok': {s}")
