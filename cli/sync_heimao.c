@@ -505,20 +505,30 @@ on_response(const struct http_response *resp, void *user)
 	advance(job);
 }
 
-int
-sync_heimao_start_details(struct sync *s, int64_t platform_id, const char *partial)
+/* A job for the platform, or NULL after printing why not. */
+static struct heimao_job *
+job_new(struct sync *s, int64_t platform_id)
 {
 	char err[ERRBUF_SIZE];
 	struct heimao_job *job = xcalloc(1, sizeof(*job));
 	job->s = s;
 	job->platform_id = platform_id;
-	job->partial = xstrdup(partial);
 	buf_init(&job->lookalikes);
 	if (store_platform_get(s->st, platform_id, &job->platform, err) < 0) {
 		msg_error("heimao: %s", err);
 		job_free(job);
-		return -1;
+		return NULL;
 	}
+	return job;
+}
+
+int
+sync_heimao_start_details(struct sync *s, int64_t platform_id, const char *partial)
+{
+	struct heimao_job *job = job_new(s, platform_id);
+	if (!job)
+		return -1;
+	job->partial = xstrdup(partial);
 	/* Straight to the detail pages (anonymous, with sld): no list to read. */
 	start_details(job);
 	return 0;
@@ -528,15 +538,9 @@ int
 sync_heimao_start(struct sync *s, int64_t platform_id)
 {
 	char err[ERRBUF_SIZE];
-	struct heimao_job *job = xcalloc(1, sizeof(*job));
-	job->s = s;
-	job->platform_id = platform_id;
-	buf_init(&job->lookalikes);
-	if (store_platform_get(s->st, platform_id, &job->platform, err) < 0) {
-		msg_error("heimao: %s", err);
-		free(job);
+	struct heimao_job *job = job_new(s, platform_id);
+	if (!job)
 		return -1;
-	}
 	/* One ts/rs pair per job, as the site's own page reuses it across pages. */
 	heimao_now_ts(job->ts);
 	heimao_random_rs(job->rs);
