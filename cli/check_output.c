@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "parse/icp.h"
-#include "report/category.h"
+#include "parse/category.h"
 #include "timeutil.h"
 
 int
@@ -239,9 +239,9 @@ check_json(const struct platform_view *v, const struct config *cfg, bool explain
 	json_object_set_new(o, "gates", gates);
 
 	json_t *sources = json_array();
-	for (size_t i = 0; i < N_SOURCES; i++) {
+	for (size_t i = 0; i < registry_count(); i++) {
 		json_t *sj = json_object();
-		json_object_set_new(sj, "source", json_string(source_names[i]));
+		json_object_set_new(sj, "source", json_string(registry[i].name));
 		json_object_set_new(sj, "state", json_string(source_health_key(v->health[i])));
 		json_object_set_new(sj, "last_success",
 				    json_time(v->have_state[i] ? v->state[i].last_success_at : 0));
@@ -463,11 +463,11 @@ check_text(FILE *out, const struct platform_view *v, const struct config *cfg, b
 	fputc('\n', out);
 
 	fprintf(out, "\n%s数据来源 Sources%s\n", pal->bold, pal->reset);
-	for (size_t i = 0; i < N_SOURCES; i++) {
+	for (size_t i = 0; i < registry_count(); i++) {
 		const char *colour = v->health[i] == HEALTH_OK       ? ""
 				     : v->health[i] == HEALTH_DISABLED ? pal->dim
 									: pal->yellow;
-		fprintf(out, "  %-7s %s%-8s%s last success ", source_names[i], colour,
+		fprintf(out, "  %-7s %s%-8s%s last success ", registry[i].name, colour,
 			source_health_key(v->health[i]), pal->reset);
 		print_time(out, v->have_state[i] ? v->state[i].last_success_at : 0);
 		if (v->health[i] == HEALTH_FAILED && v->state[i].last_error)

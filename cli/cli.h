@@ -37,9 +37,12 @@ struct store *cli_store(struct cli *cli);
  * returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* True once SIGINT or SIGTERM arrived: stop after the current page. */
-bool cli_interrupted(void);
-void cli_install_signal_handlers(void);
+/* Runs a refresh of platforms ids[0..n) from the selected sources (by
+ * registry position), prints the lock holder or the summary line (when
+ * summary), records each platform's score for the trend history, and
+ * returns the exit status. */
+int cli_refresh(struct cli *cli, const int64_t *ids, size_t n, const bool *sources, bool full,
+		bool summary);
 
 /* One entry per command; each lives in cli/cmd_NAME.c. */
 struct command {

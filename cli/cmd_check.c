@@ -13,7 +13,7 @@
 #include "msg.h"
 #include "platform_input.h"
 #include "platform_view.h"
-#include "refresh.h"
+#include "sync/registry.h"
 #include "store.h"
 
 /* Adds an unknown platform: a domain or URL becomes its domain (and, for
@@ -125,8 +125,10 @@ run(struct cli *cli, int argc, char **argv)
 		refresh = true;
 	}
 	if (refresh) {
-		bool all[N_SOURCES] = {true, true, true};
-		status = refresh_platforms(cli, &id, 1, all, false, false);
+		bool all[SOURCE_MAX];
+		for (size_t i = 0; i < SOURCE_MAX; i++)
+			all[i] = true;
+		status = cli_refresh(cli, &id, 1, all, false, false);
 		if (status == EXIT_INTERNAL || status == EXIT_LOCKED)
 			return status;
 	}

@@ -7,7 +7,7 @@
 
 #include "cli.h"
 #include "msg.h"
-#include "report/category.h"
+#include "parse/category.h"
 #include "report/table.h"
 #include "store.h"
 #include "timeutil.h"

@@ -10,9 +10,9 @@
 
 #include "cli.h"
 #include "fetch/url.h"
-#include "ingest.h"
+#include "sync/replay.h"
 #include "msg.h"
-#include "report/category.h"
+#include "parse/category.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -99,7 +99,7 @@ run(struct cli *cli, int argc, char **argv)
 	}
 	char *icp_domain = p.n_domains ? domain_registrable(p.domains[0]) : NULL;
 
-	struct sync s = {.cli = cli, .st = st};
+	struct sync s = {.cfg = &cli->cfg, .now = cli->now, .st = st};
 	s.cat = categorizer_create(&cli->cfg.score, err);
 	if (!s.cat) {
 		msg_error("import: %s", err);

@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "err.h"
 #include "msg.h"
-#include "sources.h"
+#include "sync/registry.h"
 #include "store.h"
 #include "text.h"
 #include "timeutil.h"
@@ -19,10 +19,10 @@ static int64_t
 last_refresh(struct store *st, int64_t platform_id)
 {
 	int64_t last = 0;
-	for (size_t i = 0; i < N_SOURCES; i++) {
+	for (size_t i = 0; i < registry_count(); i++) {
 		struct fetch_state fs;
 		char err[ERRBUF_SIZE];
-		if (store_fetch_state_get(st, platform_id, source_names[i], &fs, err) == 1) {
+		if (store_fetch_state_get(st, platform_id, registry[i].name, &fs, err) == 1) {
 			if (fs.last_attempt_at > last)
 				last = fs.last_attempt_at;
 			fetch_state_finish(&fs);

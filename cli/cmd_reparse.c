@@ -7,10 +7,10 @@
 
 #include "cli.h"
 #include "fetch/url.h"
-#include "ingest.h"
+#include "sync/replay.h"
 #include "msg.h"
-#include "report/category.h"
-#include "sources.h"
+#include "parse/category.h"
+#include "sync/registry.h"
 #include "store.h"
 
 struct reparse {
@@ -84,8 +84,8 @@ run(struct cli *cli, int argc, char **argv)
 			return cli_usage_error(
 					       "reparse: unknown option or missing argument '%s'",
 					       argv[optind - 1]);
-		bool set[N_SOURCES];
-		if (sources_parse(optarg, set, err) < 0 || strchr(optarg, ','))
+		bool set[SOURCE_MAX];
+		if (registry_parse_list(optarg, set, err) < 0 || strchr(optarg, ','))
 			return cli_usage_error("reparse: --source takes one of heimao, "
 							  "icp, site");
 		source = optarg;
@@ -95,7 +95,7 @@ run(struct cli *cli, int argc, char **argv)
 	struct store *st = cli_store(cli);
 	if (!st)
 		return EXIT_INTERNAL;
-	struct sync s = {.cli = cli, .st = st};
+	struct sync s = {.cfg = &cli->cfg, .now = cli->now, .st = st};
 	s.cat = categorizer_create(&cli->cfg.score, err);
 	if (!s.cat) {
 		msg_error("reparse: %s", err);

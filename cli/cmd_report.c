@@ -95,8 +95,8 @@ fill(struct row *row, const struct platform_view *v)
 		c[i++] = NULL;
 	}
 	buf_init(&b);
-	for (size_t s = 0; s < N_SOURCES; s++)
-		buf_printf(&b, "%s%s:%s", s ? " " : "", source_names[s],
+	for (size_t s = 0; s < registry_count(); s++)
+		buf_printf(&b, "%s%s:%s", s ? " " : "", registry[s].name,
 			   source_health_key(v->health[s]));
 	c[i++] = buf_steal(&b);
 	for (int d = 0; d < COMP_COUNT; d++) {

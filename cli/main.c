@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "err.h"
+#include "interrupt.h"
 #include "msg.h"
 #include "store.h"
 #include "timeutil.h"
@@ -269,7 +270,7 @@ main(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto out;
 	}
-	cli_install_signal_handlers();
+	interrupt_install();
 	status = cmd->run(&cli, argc - 1, argv + 1);
 out:
 	store_close(cli.store);

@@ -8,6 +8,7 @@
 #include "fetch/url.h"
 #include "parse/icp.h"
 #include "report/dedupe.h"
+#include "sync/source.h"
 #include "timeutil.h"
 #include "xalloc.h"
 
@@ -41,30 +42,15 @@ trend_from_key(const char *k)
 }
 
 static int
-source_enabled(const struct config *cfg, enum source src)
-{
-	switch (src) {
-	case SOURCE_HEIMAO:
-		return cfg->heimao.enabled;
-	case SOURCE_ICP:
-		return cfg->icp.enabled;
-	case SOURCE_SITE:
-		return cfg->site.enabled;
-	default:
-		return 0;
-	}
-}
-
-static int
 load_states(struct store *st, const struct config *cfg, struct platform_view *v, char *err)
 {
-	for (size_t i = 0; i < N_SOURCES; i++) {
-		int rc = store_fetch_state_get(st, v->platform.id, source_names[i], &v->state[i], err);
+	for (size_t i = 0; i < registry_count(); i++) {
+		int rc = store_fetch_state_get(st, v->platform.id, registry[i].name, &v->state[i], err);
 		if (rc < 0)
 			return -1;
 		v->have_state[i] = rc;
 		const struct fetch_state *f = &v->state[i];
-		if (!source_enabled(cfg, (enum source)i))
+		if (!registry[i].desc->enabled(cfg))
 			v->health[i] = HEALTH_DISABLED;
 		else if (!rc || (!f->last_success_at && !f->last_error_at))
 			v->health[i] = HEALTH_NEVER;
@@ -393,12 +379,22 @@ scored_input:
 	in->now = now;
 	in->complaints = c.items;
 	in->n = c.n;
-	in->n_sources_with_data = v->have_state[SOURCE_HEIMAO] && v->state[SOURCE_HEIMAO].last_success_at;
-	in->complaint_source_unhealthy = cfg->heimao.enabled && v->health[SOURCE_HEIMAO] != HEALTH_OK;
+	in->n_sources_with_data = 0;
+	in->complaint_source_unhealthy = false;
+	int64_t refreshed = 0; /* the latest attempt of a complaint source */
+	for (size_t i = 0; i < registry_count(); i++) {
+		if (registry[i].kind != SOURCE_COMPLAINTS)
+			continue;
+		if (v->have_state[i] && v->state[i].last_success_at)
+			in->n_sources_with_data++;
+		if (v->health[i] != HEALTH_DISABLED && v->health[i] != HEALTH_OK)
+			in->complaint_source_unhealthy = true;
+		if (v->have_state[i] && v->state[i].last_attempt_at > refreshed)
+			refreshed = v->state[i].last_attempt_at;
+	}
 	in->previous_trend_level = -1;
 	struct score_row rows[8];
 	size_t got = 0;
-	int64_t refreshed = v->have_state[SOURCE_HEIMAO] ? v->state[SOURCE_HEIMAO].last_attempt_at : 0;
 	if (store_score_recent(st, id, 8, rows, &got, err) < 0)
 		goto fail;
 	/* The level of the refresh before the latest one: refresh records its own
@@ -435,7 +431,7 @@ void
 platform_view_finish(struct platform_view *v)
 {
 	platform_finish(&v->platform);
-	for (size_t i = 0; i < N_SOURCES; i++)
+	for (size_t i = 0; i < registry_count(); i++)
 		if (v->have_state[i])
 			fetch_state_finish(&v->state[i]);
 	merchant_ref_list_free(v->merchants, v->n_merchants);

@@ -8,7 +8,7 @@
 
 #include "config.h"
 #include "report/score.h"
-#include "sources.h"
+#include "sync/registry.h"
 #include "store.h"
 
 /* A source older than this many days is stale even when it succeeded. */
@@ -26,9 +26,9 @@ struct platform_view {
 	struct platform platform;
 	int64_t now;
 
-	struct fetch_state state[N_SOURCES];
-	int have_state[N_SOURCES];
-	enum source_health health[N_SOURCES];
+	struct fetch_state state[SOURCE_MAX];  /* by registry position */
+	int have_state[SOURCE_MAX];
+	enum source_health health[SOURCE_MAX];
 	int64_t last_refresh;    /* newest attempt of any source; 0 never */
 
 	struct merchant_ref *merchants; /* 黑猫 merchants (pinned first) */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "category.h"
+#include "parse/category.h"
 #include "err.h"
 #include "timeutil.h"
 #include "xalloc.h"

@@ -1,7 +1,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "cli.h"
+#include "interrupt.h"
 
 /* The one global besides the configuration: set from the signal handler. */
 static volatile sig_atomic_t interrupted;
@@ -14,13 +14,13 @@ on_signal(int sig)
 }
 
 bool
-cli_interrupted(void)
+interrupt_requested(void)
 {
 	return interrupted != 0;
 }
 
 void
-cli_install_signal_handlers(void)
+interrupt_install(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));

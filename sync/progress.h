@@ -1,7 +1,7 @@
 /* A one-line progress bar on stderr for interactive refreshes: only when
  * stderr is a terminal and -q was not given; redrawn at most twice a second. */
-#ifndef KMREP_CLI_PROGRESS_H
-#define KMREP_CLI_PROGRESS_H
+#ifndef KMREP_SYNC_PROGRESS_H
+#define KMREP_SYNC_PROGRESS_H
 
 struct progress;
 

@@ -10,9 +10,11 @@
 
 #include "fetch/heimao.h"
 #include "fetch/url.h"
+#include "interrupt.h"
 #include "msg.h"
 #include "parse/heimao.h"
-#include "report/category.h"
+#include "parse/category.h"
+#include "source.h"
 #include "store.h"
 #include "sync.h"
 #include "text.h"
@@ -109,7 +111,7 @@ static void
 submit(struct heimao_job *job, char *url)
 {
 	struct sync *s = job->s;
-	const struct config *cfg = &s->cli->cfg;
+	const struct config *cfg = s->cfg;
 	char err[ERRBUF_SIZE];
 	free(job->url);
 	job->url = url;
@@ -186,7 +188,7 @@ handle_search(struct heimao_job *job, const struct http_response *resp)
 			continue;
 		if (is_platform_name(&job->platform, m->name)) {
 			if (store_merchant_set(s->st, job->platform_id, "heimao", m->id, m->name, 0,
-					       s->cli->now, err) < 0)
+					       s->now, err) < 0)
 				goto db_fail;
 			add_couid(job, m->id);
 		} else if (job->lookalikes.len < 200) {
@@ -215,7 +217,7 @@ sync_heimao_store_page(struct sync *s, int64_t platform_id, const struct heimao_
 		enum category cat = categorizer_classify(s->cat, c->title, c->summary, c->issue,
 							 c->appeal);
 		enum upsert_result res;
-		if (store_complaint_upsert(s->st, platform_id, c, cat, s->cli->now, &res, err) < 0)
+		if (store_complaint_upsert(s->st, platform_id, c, cat, s->now, &res, err) < 0)
 			return -1;
 		if (res == UPSERT_NEW) {
 			s->new_complaints++;
@@ -338,7 +340,7 @@ handle_list(struct heimao_job *job, const struct http_response *resp)
 		job->login_required = page.kind == HEIMAO_PAGE_LOGIN_REQUIRED;
 	} else if (page.kind == HEIMAO_PAGE_OK) {
 		more = (!all_known || s->full) && (page.page_amount < 0 || job->page < page.page_amount) &&
-		       job->page < s->cli->cfg.heimao.max_pages;
+		       job->page < s->cfg->heimao.max_pages;
 	}
 	heimao_list_page_finish(&page);
 	return more;
@@ -358,7 +360,7 @@ handle_detail(struct heimao_job *job, const struct http_response *resp)
 	if (store_begin(s->st, err) < 0 ||
 	    sync_archive(s, "heimao", "detail", job->url, resp, job->platform_id, err) < 0 ||
 	    (d.kind != DETAIL_UNRECOGNISED &&
-	     store_complaint_detail_apply(s->st, "heimao", ref->sn, &d, s->cli->now, err) < 0) ||
+	     store_complaint_detail_apply(s->st, "heimao", ref->sn, &d, s->now, err) < 0) ||
 	    store_commit(s->st, err) < 0) {
 		store_rollback(s->st, NULL);
 		s->internal_error = true;
@@ -395,7 +397,7 @@ next_detail(struct heimao_job *job)
 		finish(job);
 		return;
 	}
-	char *url = url_rebase(job->details[job->detail_idx].url, job->s->cli->cfg.heimao.base_url);
+	char *url = url_rebase(job->details[job->detail_idx].url, job->s->cfg->heimao.base_url);
 	if (!url) {
 		fail(job, "a detail link is not a URL", NULL);
 		finish(job);
@@ -421,8 +423,8 @@ static void
 advance(struct heimao_job *job)
 {
 	struct sync *s = job->s;
-	const char *base = s->cli->cfg.heimao.base_url;
-	if (!job->failure && cli_interrupted())
+	const char *base = s->cfg->heimao.base_url;
+	if (!job->failure && interrupt_requested())
 		fail(job, "interrupted", NULL);
 	if (job->failure) {
 		finish(job);
@@ -534,8 +536,8 @@ sync_heimao_start_details(struct sync *s, int64_t platform_id, const char *parti
 	return 0;
 }
 
-int
-sync_heimao_start(struct sync *s, int64_t platform_id)
+static int
+start(struct sync *s, int64_t platform_id)
 {
 	char err[ERRBUF_SIZE];
 	struct heimao_job *job = job_new(s, platform_id);
@@ -565,3 +567,27 @@ sync_heimao_start(struct sync *s, int64_t platform_id)
 	advance(job);
 	return 0;
 }
+
+static bool
+enabled(const struct config *cfg)
+{
+	return cfg->heimao.enabled;
+}
+
+/* Platforms stopped by the login wall get the anonymous feed, read once for
+ * all of them after everything else. */
+static bool
+after_run(struct sync *s, bool last)
+{
+	if (last) {
+		sync_feed_flush(s);
+		return false;
+	}
+	return sync_feed_start(s) > 0;
+}
+
+const struct source_desc heimao_source = {
+	.enabled = enabled,
+	.start = start,
+	.after_run = after_run,
+};

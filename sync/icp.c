@@ -13,8 +13,10 @@
 #include "captcha.h"
 #include "fetch/icp.h"
 #include "fetch/url.h"
+#include "interrupt.h"
 #include "msg.h"
 #include "parse/icp.h"
+#include "source.h"
 #include "store.h"
 #include "sync.h"
 #include "xalloc.h"
@@ -85,7 +87,7 @@ conclude_domain(struct icp_job *job, const char *state, const char *reason)
 	struct sync *s = job->s;
 	char err[ERRBUF_SIZE];
 	if (store_icp_put(s->st, current_domain(job), state, reason, job->records, job->n_records,
-			  s->cli->now, err) < 0) {
+			  s->now, err) < 0) {
 		msg_error("%s: icp: %s", job->platform.name, err);
 		s->internal_error = true;
 	}
@@ -115,7 +117,7 @@ submit(struct icp_job *job, char *url, const char *body, const char *const *head
 		.body = body,
 		.body_len = strlen(body),
 		.headers = headers,
-		.min_interval_ms = s->cli->cfg.icp.min_interval_ms,
+		.min_interval_ms = s->cfg->icp.min_interval_ms,
 		.capture_headers = capture,
 	};
 	if (http_client_submit(s->http, &req, on_response, job, err) < 0) {
@@ -136,7 +138,7 @@ submit_auth(struct icp_job *job)
 		"Content-Type: application/x-www-form-urlencoded", NULL};
 	char **headers = icp_headers(extra);
 	job->step = STEP_AUTH;
-	submit(job, icp_url_auth(job->s->cli->cfg.icp.base_url), body ? body : "",
+	submit(job, icp_url_auth(job->s->cfg->icp.base_url), body ? body : "",
 	       (const char *const *)headers);
 	icp_headers_free(headers);
 	free(body);
@@ -166,7 +168,7 @@ submit_query(struct icp_job *job)
 	free(uuid);
 	free(sign);
 	job->step = STEP_QUERY;
-	submit(job, icp_url_query(job->s->cli->cfg.icp.base_url), body ? body : "{}",
+	submit(job, icp_url_query(job->s->cfg->icp.base_url), body ? body : "{}",
 	       (const char *const *)headers);
 	icp_headers_free(headers);
 	free(token);
@@ -187,7 +189,7 @@ submit_challenge(struct icp_job *job)
 	char **headers = icp_headers(extra);
 	job->step = STEP_CHALLENGE;
 	job->captcha_tries++;
-	submit(job, icp_url_check_image_point(job->s->cli->cfg.icp.base_url), body,
+	submit(job, icp_url_check_image_point(job->s->cfg->icp.base_url), body,
 	       (const char *const *)headers);
 	icp_headers_free(headers);
 	free(token);
@@ -264,13 +266,13 @@ handle_query(struct icp_job *job, const struct http_response *resp)
 		submit_auth(job);
 		return;
 	}
-	if (page.kind == ICP_CAPTCHA && job->s->cli->cfg.icp.captcha_command &&
+	if (page.kind == ICP_CAPTCHA && job->s->cfg->icp.captcha_command &&
 	    job->captcha_tries < CAPTCHA_TRIES) {
 		icp_query_page_finish(&page);
 		submit_challenge(job);
 		return;
 	}
-	if (page.kind == ICP_CAPTCHA && !job->s->cli->cfg.icp.captcha_command) {
+	if (page.kind == ICP_CAPTCHA && !job->s->cfg->icp.captcha_command) {
 		snprintf(reason, sizeof(reason), "the registry demands a slider captcha and no "
 						 "[icp] captcha_command is configured");
 		conclude_domain(job, "unknown", reason);
@@ -327,7 +329,7 @@ handle_challenge(struct icp_job *job, const struct http_response *resp)
 			 icp_reply_kind_name(kind));
 		conclude_domain(job, "unknown", reason);
 		advance(job);
-	} else if (captcha_solve(job->s->cli->cfg.icp.captcha_command, &c, &x, err) < 0) {
+	} else if (captcha_solve(job->s->cfg->icp.captcha_command, &c, &x, err) < 0) {
 		conclude_domain(job, "unknown", err);
 		advance(job);
 	} else {
@@ -342,7 +344,7 @@ handle_challenge(struct icp_job *job, const struct http_response *resp)
 		const char *extra[] = {"Content-Type: application/json", token, NULL};
 		char **headers = icp_headers(extra);
 		job->step = STEP_CHECK;
-		submit(job, icp_url_check_image(job->s->cli->cfg.icp.base_url), body,
+		submit(job, icp_url_check_image(job->s->cfg->icp.base_url), body,
 		       (const char *const *)headers);
 		icp_headers_free(headers);
 		free(token);
@@ -408,7 +410,6 @@ finish(struct icp_job *job)
 			job->failures.len ? buf_cstr(&job->failures) : NULL,
 			"the registry's answer stays unknown; no points are deducted for it");
 	job_free(job);
-	sync_icp_next(s);
 }
 
 /* True when the domain's answer is fresh enough to skip the registry. */
@@ -423,7 +424,7 @@ cached(struct icp_job *job, const char *domain)
 	if (store_icp_current(s->st, domain, &cur, err) != 1)
 		return 0;
 	int fresh = strcmp(cur.last_attempt_state, "unknown") &&
-		    cur.queried_at >= s->cli->now - s->cli->cfg.icp.cache_days * 86400;
+		    cur.queried_at >= s->now - s->cfg->icp.cache_days * 86400;
 	icp_current_finish(&cur);
 	return fresh;
 }
@@ -437,7 +438,7 @@ advance(struct icp_job *job)
 		finish(job);
 		return;
 	}
-	if (cli_interrupted()) {
+	if (interrupt_requested()) {
 		buf_printf(&job->failures, "%sinterrupted", job->failures.len ? "; " : "");
 		finish(job);
 		return;
@@ -448,8 +449,8 @@ advance(struct icp_job *job)
 		submit_query(job);
 }
 
-int
-sync_icp_start(struct sync *s, int64_t platform_id)
+static int
+start(struct sync *s, int64_t platform_id)
 {
 	char err[ERRBUF_SIZE];
 	struct icp_job *job = xcalloc(1, sizeof(*job));
@@ -479,3 +480,16 @@ sync_icp_start(struct sync *s, int64_t platform_id)
 	advance(job);
 	return 0;
 }
+
+static bool
+enabled(const struct config *cfg)
+{
+	return cfg->icp.enabled;
+}
+
+const struct source_desc icp_source = {
+	.enabled = enabled,
+	.needs_domain = true,
+	.parallel = 1,
+	.start = start,
+};

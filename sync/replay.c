@@ -1,4 +1,4 @@
-#include "ingest.h"
+#include "replay.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -71,13 +71,13 @@ ingest_heimao(struct sync *s, int64_t platform_id, bool only_platform, const cha
 			 * complaint, otherwise there is nothing to attach it to. */
 			rc = 0;
 			if (d.source_id && store_complaint_detail_apply(s->st, "heimao", d.source_id,
-									  &d, s->cli->now, err) < 0)
+									  &d, s->now, err) < 0)
 				rc = db_fail(db_error);
 		} else if (rc == 0 && !d.source_id) {
 			rc = set_err(err, "a detail page without a complaint number");
 		} else if (rc == 0) {
 			int applied = store_complaint_detail_apply(s->st, "heimao", d.source_id, &d,
-								   s->cli->now, err);
+								   s->now, err);
 			if (applied < 0)
 				rc = db_fail(db_error);
 			else if (applied == 1)
@@ -117,12 +117,12 @@ ingest_icp(struct sync *s, const char *domain, const char *body, size_t len, int
 	}
 	for (size_t i = 0; i < page.n_records && rc == 0; i++) {
 		const struct icp_record *r = &page.records[i];
-		if (r->domain && store_icp_put(s->st, r->domain, "filed", NULL, r, 1, s->cli->now,
+		if (r->domain && store_icp_put(s->st, r->domain, "filed", NULL, r, 1, s->now,
 					       err) < 0)
 			rc = db_fail(db_error);
 	}
 	if (page.n_records == 0 && domain &&
-	    store_icp_put(s->st, domain, "not_filed", NULL, NULL, 0, s->cli->now, err) < 0)
+	    store_icp_put(s->st, domain, "not_filed", NULL, NULL, 0, s->now, err) < 0)
 		rc = db_fail(db_error);
 out:
 	icp_query_page_finish(&page);
@@ -138,7 +138,7 @@ ingest_site(struct sync *s, int64_t platform_id, const char *domain, const char 
 	site_page_init(&page);
 	int rc = site_page_parse(body, len, content_type, &page, err);
 	if (rc == 0 && store_site_probe_put(s->st, platform_id, domain, 200, NULL, &page,
-					    s->cli->now, err) < 0)
+					    s->now, err) < 0)
 		rc = db_fail(db_error);
 	site_page_finish(&page);
 	return rc;

@@ -1,8 +1,8 @@
 /* Complaint categories (SCORING §1): an ordered table of keyword rules, the
  * first rule that matches a complaint's text wins, CAT_OTHER otherwise.
  * Pure: text in, category out; no I/O, no clock. */
-#ifndef KMREP_REPORT_CATEGORY_H
-#define KMREP_REPORT_CATEGORY_H
+#ifndef KMREP_PARSE_CATEGORY_H
+#define KMREP_PARSE_CATEGORY_H
 
 #include "score_params.h"
 

@@ -3,15 +3,15 @@
  * report failures.  The jobs (sync_heimao.c, sync_icp.c, sync_site.c) are
  * small state machines driven by the HTTP client's callbacks, so different
  * hosts are fetched in parallel while each host sees one request at a time. */
-#ifndef KMREP_CLI_SYNC_H
-#define KMREP_CLI_SYNC_H
+#ifndef KMREP_SYNC_SYNC_H
+#define KMREP_SYNC_SYNC_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cli.h"
+#include "config.h"
 #include "http.h"
-#include "sources.h"
+#include "registry.h"
 
 /* What to do about 黑猫's login wall (code 10005), in every message about it. */
 #define HEIMAO_LOGIN_HINT \
@@ -23,13 +23,14 @@ struct platform;
 struct progress;
 
 struct sync {
-	struct cli *cli;
+	const struct config *cfg; /* read-only */
+	int64_t now;              /* the run's "now", fixed */
 	struct store *st;
 	struct http_client *http;
 	struct categorizer *cat;
 	struct progress *progress;
 	bool full;             /* --full: re-read everything */
-	bool sources[N_SOURCES];
+	bool sources[SOURCE_MAX]; /* by registry position */
 
 	/* Counters for the summary line. */
 	unsigned platforms;
@@ -43,10 +44,21 @@ struct sync {
 	/* Platforms waiting for the anonymous 黑猫 feed (sync_feed.c). */
 	struct feed_job *feed;
 
-	/* ICP jobs run one after another (one token, one polite queue). */
-	int64_t *icp_pending;
-	size_t n_icp_pending, cap_icp_pending, icp_next;
+	/* Platforms waiting for a source whose jobs run a few at a time. */
+	struct job_queue {
+		int64_t *ids;
+		size_t n, cap, next;
+		unsigned running;
+		bool pumping;     /* starting jobs: a job that ends at once must not recurse */
+	} queues[SOURCE_MAX];
 };
+
+/* Frees what the run owns (queues, token); the caller owns the rest. */
+void sync_finish(struct sync *s);
+
+/* Queues platform_id's job for source (a registry index); it starts now or,
+ * for a source with a parallelism limit, when a running job ends. */
+void sync_job_queue(struct sync *s, size_t source, int64_t platform_id);
 
 /* Prints one failure line "PLATFORM: SOURCE: REASON[ (hint: HINT)]" on
  * stderr (also under -q) and counts it. */
@@ -70,18 +82,10 @@ void sync_job_done(struct sync *s);
 void sync_job_finish(struct sync *s, const struct platform *p, const char *source,
 		     const char *failure, const char *hint);
 
-/* Job starters: each queues its first request (or finishes at once) and
- * returns 0, or -1 on an internal error. */
-int sync_heimao_start(struct sync *s, int64_t platform_id);
 /* The detail pages of a platform's stored complaints that lack them, after
  * the anonymous feed found complaints; the job then reports the source as
  * failed with reason partial (the feed is partial coverage). */
 int sync_heimao_start_details(struct sync *s, int64_t platform_id, const char *partial);
-int sync_site_start(struct sync *s, int64_t platform_id);
-int sync_icp_start(struct sync *s, int64_t platform_id);
-/* Queues an ICP job; the first one starts at once, the next when it ends. */
-void sync_icp_enqueue(struct sync *s, int64_t platform_id);
-void sync_icp_next(struct sync *s);
 
 /* Stores a parsed 黑猫 list page for a platform inside the caller's
  * transaction (also used by `import`): categorises and upserts each

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fetch/heimao.h"
+#include "interrupt.h"
 #include "msg.h"
 #include "parse/heimao.h"
 #include "store.h"
@@ -78,7 +79,7 @@ finish(struct feed_job *f, bool running)
 					 f->stopped ? ", " : "", f->stopped ? f->stopped : "", w->found);
 		/* Complaints the feed found still want their detail pages (anonymous);
 		 * that job reports the source as failed with this reason. */
-		if (w->found && running && !cli_interrupted()) {
+		if (w->found && running && !interrupt_requested()) {
 			if (sync_heimao_start_details(s, w->platform_id, reason) < 0) {
 				s->internal_error = true;
 				sync_job_done(s);
@@ -163,7 +164,7 @@ on_response(const struct http_response *resp, void *user)
 		return;
 	}
 	f->pages_read++;
-	if (f->page >= f->max_pages || cli_interrupted()) {
+	if (f->page >= f->max_pages || interrupt_requested()) {
 		finish(f, true);
 		return;
 	}
@@ -177,11 +178,11 @@ submit_page(struct feed_job *f)
 	char err[ERRBUF_SIZE];
 	f->page++;
 	free(f->url);
-	f->url = heimao_url_feed(s->cli->cfg.heimao.base_url, f->page, f->ts, f->rs);
+	f->url = heimao_url_feed(s->cfg->heimao.base_url, f->page, f->ts, f->rs);
 	struct http_request req = {
 		.url = f->url,
 		.headers = heimao_headers,
-		.min_interval_ms = s->cli->cfg.heimao.min_interval_ms,
+		.min_interval_ms = s->cfg->heimao.min_interval_ms,
 	};
 	if (http_client_submit(s->http, &req, on_response, f, err) < 0) {
 		f->stopped = xasprintf("stopped: %s", err);
@@ -202,8 +203,8 @@ sync_feed_start(struct sync *s)
 	struct feed_job *f = s->feed;
 	if (!f || f->page)
 		return 0;
-	f->max_pages = s->cli->cfg.heimao.max_pages < FEED_MAX_PAGES
-		? (int)s->cli->cfg.heimao.max_pages : FEED_MAX_PAGES;
+	f->max_pages = s->cfg->heimao.max_pages < FEED_MAX_PAGES
+		? (int)s->cfg->heimao.max_pages : FEED_MAX_PAGES;
 	heimao_now_ts(f->ts);
 	heimao_random_rs(f->rs);
 	submit_page(f);

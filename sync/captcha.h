@@ -7,8 +7,8 @@
  * and prints the gap's x offset (a number) on standard output within
  * CAPTCHA_TIMEOUT_S seconds.  Without one, a captcha wall leaves the ICP
  * answer "unknown" (never "not filed"). */
-#ifndef KMREP_CLI_CAPTCHA_H
-#define KMREP_CLI_CAPTCHA_H
+#ifndef KMREP_SYNC_CAPTCHA_H
+#define KMREP_SYNC_CAPTCHA_H
 
 #include "parse/icp.h"
 

@@ -1,10 +1,12 @@
 #include "sync.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "msg.h"
 #include "progress.h"
+#include "source.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -29,7 +31,7 @@ sync_archive(struct sync *s, const char *source, const char *kind, const char *u
 		.kind = kind,
 		.url = url,
 		.status = (int)r->status,
-		.fetched_at = s->cli->now,
+		.fetched_at = s->now,
 		.content_type = r->content_type,
 		.etag = r->etag,
 		.last_modified = r->last_modified,
@@ -74,27 +76,42 @@ sync_job_done(struct sync *s)
 	progress_update(s->progress, s->jobs_done, s->jobs_total, s->new_complaints);
 }
 
-void
-sync_icp_enqueue(struct sync *s, int64_t platform_id)
+/* Starts queued jobs while the source's limit allows. */
+static void
+pump(struct sync *s, size_t source)
 {
-	s->icp_pending = xgrow(s->icp_pending, &s->cap_icp_pending, s->n_icp_pending + 1,
-			       sizeof(*s->icp_pending));
-	s->icp_pending[s->n_icp_pending++] = platform_id;
-	s->jobs_total++;
-	if (s->n_icp_pending == 1)
-		sync_icp_next(s);
+	struct job_queue *q = &s->queues[source];
+	const struct source_desc *d = registry[source].desc;
+	if (q->pumping)
+		return;
+	q->pumping = true;
+	while (q->next < q->n && (!d->parallel || q->running < d->parallel)) {
+		q->running++;
+		if (d->start(s, q->ids[q->next++]) < 0) {
+			q->running--;
+			s->internal_error = true;
+			sync_job_done(s);
+		}
+	}
+	q->pumping = false;
 }
 
 void
-sync_icp_next(struct sync *s)
+sync_job_queue(struct sync *s, size_t source, int64_t platform_id)
 {
-	while (s->icp_next < s->n_icp_pending) {
-		int64_t id = s->icp_pending[s->icp_next++];
-		if (sync_icp_start(s, id) == 0)
-			return;
-		s->internal_error = true;
-		sync_job_done(s);
-	}
+	struct job_queue *q = &s->queues[source];
+	q->ids = xgrow(q->ids, &q->cap, q->n + 1, sizeof(*q->ids));
+	q->ids[q->n++] = platform_id;
+	s->jobs_total++;
+	pump(s, source);
+}
+
+void
+sync_finish(struct sync *s)
+{
+	for (size_t i = 0; i < SOURCE_MAX; i++)
+		free(s->queues[i].ids);
+	free(s->icp_token);
 }
 
 void
@@ -105,13 +122,18 @@ sync_job_finish(struct sync *s, const struct platform *p, const char *source,
 	int rc;
 	if (failure) {
 		sync_report_failure(s, p->name, source, failure, hint);
-		rc = store_fetch_failed(s->st, p->id, source, s->cli->now, failure, err);
+		rc = store_fetch_failed(s->st, p->id, source, s->now, failure, err);
 	} else {
-		rc = store_fetch_ok(s->st, p->id, source, s->cli->now, NULL, err);
+		rc = store_fetch_ok(s->st, p->id, source, s->now, NULL, err);
 	}
 	if (rc < 0) {
 		msg_error("%s: %s: %s", p->name, source, err);
 		s->internal_error = true;
 	}
 	sync_job_done(s);
+	int i = registry_find(source);
+	if (i >= 0 && s->queues[i].running) {
+		s->queues[i].running--;
+		pump(s, (size_t)i);
+	}
 }

@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "fetch/site.h"
+#include "interrupt.h"
 #include "msg.h"
 #include "parse/site.h"
+#include "source.h"
 #include "store.h"
 #include "sync.h"
 #include "xalloc.h"
@@ -60,7 +62,7 @@ store_page(struct site_job *job, const struct http_response *resp, const char *b
 	    sync_archive(s, "site", "site", job->url, resp, job->platform_id, err) < 0)
 		goto rollback;
 	if (store_site_probe_put(s->st, job->platform_id, domain, (int)resp->status,
-				 parsed < 0 ? perr : NULL, parsed < 0 ? NULL : &page, s->cli->now,
+				 parsed < 0 ? perr : NULL, parsed < 0 ? NULL : &page, s->now,
 				 err) < 0)
 		goto rollback;
 	if (store_commit(s->st, err) < 0)
@@ -104,7 +106,7 @@ on_response(const struct http_response *resp, void *user)
 		sync_describe_failure(resp, reason, sizeof(reason));
 		note_failure(job, domain, reason);
 		rc = store_site_probe_put(s->st, job->platform_id, domain, (int)resp->status, reason,
-					  NULL, s->cli->now, err);
+					  NULL, s->now, err);
 	}
 	if (rc < 0) {
 		msg_error("%s: site: %s", job->platform.name, err);
@@ -128,13 +130,13 @@ advance(struct site_job *job)
 	struct sync *s = job->s;
 	char err[ERRBUF_SIZE];
 	while (job->domain_idx < job->platform.n_domains) {
-		if (cli_interrupted()) {
+		if (interrupt_requested()) {
 			note_failure(job, "-", "interrupted");
 			break;
 		}
 		const char *domain = job->platform.domains[job->domain_idx];
 		free(job->url);
-		job->url = site_url(s->cli->cfg.site.url_template, domain);
+		job->url = site_url(s->cfg->site.url_template, domain);
 		if (!job->url) {
 			note_failure(job, domain, "not a valid host name for url_template");
 			job->domain_idx++;
@@ -152,7 +154,7 @@ advance(struct site_job *job)
 			.url = job->url,
 			.etag = job->etag,
 			.last_modified = job->last_modified,
-			.min_interval_ms = s->cli->cfg.site.min_interval_ms,
+			.min_interval_ms = s->cfg->site.min_interval_ms,
 		};
 		if (http_client_submit(s->http, &req, on_response, job, err) == 0)
 			return;
@@ -162,8 +164,8 @@ advance(struct site_job *job)
 	finish(job);
 }
 
-int
-sync_site_start(struct sync *s, int64_t platform_id)
+static int
+start(struct sync *s, int64_t platform_id)
 {
 	char err[ERRBUF_SIZE];
 	struct site_job *job = xcalloc(1, sizeof(*job));
@@ -178,3 +180,15 @@ sync_site_start(struct sync *s, int64_t platform_id)
 	advance(job);
 	return 0;
 }
+
+static bool
+enabled(const struct config *cfg)
+{
+	return cfg->site.enabled;
+}
+
+const struct source_desc site_source = {
+	.enabled = enabled,
+	.needs_domain = true,
+	.start = start,
+};

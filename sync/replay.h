@@ -2,8 +2,8 @@
  * from a browser) and `reparse` (the raw archive, after a parser fix) share.
  * Each function parses one body and writes its records in the caller's
  * transaction. */
-#ifndef KMREP_CLI_INGEST_H
-#define KMREP_CLI_INGEST_H
+#ifndef KMREP_SYNC_REPLAY_H
+#define KMREP_SYNC_REPLAY_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* Complaint categories (SCORING §1): every built-in keyword, rule order,
  * full-width and case folding, extra keywords from the config. */
-#include "category.h"
+#include "parse/category.h"
 #include "err.h"
 #include "harness.h"
 

@@ -1,0 +1,123 @@
+#include "refresh.h"
+
+#include <curl/curl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "interrupt.h"
+#include "msg.h"
+#include "parse/category.h"
+#include "progress.h"
+#include "source.h"
+#include "store.h"
+#include "sync.h"
+
+static double
+monotonic_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Queues the jobs of every selected source for platform id. */
+static void
+start_platform(struct sync *s, int64_t id)
+{
+	char err[ERRBUF_SIZE];
+	struct platform p;
+	if (store_platform_get(s->st, id, &p, err) < 0) {
+		msg_error("%s", err);
+		s->internal_error = true;
+		return;
+	}
+	s->platforms++;
+	for (size_t i = 0; i < registry_count(); i++) {
+		if (!s->sources[i])
+			continue;
+		const struct source_desc *d = registry[i].desc;
+		if (d->enabled(s->cfg) && (!d->needs_domain || p.n_domains))
+			sync_job_queue(s, i, id);
+	}
+	platform_finish(&p);
+}
+
+enum refresh_status
+sync_refresh(struct store *st, const struct refresh_options *o, const int64_t *ids, size_t n,
+	     struct refresh_result *res)
+{
+	char err[ERRBUF_SIZE];
+	memset(res, 0, sizeof(*res));
+	struct store_lock *lock;
+	int locked = store_lock_acquire(o->db_path, &lock, &res->lock_holder, err);
+	if (locked == 1)
+		return REFRESH_LOCKED;
+	if (locked < 0) {
+		msg_error("%s", err);
+		return REFRESH_ERROR;
+	}
+	/* A reader that closed its pipe must not kill a refresh half-way. */
+	signal(SIGPIPE, SIG_IGN);
+
+	double started = monotonic_s();
+	/* Only runs that fetch pay for libcurl's (and OpenSSL's) set-up. */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	struct sync s = {.cfg = o->cfg, .now = o->now, .st = st, .full = o->full};
+	memcpy(s.sources, o->sources, sizeof(s.sources));
+	struct http_options opt;
+	http_options_from_config(&opt, o->cfg);
+	enum refresh_status status;
+	s.http = http_client_create(&opt, err);
+	s.cat = s.http ? categorizer_create(&o->cfg->score, err) : NULL;
+	if (!s.http || !s.cat) {
+		msg_error("%s", err);
+		status = REFRESH_ERROR;
+		goto out;
+	}
+	s.progress = progress_create(!o->progress);
+	for (size_t i = 0; i < n && !interrupt_requested(); i++)
+		start_platform(&s, ids[i]);
+	/* A source may queue a second round once the first is done (黑猫's
+	 * anonymous feed, read once for every platform behind the login wall). */
+	for (int round = 0; round < 2; round++) {
+		if (http_client_run(s.http, err) < 0 && !interrupt_requested()) {
+			msg_error("%s", err);
+			s.internal_error = true;
+		}
+		bool more = false;
+		for (size_t i = 0; i < registry_count(); i++) {
+			const struct source_desc *d = registry[i].desc;
+			if (s.sources[i] && d->after_run && d->after_run(&s, round > 0))
+				more = true;
+		}
+		if (!more)
+			break;
+	}
+	progress_destroy(s.progress);
+	s.progress = NULL;
+	res->interrupted = interrupt_requested();
+	if (res->interrupted) {
+		msg_error("interrupted: what was fetched before the signal is stored");
+		if (!s.failures)
+			s.failures++; /* partial even when no job was in flight */
+	}
+	struct http_stats hs;
+	http_client_stats(s.http, &hs);
+	res->platforms = s.platforms;
+	res->new_complaints = s.new_complaints;
+	res->updated_complaints = s.updated_complaints;
+	res->failures = s.failures;
+	res->requests = hs.requests;
+	res->seconds = monotonic_s() - started;
+	status = s.internal_error ? REFRESH_ERROR : s.failures ? REFRESH_PARTIAL : REFRESH_DONE;
+out:
+	progress_destroy(s.progress);
+	categorizer_destroy(s.cat);
+	http_client_destroy(s.http);
+	curl_global_cleanup();
+	sync_finish(&s);
+	store_lock_release(lock);
+	return status;
+}

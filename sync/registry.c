@@ -1,0 +1,74 @@
+#include "registry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "source.h"
+#include "xalloc.h"
+
+/* One line per source, in the order they are shown. */
+const struct source_info registry[] = {
+	{"heimao", "黑猫投诉", SOURCE_COMPLAINTS, "https://tousu.sina.com.cn/", &heimao_source},
+	{"icp", "ICP 备案", SOURCE_FILING, NULL, &icp_source},
+	{"site", "官网", SOURCE_HOMEPAGE, NULL, &site_source},
+};
+
+size_t
+registry_count(void)
+{
+	return sizeof(registry) / sizeof(registry[0]);
+}
+
+int
+registry_find(const char *name)
+{
+	for (size_t i = 0; i < registry_count(); i++)
+		if (!strcmp(registry[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int
+registry_first(enum source_kind kind)
+{
+	for (size_t i = 0; i < registry_count(); i++)
+		if (registry[i].kind == kind)
+			return (int)i;
+	return -1;
+}
+
+void
+registry_names(char *out, size_t size)
+{
+	size_t len = 0;
+	*out = 0;
+	for (size_t i = 0; i < registry_count() && len < size; i++)
+		len += (size_t)snprintf(out + len, size - len, "%s%s", i ? ", " : "",
+					registry[i].name);
+}
+
+int
+registry_parse_list(const char *list, bool set[SOURCE_MAX], char *err)
+{
+	for (size_t i = 0; i < SOURCE_MAX; i++)
+		set[i] = false;
+	char *copy = xstrdup(list), *save = NULL;
+	int rc = 0, any = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int i = registry_find(tok);
+		if (i < 0) {
+			char names[128];
+			registry_names(names, sizeof(names));
+			rc = set_err(err, "unknown source '%s' (known: %s)", tok, names);
+			break;
+		}
+		set[i] = true;
+		any = 1;
+	}
+	if (!rc && !any)
+		rc = set_err(err, "empty source list");
+	free(copy);
+	return rc;
+}
