@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "check_output.h"
+#include "host.h"
 #include "cli.h"
-#include "fetch/url.h"
 #include "msg.h"
 #include "platform_input.h"
 #include "platform_view.h"
@@ -30,7 +30,7 @@ add_unknown(struct cli *cli, const char *key, int64_t *id)
 			status = cli_usage_error("check: %s", err);
 			goto out;
 		}
-		char *name = domain_registrable(in.domains[0]);
+		char *name = host_registrable(in.domains[0]);
 		platform_input_set_name(&in, name ? name : in.domains[0], err);
 		free(name);
 	} else if (platform_input_set_name(&in, key, err) < 0) {

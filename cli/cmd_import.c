@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "fetch/url.h"
+#include "host.h"
 #include "sync/replay.h"
 #include "msg.h"
 #include "parse/category.h"
@@ -97,7 +97,7 @@ run(struct cli *cli, int argc, char **argv)
 						 "'kmrep add NAME --domain D')",
 				       platform);
 	}
-	char *icp_domain = p.n_domains ? domain_registrable(p.domains[0]) : NULL;
+	char *icp_domain = p.n_domains ? host_registrable(p.domains[0]) : NULL;
 
 	struct sync s = {.cfg = &cli->cfg, .now = cli->now, .st = st};
 	s.cat = categorizer_create(&cli->cfg.score, err);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "fetch/url.h"
+#include "host.h"
 #include "sync/replay.h"
 #include "msg.h"
 #include "parse/category.h"
@@ -36,7 +36,7 @@ one(const struct raw_response *r, void *ctx)
 	} else if (!strcmp(r->source, "icp") && !strcmp(r->kind, "icp_query")) {
 		rc = ingest_icp(s, NULL, r->body, r->body_len, &db_error, err);
 	} else if (!strcmp(r->source, "site") && r->platform_id) {
-		char *domain = url_host(r->url);
+		char *domain = host_normalise(r->url);
 		struct platform p;
 		/* The archive keeps the URL; the probe is filed under the platform's
 		 * domain that the URL was made from. */

@@ -5,10 +5,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "host.h"
 #include "err.h"
 #include "store.h"
 #include "text.h"
-#include "fetch/url.h"
 #include "xalloc.h"
 
 void
@@ -127,7 +127,7 @@ platform_input_add_domain(struct platform_input *in, const char *domain, char *e
 	const char *scheme_end = strstr(domain, "://");
 	if (scheme_end && strncasecmp(domain, "http://", 7) && strncasecmp(domain, "https://", 8))
 		return set_err(err, "'%s' is not an http:// or https:// address", domain);
-	char *host = url_host(domain);
+	char *host = host_normalise(domain);
 	if (!host || !*host || !strchr(host, '.')) {
 		free(host);
 		return set_err(err, "'%s' is not a domain name", domain);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fetch/url.h"
+#include "host.h"
 #include "parse/icp.h"
 #include "report/dedupe.h"
 #include "sync/source.h"
@@ -72,7 +72,7 @@ load_identity(struct store *st, struct platform_view *v, char *err)
 {
 	size_t cap = 0;
 	for (size_t i = 0; i < v->platform.n_domains; i++) {
-		char *d = domain_registrable(v->platform.domains[i]);
+		char *d = host_registrable(v->platform.domains[i]);
 		if (!d)
 			continue;
 		int dup = 0;

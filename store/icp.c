@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "host.h"
 #include "err.h"
 #include "internal.h"
 #include "text.h"
@@ -139,7 +140,7 @@ icp_put_tx(struct store *s, const char *domain, const char *state, const char *r
 		if (!(st = stmt_get(s, SQL_RECORD_INSERT, err)))
 			return -1;
 		char *key = icp_licence_key(rec->main_licence);
-		char *rdom = store_domain_normalise(rec->domain);
+		char *rdom = host_normalise(rec->domain);
 		bind_i64(st, 1, answer);
 		bind_i64(st, 2, (int64_t)i);
 		bind_text(st, 3, rdom);
@@ -173,7 +174,7 @@ store_icp_put(struct store *s, const char *domain, const char *state, const char
 {
 	if (!valid_state(state))
 		return set_err(err, "bad ICP state \"%s\"", state ? state : "(null)");
-	char *d = store_domain_normalise(domain);
+	char *d = host_normalise(domain);
 	if (!d)
 		return set_err(err, "not a domain: \"%s\"", domain ? domain : "");
 	struct tx t;
@@ -235,7 +236,7 @@ int
 store_icp_current(struct store *s, const char *domain, struct icp_current *out, char *err)
 {
 	memset(out, 0, sizeof(*out));
-	char *d = store_domain_normalise(domain);
+	char *d = host_normalise(domain);
 	if (!d)
 		return 0;
 	int rc = -1;

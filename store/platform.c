@@ -4,49 +4,11 @@
 #include <string.h>
 
 #include "buf.h"
+#include "host.h"
 #include "err.h"
 #include "internal.h"
 #include "text.h"
 #include "xalloc.h"
-
-/* Returns the normalised host of a domain or URL (caller frees) or NULL. */
-char *
-store_domain_normalise(const char *s)
-{
-	if (!s)
-		return NULL;
-	struct buf b;
-	buf_init(&b);
-	text_fold(&b, s, strlen(s));
-	char *all = buf_steal(&b);
-	if (!all)
-		return NULL;
-	char *p = text_trim(all);
-	char *scheme = strstr(p, "://");
-	if (scheme)
-		p = scheme + 3;
-	else if (p[0] == '/' && p[1] == '/')
-		p += 2;
-	size_t end = strcspn(p, "/?#");
-	p[end] = '\0';
-	char *at = strrchr(p, '@');
-	if (at)
-		p = at + 1;
-	char *colon = strchr(p, ':');
-	if (colon)
-		*colon = '\0';
-	size_t n = strlen(p);
-	while (n > 0 && (p[n - 1] == '.' || isspace((unsigned char)p[n - 1])))
-		p[--n] = '\0';
-	for (size_t i = 0; i < n; i++)
-		if (p[i] >= 'A' && p[i] <= 'Z')
-			p[i] = (char)(p[i] - 'A' + 'a');
-	char *out = NULL;
-	if (n > 0 && !strpbrk(p, " \t\r\n"))
-		out = xstrdup(p);
-	free(all);
-	return out;
-}
 
 /* The other spelling of a domain: "www.x" <-> "x" (caller frees). */
 static char *
@@ -133,7 +95,7 @@ store_platform_find(struct store *s, const char *key, int64_t *id, char *err)
 	free(nk);
 	if (r != 0)
 		return r;
-	char *d = store_domain_normalise(key);
+	char *d = host_normalise(key);
 	if (d)
 		r = find_by_domain(s, d, id, err);
 	free(d);
@@ -270,7 +232,7 @@ store_platform_add(struct store *s, const char *name, const char *const *domains
 		goto out;
 	}
 	for (size_t i = 0; i < n_domains; i++) {
-		if (!(doms[i] = store_domain_normalise(domains[i]))) {
+		if (!(doms[i] = host_normalise(domains[i]))) {
 			set_err(err, "not a domain: \"%s\"", domains[i] ? domains[i] : "");
 			goto out;
 		}

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "host.h"
 #include "internal.h"
 
 static const char SQL_PROBE_INSERT[] =
@@ -15,7 +16,7 @@ int
 store_site_probe_put(struct store *s, int64_t platform_id, const char *domain, int http_status,
 		     const char *error, const struct site_page *p, int64_t at, char *err)
 {
-	char *d = store_domain_normalise(domain);
+	char *d = host_normalise(domain);
 	if (!d)
 		return set_err(err, "not a domain: \"%s\"", domain ? domain : "");
 	sqlite3_stmt *st = stmt_get(s, SQL_PROBE_INSERT, err);
@@ -62,7 +63,7 @@ store_site_probe_latest(struct store *s, int64_t platform_id, const char *domain
 {
 	memset(out, 0, sizeof(*out));
 	char *d = NULL;
-	if (domain && !(d = store_domain_normalise(domain)))
+	if (domain && !(d = host_normalise(domain)))
 		return 0;
 	sqlite3_stmt *st = stmt_get(s, d ? SQL_PROBE_LATEST_DOMAIN : SQL_PROBE_LATEST, err);
 	if (!st) {

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "host.h"
 #include "parse/icp.h"
 #include "parse/record.h"
 #include "score_params.h"
@@ -75,12 +76,6 @@ void platform_finish(struct platform *p);
 /* Finishes every element and frees the array; NULL is a no-op. */
 void platform_list_free(struct platform *list, size_t n);
 
-/* The host of a domain or URL in the form kmrep stores: scheme, user info,
- * port, path, query and a trailing dot removed, ASCII lowercased, spaces
- * trimmed.  "https://WWW.Example.com:443/x" -> "www.example.com".  Returns a
- * malloc'd string (caller frees), or NULL when nothing host-like is left. */
-char *store_domain_normalise(const char *s);
-
 /* Tracks a platform; idempotent.  The platform it merges into is the one
  * whose name or alias has the same text_name_key as name, else the one that
  * owns one of the aliases or domains (a "www." prefix is ignored when
@@ -94,7 +89,7 @@ int store_platform_add(struct store *s, const char *name, const char *const *dom
 		       int64_t *id_out, int *created, char *err);
 
 /* Finds a platform by name or alias (compared by text_name_key) or by domain
- * or URL (store_domain_normalise; "www.x" and "x" match each other).
+ * or URL (host_normalise; "www.x" and "x" match each other).
  * Untracked platforms are found too.  Returns 1 found (*id set), 0 not found,
  * -1 error. */
 int store_platform_find(struct store *s, const char *key, int64_t *id, char *err);

@@ -11,8 +11,8 @@
 #include <jansson.h>
 
 #include "captcha.h"
+#include "host.h"
 #include "fetch/icp.h"
-#include "fetch/url.h"
 #include "interrupt.h"
 #include "msg.h"
 #include "parse/icp.h"
@@ -464,7 +464,7 @@ start(struct sync *s, int64_t platform_id)
 		return -1;
 	}
 	for (size_t i = 0; i < job->platform.n_domains; i++) {
-		char *d = domain_registrable(job->platform.domains[i]);
+		char *d = host_registrable(job->platform.domains[i]);
 		if (!d)
 			continue;
 		int dup = 0;

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "host.h"
 #include "harness.h"
 #include "http.h"
 #include "heimao.h"
@@ -147,7 +148,7 @@ test_url_rebase(void)
 static void
 check_host(const char *in, const char *want)
 {
-	char *got = url_host(in);
+	char *got = host_normalise(in);
 
 	CHECK_STR(got, want);
 	free(got);
@@ -173,7 +174,7 @@ test_url_host(void)
 static void
 check_reg(const char *in, const char *want)
 {
-	char *got = domain_registrable(in);
+	char *got = host_registrable(in);
 
 	CHECK_STR(got, want);
 	free(got);
@@ -320,8 +321,8 @@ TEST_MAIN(
 	{"random_rs", test_random_rs},
 	{"heimao_urls", test_heimao_urls},
 	{"url_rebase", test_url_rebase},
-	{"url_host", test_url_host},
-	{"domain_registrable", test_domain_registrable},
+	{"host_normalise", test_url_host},
+	{"host_registrable", test_domain_registrable},
 	{"url_encode", test_url_encode},
 	{"icp_auth_body", test_icp_auth_body},
 	{"icp_query_body", test_icp_query_body},

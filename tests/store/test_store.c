@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "host.h"
 #include "harness.h"
 #include "internal.h"
 #include "store.h"
@@ -327,19 +328,19 @@ static void
 test_domain_normalise(void)
 {
 	char *d;
-	CHECK_STR(d = store_domain_normalise("https://WWW.Example.com:443/x?y#z"), "www.example.com");
+	CHECK_STR(d = host_normalise("https://WWW.Example.com:443/x?y#z"), "www.example.com");
 	free(d);
-	CHECK_STR(d = store_domain_normalise("  example.com.  "), "example.com");
+	CHECK_STR(d = host_normalise("  example.com.  "), "example.com");
 	free(d);
-	CHECK_STR(d = store_domain_normalise("//km.example/path"), "km.example");
+	CHECK_STR(d = host_normalise("//km.example/path"), "km.example");
 	free(d);
-	CHECK_STR(d = store_domain_normalise("ｅｘａｍｐｌｅ．ｃｏｍ"), "example.com");
+	CHECK_STR(d = host_normalise("ｅｘａｍｐｌｅ．ｃｏｍ"), "example.com");
 	free(d);
-	CHECK_STR(d = store_domain_normalise("http://user@h.example"), "h.example");
+	CHECK_STR(d = host_normalise("http://user@h.example"), "h.example");
 	free(d);
-	CHECK(store_domain_normalise("   ") == NULL);
-	CHECK(store_domain_normalise("https://") == NULL);
-	CHECK(store_domain_normalise(NULL) == NULL);
+	CHECK(host_normalise("   ") == NULL);
+	CHECK(host_normalise("https://") == NULL);
+	CHECK(host_normalise(NULL) == NULL);
 }
 
 static void
