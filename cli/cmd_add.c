@@ -64,9 +64,10 @@ run(struct cli *cli, int argc, char **argv)
 	}
 	int64_t id;
 	int created;
-	if (platform_input_save(&in, st, cli->now, &id, &created, err) < 0) {
+	int rc = platform_input_save(&in, st, cli->now, &id, &created, err);
+	if (rc < 0) {
 		msg_error("add: %s", err);
-		status = strstr(err, "belongs to") ? EXIT_USAGE : EXIT_INTERNAL;
+		status = rc == -ERR_CONFLICT ? EXIT_USAGE : EXIT_INTERNAL;
 		goto out;
 	}
 	msg_info("%s %s", created ? "tracking" : "updated", in.name);

@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cli.h"
-#include "host.h"
-#include "sync/replay.h"
 #include "msg.h"
 #include "parse/category.h"
 #include "store.h"
-#include "xalloc.h"
+#include "sync/registry.h"
+#include "sync/replay.h"
 
 static char *
 read_file(const char *path, size_t *len, char *err)
@@ -65,18 +65,18 @@ run(struct cli *cli, int argc, char **argv)
 					       "import: unknown option or missing argument '%s'",
 					       argv[optind - 1]);
 	}
-	if (!source || (strcmp(source, "heimao") && strcmp(source, "icp") && strcmp(source, "site")))
-		return cli_usage_error("import: --source must be heimao, icp or site");
+	if (!source || registry_find(source) < 0) {
+		char names[128];
+		registry_names(names, sizeof(names));
+		return cli_usage_error("import: --source must be one of %s", names);
+	}
 	if (optind >= argc)
 		return cli_usage_error("import: no FILE given");
-	if (!strcmp(source, "site") && !platform)
-		return cli_usage_error("import: a site page needs --platform NAME");
 
 	struct store *st = cli_store(cli);
 	if (!st)
 		return EXIT_INTERNAL;
 	int64_t platform_id = 0;
-	struct platform p = {0};
 	if (platform) {
 		int found = store_platform_find(st, platform, &platform_id, err);
 		if (found <= 0) {
@@ -86,29 +86,15 @@ run(struct cli *cli, int argc, char **argv)
 				msg_error("import: no platform named '%s'", platform);
 			return found < 0 ? EXIT_INTERNAL : EXIT_USAGE;
 		}
-		if (store_platform_get(st, platform_id, &p, err) < 0) {
-			msg_error("import: %s", err);
-			return EXIT_INTERNAL;
-		}
 	}
-	if (!strcmp(source, "site") && p.n_domains == 0) {
-		platform_finish(&p);
-		return cli_usage_error("import: %s has no domain (add one with "
-						 "'kmrep add NAME --domain D')",
-				       platform);
-	}
-	char *icp_domain = p.n_domains ? host_registrable(p.domains[0]) : NULL;
-
-	struct sync s = {.cfg = &cli->cfg, .now = cli->now, .st = st};
-	s.cat = categorizer_create(&cli->cfg.score, err);
-	if (!s.cat) {
+	struct replay r = {.st = st, .now = cli->now, .platform_id = platform_id};
+	r.cat = categorizer_create(&cli->cfg.score, err);
+	if (!r.cat) {
 		msg_error("import: %s", err);
-		platform_finish(&p);
-		free(icp_domain);
 		return EXIT_INTERNAL;
 	}
 	int status = EXIT_DONE;
-	for (int i = optind; i < argc; i++) {
+	for (int i = optind; i < argc && status != EXIT_USAGE; i++) {
 		size_t len;
 		char *body = read_file(argv[i], &len, err);
 		if (!body) {
@@ -116,36 +102,29 @@ run(struct cli *cli, int argc, char **argv)
 			status = EXIT_PARTIAL;
 			continue;
 		}
-		int db_error = 0, rc;
-		if (store_begin(st, err) < 0) {
-			db_error = 1;
-			rc = -1;
-		} else if (!strcmp(source, "heimao")) {
-			rc = ingest_heimao(&s, platform_id, false, NULL, body, len, &db_error, err);
-		} else if (!strcmp(source, "icp")) {
-			rc = ingest_icp(&s, icp_domain, body, len, &db_error, err);
-		} else {
-			rc = ingest_site(&s, platform_id, p.domains[0], body, len, NULL, &db_error,
-					 err);
-		}
+		r.body = body;
+		r.len = len;
+		/* Each file is one transaction: it lands whole or not at all. */
+		int rc = store_begin(st, err) < 0 ? -ERR_DB : sync_replay(source, &r, err);
 		if (rc == 0 && store_commit(st, err) < 0)
-			rc = -1, db_error = 1;
+			rc = -ERR_DB;
 		if (rc < 0) {
 			store_rollback(st, NULL);
-			msg_error("import: %s: %s", argv[i], err);
-			status = db_error ? EXIT_INTERNAL : status == EXIT_INTERNAL ? status
-										 : EXIT_PARTIAL;
+			if (rc == -ERR_USAGE) {
+				status = cli_usage_error("import: %s", err);
+			} else {
+				msg_error("import: %s: %s", argv[i], err);
+				if (status != EXIT_INTERNAL)
+					status = rc == -ERR_DB ? EXIT_INTERNAL : EXIT_PARTIAL;
+			}
 		} else {
 			msg_verbose("imported %s", argv[i]);
 		}
 		free(body);
 	}
-	if (s.new_complaints || s.updated_complaints)
-		msg_info("imported %u new and %u updated complaints", s.new_complaints,
-			 s.updated_complaints);
-	categorizer_destroy(s.cat);
-	platform_finish(&p);
-	free(icp_domain);
+	if (r.added || r.changed)
+		msg_info("imported %u new and %u updated complaints", r.added, r.changed);
+	categorizer_destroy(r.cat);
 	return status;
 }
 

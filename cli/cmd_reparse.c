@@ -6,63 +6,42 @@
 #include <string.h>
 
 #include "cli.h"
-#include "host.h"
-#include "sync/replay.h"
 #include "msg.h"
 #include "parse/category.h"
-#include "sync/registry.h"
 #include "store.h"
+#include "sync/registry.h"
+#include "sync/replay.h"
 
 struct reparse {
-	struct sync *s;
+	struct replay r;
 	unsigned pages, failed;
-	int db_error;
+	bool db_error;
 	char err[ERRBUF_SIZE];
 };
 
 static int
-one(const struct raw_response *r, void *ctx)
+one(const struct raw_response *raw, void *ctx)
 {
 	struct reparse *rp = ctx;
-	struct sync *s = rp->s;
 	char err[ERRBUF_SIZE];
-	int db_error = 0, rc = 0;
-	if (r->status != 200)
+	if (raw->status != 200)
 		return 0;
-	if (!strcmp(r->source, "heimao") && (!strcmp(r->kind, "list") || !strcmp(r->kind, "detail") ||
-					     !strcmp(r->kind, "search"))) {
-		rc = ingest_heimao(s, r->platform_id, !strcmp(r->kind, "search"), r->url, r->body,
-				   r->body_len, &db_error, err);
-	} else if (!strcmp(r->source, "icp") && !strcmp(r->kind, "icp_query")) {
-		rc = ingest_icp(s, NULL, r->body, r->body_len, &db_error, err);
-	} else if (!strcmp(r->source, "site") && r->platform_id) {
-		char *domain = host_normalise(r->url);
-		struct platform p;
-		/* The archive keeps the URL; the probe is filed under the platform's
-		 * domain that the URL was made from. */
-		if (domain && store_platform_get(s->st, r->platform_id, &p, err) == 0) {
-			const char *match = NULL;
-			for (size_t i = 0; i < p.n_domains; i++)
-				if (strstr(r->url, p.domains[i]))
-					match = p.domains[i];
-			if (match)
-				rc = ingest_site(s, r->platform_id, match, r->body, r->body_len,
-						 r->content_type, &db_error, err);
-			platform_finish(&p);
-		}
-		free(domain);
-	} else {
-		return 0;
-	}
+	rp->r.platform_id = raw->platform_id;
+	rp->r.body = raw->body;
+	rp->r.len = raw->body_len;
+	rp->r.url = raw->url;
+	rp->r.kind = raw->kind;
+	rp->r.content_type = raw->content_type;
+	int rc = sync_replay(raw->source, &rp->r, err);
 	rp->pages++;
-	if (db_error) {
-		rp->db_error = 1;
+	if (rc == -ERR_DB) {
+		rp->db_error = true;
 		snprintf(rp->err, sizeof(rp->err), "%s", err);
 		return 1;
 	}
 	if (rc < 0) {
 		rp->failed++;
-		msg_verbose("reparse: %s: %s", r->url, err);
+		msg_verbose("reparse: %s: %s", raw->url, err);
 	}
 	return 0;
 }
@@ -85,9 +64,11 @@ run(struct cli *cli, int argc, char **argv)
 					       "reparse: unknown option or missing argument '%s'",
 					       argv[optind - 1]);
 		bool set[SOURCE_MAX];
-		if (registry_parse_list(optarg, set, err) < 0 || strchr(optarg, ','))
-			return cli_usage_error("reparse: --source takes one of heimao, "
-							  "icp, site");
+		if (registry_parse_list(optarg, set, err) < 0 || strchr(optarg, ',')) {
+			char names[128];
+			registry_names(names, sizeof(names));
+			return cli_usage_error("reparse: --source takes one of %s", names);
+		}
 		source = optarg;
 	}
 	if (optind != argc)
@@ -95,13 +76,12 @@ run(struct cli *cli, int argc, char **argv)
 	struct store *st = cli_store(cli);
 	if (!st)
 		return EXIT_INTERNAL;
-	struct sync s = {.cfg = &cli->cfg, .now = cli->now, .st = st};
-	s.cat = categorizer_create(&cli->cfg.score, err);
-	if (!s.cat) {
+	struct reparse rp = {.r = {.st = st, .now = cli->now}};
+	rp.r.cat = categorizer_create(&cli->cfg.score, err);
+	if (!rp.r.cat) {
 		msg_error("reparse: %s", err);
 		return EXIT_INTERNAL;
 	}
-	struct reparse rp = {.s = &s};
 	int status = EXIT_DONE;
 	/* One transaction for the whole pass: all of it lands, or none. */
 	if (store_begin(st, err) < 0 || store_raw_each(st, source, one, &rp, err) < 0 ||
@@ -112,11 +92,11 @@ run(struct cli *cli, int argc, char **argv)
 	} else {
 		msg_info("reparsed %u archived responses: %u new and %u updated complaints, "
 			 "%u not recognised",
-			 rp.pages, s.new_complaints, s.updated_complaints, rp.failed);
+			 rp.pages, rp.r.added, rp.r.changed, rp.failed);
 		if (rp.failed)
 			status = EXIT_PARTIAL;
 	}
-	categorizer_destroy(s.cat);
+	categorizer_destroy(rp.r.cat);
 	return status;
 }
 

@@ -165,9 +165,10 @@ platform_input_save(const struct platform_input *in, struct store *st, int64_t n
 {
 	if (store_begin(st, err) < 0)
 		return -1;
-	if (store_platform_add(st, in->name, (const char *const *)in->domains, in->n_domains,
-			       (const char *const *)in->aliases, in->n_aliases, now, id, created,
-			       err) < 0)
+	int rc = store_platform_add(st, in->name, (const char *const *)in->domains, in->n_domains,
+				    (const char *const *)in->aliases, in->n_aliases, now, id, created,
+				    err);
+	if (rc < 0)
 		goto fail;
 	for (size_t i = 0; i < in->n_couids; i++)
 		if (store_merchant_set(st, *id, "heimao", in->couids[i], NULL, 1, now, err) < 0)
@@ -177,5 +178,5 @@ platform_input_save(const struct platform_input *in, struct store *st, int64_t n
 	return 0;
 fail:
 	store_rollback(st, NULL);
-	return -1;
+	return rc < 0 ? rc : -1;
 }

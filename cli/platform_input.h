@@ -28,7 +28,8 @@ int platform_input_add_domain(struct platform_input *in, const char *domain, cha
 int platform_input_add_alias(struct platform_input *in, const char *alias, char *err);
 /* A 黑猫 couid: decimal digits only. */
 int platform_input_add_couid(struct platform_input *in, const char *couid, char *err);
-/* Adds or merges the platform and pins its couids, in one transaction. */
+/* Adds or merges the platform and pins its couids, in one transaction.
+ * Returns 0, -ERR_CONFLICT (a name or domain is another platform's) or -1. */
 int platform_input_save(const struct platform_input *in, struct store *st, int64_t now,
 			int64_t *id, int *created, char *err);
 

@@ -22,7 +22,8 @@ struct config {
 	long retry_base_ms;   /* first backoff; doubles each retry, with jitter */
 	long retry_max_ms;    /* cap of one backoff, Retry-After included */
 
-	struct {
+	/* [heimao]; every complaint site's section has these keys. */
+	struct complaint_config {
 		bool enabled;
 		char *base_url;
 		char *cookie_file; /* NULL: anonymous */

@@ -26,7 +26,12 @@
  * icp_records       the website records of one answer; licence_key is the main
  *                   licence number as compared across domains
  * site_probes       each fetch of a platform's home page and its ICP claim
- * fetch_state       per platform and source: last attempt/success/error, cursor
+ * fetch_state       per platform and source: last attempt/success/error, cursor,
+ *                   outcome of the latest attempt ('ok', 'partial', 'failed',
+ *                   'blocked'; NULL before schema 2: read from the failure count)
+ * walk_state        per platform, source and list (merchant id, or "search:"
+ *                   + name): the next page to read and whether the latest walk
+ *                   reached the end, so an interrupted walk is resumed
  * raw_bodies        archived response bodies, once per distinct SHA-256;
  *                   encoding 'identity' (room for compression later)
  * raw_responses     every archived response (for reparse and conditional GET)
@@ -209,6 +214,17 @@ static const char *const migrations[] = {
 	" trend_level TEXT,"
 	" formula TEXT);"
 	"CREATE INDEX score_history_platform ON score_history(platform_id, at, id);",
+	/* 1 -> 2: resumable walks, the outcome of a source's latest attempt */
+	"ALTER TABLE fetch_state ADD COLUMN outcome TEXT;"
+	"CREATE TABLE walk_state ("
+	" platform_id INTEGER NOT NULL REFERENCES platforms(id) ON DELETE CASCADE,"
+	" source TEXT NOT NULL,"
+	" key TEXT NOT NULL,"
+	" next_page INTEGER NOT NULL,"
+	" cursor TEXT,"
+	" complete INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL,"
+	" PRIMARY KEY (platform_id, source, key)) WITHOUT ROWID;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -218,6 +234,7 @@ _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema v
  * per version (never a formatted one). */
 static const char *const set_version[] = {
 	"PRAGMA user_version = 1",
+	"PRAGMA user_version = 2",
 };
 _Static_assert(sizeof(set_version) / sizeof(set_version[0]) == STORE_SCHEMA_VERSION,
 	       "one version bump per migration");

@@ -146,9 +146,10 @@ platform_add_tx(struct store *s, const char *name, const char *key, char **doms,
 			continue;
 		}
 		char *other = name_of(s, found);
-		set_err(err, "alias \"%s\" already belongs to platform \"%s\"", aliases[i], other);
+		set_errc(err, ERR_CONFLICT, "alias \"%s\" already belongs to platform \"%s\"",
+			 aliases[i], other);
 		free(other);
-		return -1;
+		return -ERR_CONFLICT;
 	}
 	for (size_t i = 0; i < n_doms; i++) {
 		r = find_by_domain(s, doms[i], &found, err);
@@ -161,9 +162,10 @@ platform_add_tx(struct store *s, const char *name, const char *key, char **doms,
 			continue;
 		}
 		char *other = name_of(s, found);
-		set_err(err, "domain %s already belongs to platform \"%s\"", doms[i], other);
+		set_errc(err, ERR_CONFLICT, "domain %s already belongs to platform \"%s\"", doms[i],
+			 other);
 		free(other);
-		return -1;
+		return -ERR_CONFLICT;
 	}
 
 	sqlite3_stmt *st;
@@ -249,14 +251,16 @@ store_platform_add(struct store *s, const char *name, const char *const *domains
 		goto out;
 	int64_t id = 0;
 	int made = 0;
-	int ok = platform_add_tx(s, name, key, doms, n_domains, aliases, akeys, n_aliases, now, &id,
-				 &made, err) == 0;
-	if (tx_leave(s, &t, ok, err) == 0) {
+	int added = platform_add_tx(s, name, key, doms, n_domains, aliases, akeys, n_aliases, now,
+				    &id, &made, err);
+	if (tx_leave(s, &t, added == 0, err) == 0) {
 		if (id_out)
 			*id_out = id;
 		if (created)
 			*created = made;
 		rc = 0;
+	} else if (added < 0) {
+		rc = added; /* its class: a conflict is the user's to resolve */
 	}
 out:
 	free(key);

@@ -32,7 +32,7 @@ struct store;
 /* ---- the database ------------------------------------------------------ */
 
 /* The schema version this binary writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* Opens (creating the file, not its directory) and migrates the database at
  * path; ":memory:" gives a private in-memory database.  File databases use
@@ -83,7 +83,8 @@ void platform_list_free(struct platform *list, size_t n);
  * the existing platform's name it is kept as an alias.  A domain or alias
  * owned by another platform fails with a message naming that platform, and
  * nothing is written.  *id_out (may be NULL) gets the id; *created (may be
- * NULL) is 1 when a new platform row was made.  Returns 0 or -1. */
+ * NULL) is 1 when a new platform row was made.  Returns 0, -ERR_CONFLICT
+ * (an alias or domain owned by another platform) or -1. */
 int store_platform_add(struct store *s, const char *name, const char *const *domains,
 		       size_t n_domains, const char *const *aliases, size_t n_aliases, int64_t now,
 		       int64_t *id_out, int *created, char *err);
@@ -267,8 +268,20 @@ int store_platform_counts(struct store *s, int64_t platform_id, int64_t since,
 
 /* ---- fetch state (per platform, per source) ---------------------------- */
 
+/* How a source's latest attempt for a platform ended (SPEC §6 source states;
+ * stale and never are derived from the times). */
+enum fetch_outcome {
+	FETCH_OK = 0,    /* everything asked for was read */
+	FETCH_PARTIAL,   /* some was read and stored, but a walk or its coverage is incomplete */
+	FETCH_FAILED,    /* nothing usable (an error, a page not recognised) */
+	FETCH_BLOCKED,   /* the site refused: HTTP 456/403, login wall, captcha, rate limit */
+};
+/* "ok", "partial", "failed", "blocked" (static). */
+const char *fetch_outcome_name(enum fetch_outcome o);
+
 struct fetch_state {
 	char *source;
+	enum fetch_outcome outcome; /* of the latest attempt */
 	int64_t last_attempt_at;
 	int64_t last_success_at; /* 0 never */
 	char *last_error;        /* the latest failure's reason, kept after a success */
@@ -283,10 +296,27 @@ void fetch_state_list_free(struct fetch_state *list, size_t n);
  * clears it), consecutive_failures = 0.  Returns 0 or -1. */
 int store_fetch_ok(struct store *s, int64_t platform_id, const char *source, int64_t at,
 		   const char *cursor, char *err);
-/* A failed fetch: last_error and last_error_at set, failures counted;
- * last_success_at and the cursor are kept.  Returns 0 or -1. */
+/* A failed, partial or blocked fetch (outcome is not FETCH_OK): last_error
+ * and last_error_at set, failures counted; last_success_at and the cursor are
+ * kept.  Returns 0 or -1. */
 int store_fetch_failed(struct store *s, int64_t platform_id, const char *source, int64_t at,
-		       const char *reason, char *err);
+		       enum fetch_outcome outcome, const char *reason, char *err);
+
+/* Where a walk over one of a platform's complaint lists got to.  key names
+ * the list: a merchant id, or "search:" and a name for a keyword search. */
+struct walk_state {
+	int64_t next_page;  /* the first page not yet stored (1-based) */
+	char *cursor;       /* the site's cursor for next_page, when it pages by cursor */
+	bool complete;      /* the latest walk reached the end of the list */
+};
+void walk_state_finish(struct walk_state *w);
+/* Returns 1 and fills *out (walk_state_finish), 0 when never walked, -1. */
+int store_walk_get(struct store *s, int64_t platform_id, const char *source, const char *key,
+		   struct walk_state *out, char *err);
+/* Records a walk's progress; run it in the page's transaction, so the page
+ * and the progress are stored together.  Returns 0 or -1. */
+int store_walk_put(struct store *s, int64_t platform_id, const char *source, const char *key,
+		   const struct walk_state *w, int64_t now, char *err);
 /* Returns 1 and fills *out (fetch_state_finish), 0 when never fetched, -1. */
 int store_fetch_state_get(struct store *s, int64_t platform_id, const char *source,
 			  struct fetch_state *out, char *err);
@@ -434,5 +464,62 @@ int store_lock_acquire(const char *db_path, struct store_lock **out, long *holde
 		       char *err);
 /* Releases and frees the lock; NULL is a no-op. */
 void store_lock_release(struct store_lock *l);
+
+/* ---- ingest: the one write path for a parsed page (ingest.c) ---------- */
+
+struct categorizer;
+
+/* Which complaints of a list page are against a platform. */
+struct ingest_scope {
+	const struct platform *platform; /* its name and aliases */
+	char *const *merchant_ids;       /* its merchants on the page's site */
+	size_t n_merchant_ids;
+	/* A merchant's own list: only that merchant's complaints (and those
+	 * that name no merchant).  NULL: a keyword-search or feed page, which
+	 * also holds complaints that merely mention the platform — only those
+	 * of its merchants, or of a merchant named exactly like it, are kept. */
+	const char *list_merchant;
+};
+
+/* True when merchant_name is the platform's name or one of its aliases
+ * (compared by text_name_key): the only way a merchant found by name, or a
+ * complaint on a keyword-search page, becomes the platform's. */
+bool platform_named(const struct platform *p, const char *merchant_name);
+
+/* Drops from items the complaints that are out of scope. */
+void ingest_keep(struct complaint_list *items, const struct ingest_scope *scope);
+
+/* One page to store, and what goes with it. */
+struct ingest_page {
+	const struct raw_response *raw; /* archived with it; NULL: already archived */
+	int64_t platform_id;            /* 0: the platform each merchant is mapped to */
+	const struct ingest_scope *scope; /* NULL: keep every complaint */
+	struct categorizer *cat;
+	int64_t now;
+	/* A walk's progress after this page (NULL: none), and instead of it
+	 * when nothing on the page was new (NULL: the same). */
+	const char *source, *walk_key;
+	const struct walk_state *walk, *walk_if_all_known;
+};
+
+struct ingest_counts {
+	unsigned added, changed; /* complaints new to the store, and changed ones */
+	bool all_known;          /* nothing on the page was new */
+};
+
+/* Stores a list page in one transaction (a savepoint inside the caller's): pg->raw archived, items (may be
+ * NULL: a page that was not recognised, archived only) filtered by
+ * pg->scope, categorised and upserted, the walk's progress recorded.
+ * Returns 0 or -1 (a database error; nothing is written). */
+int store_ingest_list(struct store *st, const struct ingest_page *pg, struct complaint_list *items,
+		      struct ingest_counts *counts, char *err);
+
+/* Stores a detail page in one transaction (a savepoint inside the caller's): raw (may be NULL) archived and d
+ * applied to complaint (source, source_id) when it is recognised and
+ * source_id is not NULL.  Returns 0, 1 when the complaint is not stored, or
+ * -1 (a database error; nothing is written). */
+int store_ingest_detail(struct store *st, const struct raw_response *raw, const char *source,
+			const char *source_id, const struct complaint_detail *d, int64_t now,
+			char *err);
 
 #endif

@@ -1,16 +1,16 @@
-/* The anonymous fallback: when 黑猫's login wall stops a platform's complaint
- * lists, the latest-complaints feed (anonymous, at most 50 pages) is read once
- * for all such platforms and filtered for their merchants.  That is partial
- * coverage, so the source stays "failed" with a reason that says so: it never
- * reads as the platform's whole record. */
+/* The anonymous fallback of a complaint site that has a feed (黑猫): when its
+ * login wall stops a platform's complaint lists, the latest-complaints feed
+ * (anonymous, at most 50 pages) is read once for all such platforms and
+ * filtered for their merchants.  That is partial coverage, so the source is
+ * "partial" with a reason that says so: it never reads as the platform's
+ * whole record. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fetch/heimao.h"
 #include "interrupt.h"
 #include "msg.h"
-#include "parse/heimao.h"
+#include "source.h"
 #include "store.h"
 #include "sync.h"
 #include "xalloc.h"
@@ -23,34 +23,37 @@ struct feed_want {
 	char *reason;
 	char **couids;
 	size_t n_couids;
-	unsigned found;
+	char **seen;     /* the distinct complaints the feed had for it */
+	size_t n_seen, cap_seen;
 };
 
 struct feed_job {
 	struct sync *s;
+	const struct complaint_site *site;
 	struct feed_want *wants;
 	size_t n_wants, cap_wants;
 	int page, max_pages, pages_read;
-	char ts[21], rs[17];
+	char session[CRAWL_SESSION_SIZE];
 	char *url;
 	char *stopped; /* why the feed ended early, or NULL */
 };
 
 void
-sync_feed_want(struct sync *s, int64_t platform_id, const char *reason,
-	       const char *const *couids, size_t n_couids)
+sync_feed_want(struct sync *s, const struct complaint_site *site, int64_t platform_id,
+	       const char *reason, const char *const *couids, size_t n_couids)
 {
 	char err[ERRBUF_SIZE];
 	struct feed_job *f = s->feed;
 	if (!f) {
 		f = s->feed = xcalloc(1, sizeof(*f));
 		f->s = s;
+		f->site = site;
 	}
 	f->wants = xgrow(f->wants, &f->cap_wants, f->n_wants + 1, sizeof(*f->wants));
 	struct feed_want *w = &f->wants[f->n_wants];
 	memset(w, 0, sizeof(*w));
 	if (store_platform_get(s->st, platform_id, &w->platform, err) < 0) {
-		msg_error("heimao: %s", err);
+		msg_error("%s: %s", site->name, err);
 		s->internal_error = true;
 		return;
 	}
@@ -73,19 +76,21 @@ finish(struct feed_job *f, bool running)
 	struct sync *s = f->s;
 	for (size_t i = 0; i < f->n_wants; i++) {
 		struct feed_want *w = &f->wants[i];
-		char *reason = xasprintf("%s; the anonymous feed (%d page%s%s%s) had %u of its "
+		char *reason = xasprintf("%s; the anonymous feed (%d page%s%s%s) had %zu of its "
 					 "complaints: partial coverage",
 					 w->reason, f->pages_read, f->pages_read == 1 ? "" : "s",
-					 f->stopped ? ", " : "", f->stopped ? f->stopped : "", w->found);
+					 f->stopped ? ", " : "", f->stopped ? f->stopped : "", w->n_seen);
 		/* Complaints the feed found still want their detail pages (anonymous);
-		 * that job reports the source as failed with this reason. */
-		if (w->found && running && !interrupt_requested()) {
-			if (sync_heimao_start_details(s, w->platform_id, reason) < 0) {
+		 * that job reports the source as partial with this reason. */
+		if (w->n_seen && running && !interrupt_requested()) {
+			if (crawl_start_details(s, f->site, w->platform_id, reason) < 0) {
 				s->internal_error = true;
 				sync_job_done(s);
 			}
 		} else {
-			sync_job_finish(s, &w->platform, "heimao", reason, HEIMAO_LOGIN_HINT);
+			sync_job_finish(s, &w->platform, f->site->name,
+					f->pages_read ? FETCH_PARTIAL : FETCH_BLOCKED, reason,
+					f->site->login_hint);
 		}
 		free(reason);
 		platform_finish(&w->platform);
@@ -93,6 +98,9 @@ finish(struct feed_job *f, bool running)
 		for (size_t k = 0; k < w->n_couids; k++)
 			free(w->couids[k]);
 		free(w->couids);
+		for (size_t k = 0; k < w->n_seen; k++)
+			free(w->seen[k]);
+		free(w->seen);
 	}
 	free(f->wants);
 	free(f->url);
@@ -101,37 +109,71 @@ finish(struct feed_job *f, bool running)
 	free(f);
 }
 
-/* Stores one feed page for every waiting platform, in one transaction. */
+/* Counts the complaints of items the want has not seen yet. */
+static void
+note_seen(struct feed_want *w, const struct complaint_list *items)
+{
+	for (size_t i = 0; i < items->len; i++) {
+		const char *id = items->items[i].source_id;
+		bool known = false;
+		for (size_t k = 0; k < w->n_seen && !known; k++)
+			known = !strcmp(w->seen[k], id);
+		if (known)
+			continue;
+		w->seen = xgrow(w->seen, &w->cap_seen, w->n_seen + 1, sizeof(char *));
+		w->seen[w->n_seen++] = xstrdup(id);
+	}
+}
+
+/* Stores one feed page: archived once, under no platform (reparse does not
+ * re-read the feed, whose pages belong to everybody), then its complaints
+ * for every waiting platform through the one write path. */
 static int
 store_page(struct feed_job *f, const struct http_response *resp, char *err)
 {
 	struct sync *s = f->s;
-	if (store_begin(s->st, err) < 0)
+	struct raw_response raw = {
+		.source = f->site->name,
+		.kind = "feed",
+		.url = f->url,
+		.status = (int)resp->status,
+		.fetched_at = s->now,
+		.content_type = resp->content_type,
+		.body = resp->body.data ? resp->body.data : "",
+		.body_len = resp->body.len,
+	};
+	struct ingest_page archive = {.raw = &raw, .now = s->now};
+	struct ingest_counts counts;
+	if (store_ingest_list(s->st, &archive, NULL, &counts, err) < 0)
 		return -1;
-	/* Archived once, under no platform: reparse does not re-read the feed,
-	 * whose pages belong to everybody. */
-	if (sync_archive(s, "heimao", "feed", f->url, resp, 0, err) < 0)
-		goto fail;
 	for (size_t i = 0; i < f->n_wants; i++) {
 		struct feed_want *w = &f->wants[i];
 		struct heimao_list_page page;
 		heimao_list_page_init(&page);
 		char perr[ERRBUF_SIZE];
-		if (heimao_list_parse(resp->body.data, resp->body.len, &page, perr) >= 0) {
-			sync_heimao_keep_platform(&page, &w->platform, w->couids, w->n_couids);
-			bool all_known;
-			w->found += (unsigned)page.complaints.len;
-			if (sync_heimao_store_page(s, w->platform_id, &page, &all_known, err) < 0) {
+		if (f->site->list_parse(resp->body.data, resp->body.len, &page, perr) >= 0) {
+			struct ingest_scope scope = {
+				.platform = &w->platform,
+				.merchant_ids = w->couids,
+				.n_merchant_ids = w->n_couids,
+			};
+			struct ingest_page pg = {
+				.platform_id = w->platform_id,
+				.scope = &scope,
+				.cat = s->cat,
+				.now = s->now,
+			};
+			if (store_ingest_list(s->st, &pg, &page.complaints, &counts, err) < 0) {
 				heimao_list_page_finish(&page);
-				goto fail;
+				return -1;
 			}
+			s->new_complaints += counts.added;
+			s->updated_complaints += counts.changed;
+			note_seen(w, &page.complaints);
 		}
 		heimao_list_page_finish(&page);
 	}
-	return store_commit(s->st, err);
-fail:
-	store_rollback(s->st, NULL);
-	return -1;
+	return 0;
 }
 
 static void
@@ -148,7 +190,7 @@ on_response(const struct http_response *resp, void *user)
 	}
 	struct heimao_list_page page;
 	heimao_list_page_init(&page);
-	int n = heimao_list_parse(resp->body.data, resp->body.len, &page, err);
+	int n = f->site->list_parse(resp->body.data, resp->body.len, &page, err);
 	enum heimao_page_kind kind = page.kind;
 	heimao_list_page_finish(&page);
 	if (n < 0 || kind != HEIMAO_PAGE_OK) {
@@ -158,7 +200,7 @@ on_response(const struct http_response *resp, void *user)
 		return;
 	}
 	if (store_page(f, resp, err) < 0) {
-		msg_error("heimao feed: %s", err);
+		msg_error("%s feed: %s", f->site->name, err);
 		s->internal_error = true;
 		finish(f, true);
 		return;
@@ -178,11 +220,12 @@ submit_page(struct feed_job *f)
 	char err[ERRBUF_SIZE];
 	f->page++;
 	free(f->url);
-	f->url = heimao_url_feed(s->cfg->heimao.base_url, f->page, f->ts, f->rs);
+	const struct complaint_config *cfg = f->site->config(s->cfg);
+	f->url = f->site->feed_url(cfg->base_url, f->page, f->session);
 	struct http_request req = {
 		.url = f->url,
-		.headers = heimao_headers,
-		.min_interval_ms = s->cfg->heimao.min_interval_ms,
+		.headers = f->site->headers,
+		.min_interval_ms = cfg->min_interval_ms,
 	};
 	if (http_client_submit(s->http, &req, on_response, f, err) < 0) {
 		f->stopped = xasprintf("stopped: %s", err);
@@ -203,10 +246,9 @@ sync_feed_start(struct sync *s)
 	struct feed_job *f = s->feed;
 	if (!f || f->page)
 		return 0;
-	f->max_pages = s->cfg->heimao.max_pages < FEED_MAX_PAGES
-		? (int)s->cfg->heimao.max_pages : FEED_MAX_PAGES;
-	heimao_now_ts(f->ts);
-	heimao_random_rs(f->rs);
+	long max_pages = f->site->config(s->cfg)->max_pages;
+	f->max_pages = max_pages < FEED_MAX_PAGES ? (int)max_pages : FEED_MAX_PAGES;
+	f->site->session_init(f->session);
 	submit_page(f);
 	return 1;
 }

@@ -406,7 +406,7 @@ static void
 finish(struct icp_job *job)
 {
 	struct sync *s = job->s;
-	sync_job_finish(s, &job->platform, "icp",
+	sync_job_finish(s, &job->platform, "icp", job->failures.len ? FETCH_FAILED : FETCH_OK,
 			job->failures.len ? buf_cstr(&job->failures) : NULL,
 			"the registry's answer stays unknown; no points are deducted for it");
 	job_free(job);
@@ -487,9 +487,51 @@ enabled(const struct config *cfg)
 	return cfg->icp.enabled;
 }
 
+/* A saved queryByCondition answer: each record is stored as its domain's
+ * filing.  An answer without records says "not filed" only for the domain
+ * it was asked about: an imported answer's platform's first domain (an
+ * archived one does not say, and is skipped). */
+static int
+replay(struct replay *r, char *err)
+{
+	if (r->kind && strcmp(r->kind, "icp_query"))
+		return 0; /* auth, captcha and sign answers: nothing to store */
+	char *domain = NULL;
+	if (!r->kind && r->platform_id) {
+		struct platform p;
+		if (store_platform_get(r->st, r->platform_id, &p, err) < 0)
+			return -ERR_DB;
+		domain = p.n_domains ? host_registrable(p.domains[0]) : NULL;
+		platform_finish(&p);
+	}
+	struct icp_query_page page;
+	icp_query_page_init(&page);
+	int rc = 0;
+	icp_query_parse(r->body, r->len, &page, err);
+	if (page.kind != ICP_OK) {
+		rc = set_errc(err, ERR_PARSE, "not a usable registry answer (%s%s%s)",
+			      icp_reply_kind_name(page.kind), *page.msg ? ": " : "", page.msg);
+		goto out;
+	}
+	for (size_t i = 0; i < page.n_records && rc == 0; i++) {
+		const struct icp_record *rec = &page.records[i];
+		if (rec->domain && store_icp_put(r->st, rec->domain, "filed", NULL, rec, 1, r->now,
+						 err) < 0)
+			rc = -ERR_DB;
+	}
+	if (rc == 0 && page.n_records == 0 && domain &&
+	    store_icp_put(r->st, domain, "not_filed", NULL, NULL, 0, r->now, err) < 0)
+		rc = -ERR_DB;
+out:
+	icp_query_page_finish(&page);
+	free(domain);
+	return rc;
+}
+
 const struct source_desc icp_source = {
 	.enabled = enabled,
 	.needs_domain = true,
 	.parallel = 1,
 	.start = start,
+	.replay = replay,
 };

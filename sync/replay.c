@@ -4,142 +4,138 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse/heimao.h"
-#include "parse/icp.h"
-#include "parse/site.h"
+#include "err.h"
+#include "registry.h"
 #include "store.h"
 #include "xalloc.h"
 
-static int
-db_fail(int *db_error)
+int
+sync_replay(const char *source, struct replay *r, char *err)
 {
-	*db_error = 1;
-	return -1;
+	int i = registry_find(source);
+	if (i < 0)
+		return set_errc(err, ERR_USAGE, "unknown source '%s'", source);
+	return registry[i].desc->replay(r, err);
 }
 
-/* Drops the complaints of page that are not against platform_id. */
+/* Stores a detail page.  A page that does not name its complaint (a private
+ * one) is attached by the number in its URL. */
 static int
-keep_platform(struct sync *s, int64_t platform_id, struct heimao_list_page *page, char *err)
+replay_detail(const struct complaint_site *site, struct replay *r, char *err)
 {
-	struct platform p;
-	struct merchant_ref *refs;
-	size_t n;
-	if (store_platform_get(s->st, platform_id, &p, err) < 0)
-		return -1;
-	if (store_merchant_list(s->st, platform_id, "heimao", &refs, &n, err) < 0) {
-		platform_finish(&p);
-		return -1;
+	struct complaint_detail d;
+	complaint_detail_init(&d);
+	int rc = site->detail_parse(r->body, r->len, &d, err) < 0 ? -ERR_PARSE : 0;
+	if (!d.source_id && r->url)
+		d.source_id = site->complaint_of_detail_url(r->url);
+	/* Not found and private pages are recognised answers, recorded when
+	 * they say which complaint they are about. */
+	if (d.kind == DETAIL_NOT_FOUND || d.kind == DETAIL_PRIVATE)
+		rc = 0;
+	else if (rc == 0 && !d.source_id)
+		rc = set_errc(err, ERR_PARSE, "a detail page without a complaint number");
+	if (rc == 0 && d.source_id) {
+		int applied = store_ingest_detail(r->st, NULL, site->name, d.source_id, &d, r->now,
+						  err);
+		if (applied < 0)
+			rc = -ERR_DB;
+		else if (applied == 1 && d.kind == DETAIL_OK)
+			rc = set_errc(err, ERR_PARSE,
+				      "complaint %s is not stored yet: import its list page first",
+				      d.source_id);
 	}
-	char **couids = xcalloc(n ? n : 1, sizeof(char *));
-	for (size_t i = 0; i < n; i++)
-		couids[i] = refs[i].merchant_id;
-	sync_heimao_keep_platform(page, &p, couids, n);
-	free(couids);
-	merchant_ref_list_free(refs, n);
-	platform_finish(&p);
+	complaint_detail_finish(&d);
+	return rc;
+}
+
+/* The scope of a list page for platform_id: an archived merchant list keeps
+ * that merchant's complaints (as the refresh that fetched it did); a keyword
+ * search or feed page, or an imported page for a platform bound to
+ * merchants, keeps the complaints of its merchants or named like it.  An
+ * imported page for a platform with no merchant yet is the user's word:
+ * everything on it is kept.  *keep_all is set when there is no scope. */
+struct list_scope {
+	struct platform platform;
+	struct merchant_ref *refs;
+	size_t n_refs;
+	char **ids;
+	char *list_merchant;
+	struct ingest_scope scope;
+};
+
+static int
+scope_load(const struct complaint_site *site, const struct replay *r, struct list_scope *ls,
+	   char *err)
+{
+	memset(ls, 0, sizeof(*ls));
+	ls->scope.platform = &ls->platform;
+	if (store_platform_get(r->st, r->platform_id, &ls->platform, err) < 0 ||
+	    store_merchant_list(r->st, r->platform_id, site->name, &ls->refs, &ls->n_refs, err) < 0)
+		return -ERR_DB;
+	ls->ids = xcalloc(ls->n_refs + 1, sizeof(char *));
+	for (size_t i = 0; i < ls->n_refs; i++)
+		ls->ids[i] = ls->refs[i].merchant_id;
+	ls->scope.merchant_ids = ls->ids;
+	ls->scope.n_merchant_ids = ls->n_refs;
+	if (r->kind && !strcmp(r->kind, "list") && r->url)
+		ls->list_merchant = site->merchant_of_list_url(r->url);
+	ls->scope.list_merchant = ls->list_merchant;
 	return 0;
 }
 
-/* The complaint number in a /complaint/view/{sn}/ URL, malloc'd, or NULL. */
-static char *
-sn_from_url(const char *url)
+static void
+scope_finish(struct list_scope *ls)
 {
-	const char *p = url ? strstr(url, "/complaint/view/") : NULL;
-	if (!p)
-		return NULL;
-	p += strlen("/complaint/view/");
-	size_t n = strspn(p, "0123456789");
-	return n ? xstrndup(p, n) : NULL;
+	platform_finish(&ls->platform);
+	merchant_ref_list_free(ls->refs, ls->n_refs);
+	free(ls->ids);
+	free(ls->list_merchant);
 }
 
-int
-ingest_heimao(struct sync *s, int64_t platform_id, bool only_platform, const char *url,
-	      const char *body, size_t len, int *db_error, char *err)
+static int
+replay_list(const struct complaint_site *site, struct replay *r, char *err)
 {
-	*db_error = 0;
-	size_t i = 0;
-	while (i < len && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' || body[i] == '\t'))
-		i++;
-	if (i < len && body[i] == '<') {
-		struct complaint_detail d;
-		complaint_detail_init(&d);
-		int rc = heimao_detail_parse(body, len, &d, err);
-		if (!d.source_id)
-			d.source_id = sn_from_url(url);
-		if (d.kind == DETAIL_NOT_FOUND || d.kind == DETAIL_PRIVATE) {
-			/* A recognised answer: recorded when the page names its
-			 * complaint, otherwise there is nothing to attach it to. */
-			rc = 0;
-			if (d.source_id && store_complaint_detail_apply(s->st, "heimao", d.source_id,
-									  &d, s->now, err) < 0)
-				rc = db_fail(db_error);
-		} else if (rc == 0 && !d.source_id) {
-			rc = set_err(err, "a detail page without a complaint number");
-		} else if (rc == 0) {
-			int applied = store_complaint_detail_apply(s->st, "heimao", d.source_id, &d,
-								   s->now, err);
-			if (applied < 0)
-				rc = db_fail(db_error);
-			else if (applied == 1)
-				rc = set_err(err, "complaint %s is not stored yet: import its list "
-						  "page first",
-					     d.source_id);
-		}
-		complaint_detail_finish(&d);
-		return rc;
-	}
 	struct heimao_list_page page;
 	heimao_list_page_init(&page);
-	int rc = heimao_list_parse(body, len, &page, err);
-	bool all_known;
-	if (rc >= 0 && only_platform && platform_id &&
-	    keep_platform(s, platform_id, &page, err) < 0)
-		rc = db_fail(db_error);
-	else if (rc >= 0 && sync_heimao_store_page(s, platform_id, &page, &all_known, err) < 0)
-		rc = db_fail(db_error);
+	int rc = site->list_parse(r->body, r->len, &page, err) < 0 ? -ERR_PARSE : 0;
+	struct list_scope ls;
+	bool scoped = false;
+	if (rc == 0 && r->platform_id) {
+		rc = scope_load(site, r, &ls, err);
+		scoped = true;
+	}
+	/* An import for a platform without merchants: the user's word. */
+	bool keep_all = scoped && !r->kind && !ls.n_refs;
+	if (rc == 0) {
+		struct ingest_page pg = {
+			.platform_id = r->platform_id,
+			.scope = scoped && !keep_all ? &ls.scope : NULL,
+			.cat = r->cat,
+			.now = r->now,
+		};
+		struct ingest_counts counts;
+		if (store_ingest_list(r->st, &pg, &page.complaints, &counts, err) < 0)
+			rc = -ERR_DB;
+		r->added += counts.added;
+		r->changed += counts.changed;
+	}
+	if (scoped)
+		scope_finish(&ls);
 	heimao_list_page_finish(&page);
-	return rc < 0 ? -1 : 0;
-}
-
-int
-ingest_icp(struct sync *s, const char *domain, const char *body, size_t len, int *db_error,
-	   char *err)
-{
-	*db_error = 0;
-	struct icp_query_page page;
-	icp_query_page_init(&page);
-	int rc = 0;
-	icp_query_parse(body, len, &page, err);
-	if (page.kind != ICP_OK) {
-		rc = set_err(err, "not a usable registry answer (%s%s%s)",
-			     icp_reply_kind_name(page.kind), *page.msg ? ": " : "", page.msg);
-		goto out;
-	}
-	for (size_t i = 0; i < page.n_records && rc == 0; i++) {
-		const struct icp_record *r = &page.records[i];
-		if (r->domain && store_icp_put(s->st, r->domain, "filed", NULL, r, 1, s->now,
-					       err) < 0)
-			rc = db_fail(db_error);
-	}
-	if (page.n_records == 0 && domain &&
-	    store_icp_put(s->st, domain, "not_filed", NULL, NULL, 0, s->now, err) < 0)
-		rc = db_fail(db_error);
-out:
-	icp_query_page_finish(&page);
 	return rc;
 }
 
 int
-ingest_site(struct sync *s, int64_t platform_id, const char *domain, const char *body,
-	    size_t len, const char *content_type, int *db_error, char *err)
+complaint_replay(const struct complaint_site *site, struct replay *r, char *err)
 {
-	*db_error = 0;
-	struct site_page page;
-	site_page_init(&page);
-	int rc = site_page_parse(body, len, content_type, &page, err);
-	if (rc == 0 && store_site_probe_put(s->st, platform_id, domain, 200, NULL, &page,
-					    s->now, err) < 0)
-		rc = db_fail(db_error);
-	site_page_finish(&page);
-	return rc;
+	if (r->kind && strcmp(r->kind, "list") && strcmp(r->kind, "search") &&
+	    strcmp(r->kind, "detail"))
+		return 0; /* merchant searches and the feed: nothing to store again */
+	size_t i = 0;
+	while (i < r->len && (r->body[i] == ' ' || r->body[i] == '\t' || r->body[i] == '\r' ||
+			      r->body[i] == '\n'))
+		i++;
+	if (i < r->len && r->body[i] == '<')
+		return replay_detail(site, r, err);
+	return replay_list(site, r, err);
 }

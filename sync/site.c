@@ -119,7 +119,7 @@ on_response(const struct http_response *resp, void *user)
 static void
 finish(struct site_job *job)
 {
-	sync_job_finish(job->s, &job->platform, "site",
+	sync_job_finish(job->s, &job->platform, "site", job->failures.len ? FETCH_FAILED : FETCH_OK,
 			job->failures.len ? buf_cstr(&job->failures) : NULL, NULL);
 	job_free(job);
 }
@@ -187,8 +187,49 @@ enabled(const struct config *cfg)
 	return cfg->site.enabled;
 }
 
+/* A saved home page of the platform: an import is filed under its first
+ * domain; an archived page under the platform's domain its URL was made
+ * from. */
+static int
+replay(struct replay *r, char *err)
+{
+	if (!r->platform_id)
+		return r->kind ? 0 : set_errc(err, ERR_USAGE, "a site page needs --platform NAME");
+	struct platform p;
+	if (store_platform_get(r->st, r->platform_id, &p, err) < 0)
+		return -ERR_DB;
+	const char *domain = NULL;
+	if (!r->kind) {
+		domain = p.n_domains ? p.domains[0] : NULL;
+	} else {
+		for (size_t i = 0; r->url && i < p.n_domains; i++)
+			if (strstr(r->url, p.domains[i]))
+				domain = p.domains[i];
+	}
+	int rc = 0;
+	if (!domain) {
+		if (!r->kind)
+			rc = set_errc(err, ERR_USAGE,
+				      "%s has no domain (add one with 'kmrep add NAME --domain D')",
+				      p.name);
+		platform_finish(&p);
+		return rc;
+	}
+	struct site_page page;
+	site_page_init(&page);
+	if (site_page_parse(r->body, r->len, r->content_type, &page, err) < 0)
+		rc = -ERR_PARSE;
+	else if (store_site_probe_put(r->st, r->platform_id, domain, 200, NULL, &page, r->now,
+				      err) < 0)
+		rc = -ERR_DB;
+	site_page_finish(&page);
+	platform_finish(&p);
+	return rc;
+}
+
 const struct source_desc site_source = {
 	.enabled = enabled,
 	.needs_domain = true,
 	.start = start,
+	.replay = replay,
 };

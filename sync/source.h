@@ -8,8 +8,76 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "parse/heimao.h"
+#include "parse/record.h"
 
 struct sync;
+struct store;
+struct categorizer;
+
+/* A saved body stored again without the network: a file given to `import`,
+ * or an archived response (`reparse`).  It goes through the same write path
+ * (store/ingest.c) with the same scope as a live refresh. */
+struct replay {
+	struct store *st;
+	struct categorizer *cat;
+	int64_t now;
+	int64_t platform_id;       /* the platform it is for; 0: none given */
+	const char *body;
+	size_t len;
+	const char *url;           /* where it came from (reparse); NULL for an import */
+	const char *kind;          /* the archive's kind (reparse); NULL: told by the body */
+	const char *content_type;  /* NULL unknown */
+	unsigned added, changed;   /* complaints new to the store and changed, summed */
+};
+
+/* A complaint site as the generic crawler (crawl.c) reads it: merchant
+ * search by name, each merchant's complaint list newest first, keyword
+ * search by name, then the detail page of every new or changed complaint.
+ * Every function is pure, from fetch/NAME.c (URLs) and parse/NAME.c (pages);
+ * the URLs are malloc'd, base is the section's base_url. */
+struct complaint_site {
+	const char *name;              /* the registry name: config section, database */
+	const char *title;             /* in messages: "黑猫" */
+	const struct complaint_config *(*config)(const struct config *cfg);
+	const char *const *headers;    /* sent with every request */
+	const char *login_hint;        /* what to do about the login wall */
+	const char *blocked_hint;      /* what to do when the site blocks the run */
+	const char *pin_option;        /* the add option that binds a merchant */
+	/* Per-job signing state (a timestamp and nonce reused across pages, as
+	 * the site's own pages do), at most CRAWL_SESSION_SIZE bytes. */
+	void (*session_init)(char *session);
+
+	char *(*merchant_search_url)(const char *base, const char *name);
+	int (*merchant_search_parse)(const char *body, size_t len, struct merchant_list *out,
+				     enum heimao_page_kind *kind, char *err);
+	/* Page page (1-based) of a merchant's list. */
+	char *(*list_url)(const char *base, const char *merchant_id, long page, const char *session);
+	char *(*keyword_url)(const char *base, const char *name, long page, const char *session);
+	/* Optional: the anonymous latest-complaints feed, the fallback behind a
+	 * login wall (feed.c). */
+	char *(*feed_url)(const char *base, long page, const char *session);
+	int (*list_parse)(const char *body, size_t len, struct heimao_list_page *out, char *err);
+	int (*detail_parse)(const char *body, size_t len, struct complaint_detail *out, char *err);
+	/* The merchant whose list an archived list URL asked for, malloc'd, or
+	 * NULL; and the complaint a detail URL is about (for private pages that
+	 * do not name it). */
+	char *(*merchant_of_list_url)(const char *url);
+	char *(*complaint_of_detail_url)(const char *url);
+};
+
+/* Stores a saved page of a complaint site (replay.c): a list (JSON) or a
+ * detail page (HTML).  Returns as source_desc.replay. */
+int complaint_replay(const struct complaint_site *site, struct replay *r, char *err);
+
+#define CRAWL_SESSION_SIZE 48
+
+/* The crawler's job for a platform on site (crawl.c). */
+int crawl_start(struct sync *s, const struct complaint_site *site, int64_t platform_id);
+/* Only the detail pages still missing, after the feed found complaints; the
+ * job then reports the source as partial with this reason. */
+int crawl_start_details(struct sync *s, const struct complaint_site *site, int64_t platform_id,
+			const char *partial);
 
 struct source_desc {
 	/* The source's [section] enabled. */
@@ -22,6 +90,10 @@ struct source_desc {
 	/* Starts platform_id's job.  Returns 0, or -1 after printing an
 	 * internal error (the job then counts as done). */
 	int (*start)(struct sync *s, int64_t platform_id);
+	/* Stores a saved body of this source.  Returns 0, -ERR_PARSE (not a
+	 * page of this source, or not recognised: err says which), -ERR_USAGE
+	 * (the body needs a platform or domain that was not given) or -ERR_DB. */
+	int (*replay)(struct replay *r, char *err);
 	/* Optional: called when every queued request is done.  Returns true
 	 * when it queued more (a second round: 黑猫's anonymous feed); last:
 	 * no more rounds follow, report what still waits. */

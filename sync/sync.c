@@ -116,13 +116,13 @@ sync_finish(struct sync *s)
 
 void
 sync_job_finish(struct sync *s, const struct platform *p, const char *source,
-		const char *failure, const char *hint)
+		enum fetch_outcome outcome, const char *failure, const char *hint)
 {
 	char err[ERRBUF_SIZE];
 	int rc;
-	if (failure) {
+	if (outcome != FETCH_OK) {
 		sync_report_failure(s, p->name, source, failure, hint);
-		rc = store_fetch_failed(s->st, p->id, source, s->now, failure, err);
+		rc = store_fetch_failed(s->st, p->id, source, s->now, outcome, failure, err);
 	} else {
 		rc = store_fetch_ok(s->st, p->id, source, s->now, NULL, err);
 	}

@@ -1,8 +1,9 @@
 /* One refresh run: the state every source job shares (database, HTTP client,
  * categorizer, counters) and the helpers they use to archive responses and
- * report failures.  The jobs (sync_heimao.c, sync_icp.c, sync_site.c) are
- * small state machines driven by the HTTP client's callbacks, so different
- * hosts are fetched in parallel while each host sees one request at a time. */
+ * report failures.  The jobs (crawl.c for every complaint site, icp.c,
+ * site.c) are small state machines driven by the HTTP client's callbacks, so
+ * different hosts are fetched in parallel while each host sees one request at
+ * a time. */
 #ifndef KMREP_SYNC_SYNC_H
 #define KMREP_SYNC_SYNC_H
 
@@ -12,10 +13,7 @@
 #include "config.h"
 #include "http.h"
 #include "registry.h"
-
-/* What to do about 黑猫's login wall (code 10005), in every message about it. */
-#define HEIMAO_LOGIN_HINT \
-	"save a logged-in 黑猫 cookie to [heimao] cookie_file; see README \"Logging in to 黑猫\""
+#include "store.h"
 
 struct categorizer;
 struct feed_job;
@@ -41,7 +39,7 @@ struct sync {
 
 	/* The MIIT token, shared by every ICP job of the run. */
 	char *icp_token;
-	/* Platforms waiting for the anonymous 黑猫 feed (sync_feed.c). */
+	/* Platforms waiting for a site's anonymous feed (feed.c). */
 	struct feed_job *feed;
 
 	/* Platforms waiting for a source whose jobs run a few at a time. */
@@ -78,34 +76,17 @@ void sync_describe_failure(const struct http_response *r, char *out, size_t size
 void sync_job_done(struct sync *s);
 
 /* Ends a platform's job for source: records the outcome in the fetch state
- * (failure NULL: success) and prints the failure line with its hint. */
+ * (FETCH_OK: failure is NULL) and prints the failure line with its hint. */
 void sync_job_finish(struct sync *s, const struct platform *p, const char *source,
-		     const char *failure, const char *hint);
+		     enum fetch_outcome outcome, const char *failure, const char *hint);
 
-/* The detail pages of a platform's stored complaints that lack them, after
- * the anonymous feed found complaints; the job then reports the source as
- * failed with reason partial (the feed is partial coverage). */
-int sync_heimao_start_details(struct sync *s, int64_t platform_id, const char *partial);
-
-/* Stores a parsed 黑猫 list page for a platform inside the caller's
- * transaction (also used by `import`): categorises and upserts each
- * complaint; counts new/changed; *all_known is set when every item was
- * already stored.  Returns 0 or -1. */
-struct heimao_list_page;
-int sync_heimao_store_page(struct sync *s, int64_t platform_id,
-			   const struct heimao_list_page *page, bool *all_known, char *err);
-
-/* Keeps the complaints of a keyword-search or feed page that are against the
- * platform: one of its merchants, or a merchant named exactly like it. */
-void sync_heimao_keep_platform(struct heimao_list_page *page, const struct platform *p,
-			       char *const *couids, size_t n_couids);
-
-/* A platform whose 黑猫 lists hit the login wall waits for the anonymous
- * feed; sync_feed_start reads it (once per run, after the other jobs) and
- * reports each waiting platform as failed with partial coverage.  Returns 1
+/* A platform whose complaint lists hit site's login wall waits for the
+ * anonymous feed; sync_feed_start reads it (once per run, after the other
+ * jobs) and reports each waiting platform as partial coverage.  Returns 1
  * when requests were queued, 0 when nobody waits. */
-void sync_feed_want(struct sync *s, int64_t platform_id, const char *reason,
-		    const char *const *couids, size_t n_couids);
+struct complaint_site;
+void sync_feed_want(struct sync *s, const struct complaint_site *site, int64_t platform_id,
+		    const char *reason, const char *const *couids, size_t n_couids);
 int sync_feed_start(struct sync *s);
 /* Reports platforms still waiting (the run ended before the feed was read). */
 void sync_feed_flush(struct sync *s);

@@ -233,7 +233,7 @@ test_newer_version_refused(void)
 	struct store *s = NULL;
 	CHECK_INT(store_open(path, &s, err), -1);
 	CHECK(s == NULL);
-	CHECK_STR(err, "database schema version 99 is newer than this kmrep (1); upgrade kmrep");
+	CHECK_STR(err, "database schema version 99 is newer than this kmrep (2); upgrade kmrep");
 	tmp_cleanup();
 }
 
@@ -312,7 +312,7 @@ test_failed_call_inside_tx(void)
 	CHECK_INT(store_begin(s, err), 0);
 	int64_t pid = add(s, "B", "b.example", NULL);
 	const char *doms[] = {"a.example", "b.example"};
-	CHECK_INT(store_platform_add(s, "C", doms, 2, NULL, 0, T0, NULL, NULL, err), -1);
+	CHECK_INT(store_platform_add(s, "C", doms, 2, NULL, 0, T0, NULL, NULL, err), -ERR_CONFLICT);
 	CHECK_INT(store_commit(s, err), 0);
 	int64_t id;
 	CHECK_INT(store_platform_find(s, "b", &id, err), 1);
@@ -406,15 +406,15 @@ test_platform_conflict(void)
 	add(s, "Alpha", "alpha.example", "阿尔法");
 	add(s, "Beta", "beta.example", NULL);
 	const char *doms[] = {"www.alpha.example"};
-	CHECK_INT(store_platform_add(s, "Beta", doms, 1, NULL, 0, T0, NULL, NULL, err), -1);
+	CHECK_INT(store_platform_add(s, "Beta", doms, 1, NULL, 0, T0, NULL, NULL, err), -ERR_CONFLICT);
 	CHECK_STR(err, "domain www.alpha.example already belongs to platform \"Alpha\"");
 	const char *al[] = {"阿 尔 法"};
-	CHECK_INT(store_platform_add(s, "Beta", NULL, 0, al, 1, T0, NULL, NULL, err), -1);
+	CHECK_INT(store_platform_add(s, "Beta", NULL, 0, al, 1, T0, NULL, NULL, err), -ERR_CONFLICT);
 	CHECK_STR(err, "alias \"阿 尔 法\" already belongs to platform \"Alpha\"");
 	/* A new name whose domain is Alpha's and alias is Beta's: refused whole. */
 	const char *d2[] = {"alpha.example"};
 	const char *a2[] = {"beta"};
-	CHECK_INT(store_platform_add(s, "Gamma", d2, 1, a2, 1, T0, NULL, NULL, err), -1);
+	CHECK_INT(store_platform_add(s, "Gamma", d2, 1, a2, 1, T0, NULL, NULL, err), -ERR_CONFLICT);
 	CHECK(strstr(err, "already belongs to platform") != NULL);
 	int64_t id;
 	CHECK_INT(store_platform_find(s, "Gamma", &id, err), 0);
@@ -1057,8 +1057,8 @@ test_fetch_state(void)
 	CHECK_INT(store_fetch_state_get(s, a, "heimao", &f, err), 0);
 	fetch_state_finish(&f);
 	CHECK_INT(store_fetch_ok(s, a, "heimao", T0, "17382167486", err), 0);
-	CHECK_INT(store_fetch_failed(s, a, "heimao", T0 + 100, "HTTP 456: blocked", err), 0);
-	CHECK_INT(store_fetch_failed(s, a, "heimao", T0 + 200, "HTTP 456: blocked again", err), 0);
+	CHECK_INT(store_fetch_failed(s, a, "heimao", T0 + 100, FETCH_BLOCKED, "HTTP 456: blocked", err), 0);
+	CHECK_INT(store_fetch_failed(s, a, "heimao", T0 + 200, FETCH_BLOCKED, "HTTP 456: blocked again", err), 0);
 	CHECK_INT(store_fetch_state_get(s, a, "heimao", &f, err), 1);
 	CHECK_INT(f.last_success_at, T0);
 	CHECK_INT(f.last_attempt_at, T0 + 200);
@@ -1066,16 +1066,18 @@ test_fetch_state(void)
 	CHECK_STR(f.last_error, "HTTP 456: blocked again");
 	CHECK_STR(f.cursor, "17382167486");
 	CHECK_INT(f.consecutive_failures, 2);
+	CHECK_INT(f.outcome, FETCH_BLOCKED);
 	CHECK_STR(f.source, "heimao");
 	fetch_state_finish(&f);
 	CHECK_INT(store_fetch_ok(s, a, "heimao", T0 + 300, NULL, err), 0);
 	CHECK_INT(store_fetch_state_get(s, a, "heimao", &f, err), 1);
 	CHECK_INT(f.consecutive_failures, 0);
+	CHECK_INT(f.outcome, FETCH_OK);
 	CHECK_INT(f.last_success_at, T0 + 300);
 	CHECK(f.cursor == NULL);
 	CHECK_STR(f.last_error, "HTTP 456: blocked again"); /* kept, older than the success */
 	fetch_state_finish(&f);
-	CHECK_INT(store_fetch_failed(s, a, "icp", T0, "captcha", err), 0);
+	CHECK_INT(store_fetch_failed(s, a, "icp", T0, FETCH_FAILED, "captcha", err), 0);
 	struct fetch_state *list;
 	size_t n;
 	CHECK_INT(store_fetch_state_list(s, a, &list, &n, err), 0);
@@ -1084,8 +1086,27 @@ test_fetch_state(void)
 		CHECK_STR(list[0].source, "heimao");
 		CHECK_STR(list[1].source, "icp");
 		CHECK_INT(list[1].last_success_at, 0);
+		CHECK_INT(list[1].outcome, FETCH_FAILED);
 	}
 	fetch_state_list_free(list, n);
+	/* A walk's progress: absent, then stored, then replaced. */
+	struct walk_state w;
+	CHECK_INT(store_walk_get(s, a, "heimao", "555", &w, err), 0);
+	walk_state_finish(&w);
+	struct walk_state put = {.next_page = 3, .cursor = "c3", .complete = false};
+	CHECK_INT(store_walk_put(s, a, "heimao", "555", &put, T0, err), 0);
+	CHECK_INT(store_walk_get(s, a, "heimao", "555", &w, err), 1);
+	CHECK_INT(w.next_page, 3);
+	CHECK_STR(w.cursor, "c3");
+	CHECK(!w.complete);
+	walk_state_finish(&w);
+	put = (struct walk_state){.next_page = 1, .complete = true};
+	CHECK_INT(store_walk_put(s, a, "heimao", "555", &put, T0 + 1, err), 0);
+	CHECK_INT(store_walk_get(s, a, "heimao", "555", &w, err), 1);
+	CHECK(w.complete && w.next_page == 1 && w.cursor == NULL);
+	walk_state_finish(&w);
+	CHECK_INT(store_walk_get(s, a, "heimao", "other", &w, err), 0);
+	walk_state_finish(&w);
 	/* The fetch state belongs to a real platform. */
 	CHECK_INT(store_fetch_ok(s, 999, "heimao", T0, NULL, err), -1);
 	store_close(s);

@@ -1,0 +1,627 @@
+/* The generic crawler of a complaint site (source.h's struct complaint_site),
+ * one job per platform: find its merchants (unless pinned or already known),
+ * walk each merchant's complaint list newest first, walk the keyword search
+ * for its name and aliases, then fetch the detail page of every complaint
+ * that is new or whose status changed.  Every response is archived; each
+ * page's records are written in one transaction with the walk's progress;
+ * any failure is recorded for the platform and never reads as "no
+ * complaints".
+ *
+ * A walk is resumable: it records, per list, the next page to read and
+ * whether the latest walk reached the end.  A walk may stop at the first page
+ * with nothing new only when the previous walk was complete; otherwise it
+ * reads on (jumping to where the interrupted walk stopped once the new
+ * complaints at the top are read) until the end of the list. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fetch/url.h"
+#include "interrupt.h"
+#include "msg.h"
+#include "source.h"
+#include "store.h"
+#include "sync.h"
+#include "text.h"
+#include "xalloc.h"
+
+/* Merchant search, each merchant's list, the keyword search (complaints
+ * filed under a differently spelled merchant), then detail pages. */
+enum step { STEP_SEARCH, STEP_LIST, STEP_KEYWORD, STEP_DETAIL };
+
+struct detail_ref {
+	char *id;
+	char *url;
+};
+
+struct crawl_job {
+	struct sync *s;
+	const struct complaint_site *site;
+	const struct complaint_config *cfg;
+	int64_t platform_id;
+	struct platform platform;
+	enum step step;
+	char *url;            /* the request in flight */
+	char session[CRAWL_SESSION_SIZE];
+
+	size_t name_idx;      /* merchant and keyword search: platform name, then aliases */
+	char **merchants;
+	size_t n_merchants, cap_merchants, merchant_idx;
+	struct buf lookalikes;
+
+	/* The walk over the current list. */
+	char *walk_key;       /* merchant id, or "search:" + name */
+	long page;            /* the page in flight, 1-based; 0 before the first */
+	bool prior_complete;  /* the previous walk of this list reached its end */
+	long resume_page;     /* where an interrupted walk stopped; 0 none */
+	unsigned pages_stored;
+
+	struct detail_ref *details;
+	size_t n_details, cap_details, detail_idx;
+	unsigned bad_links;   /* detail links that are not URLs, skipped */
+
+	char *failure;        /* the first failure; the job stops there */
+	char *hint;
+	enum fetch_outcome outcome; /* of the failure */
+	bool login_required;  /* the failure was the login wall: the feed may help */
+	char *partial;        /* details-only job after the feed: reported as partial
+				 with this reason even when every page worked */
+};
+
+static void advance(struct crawl_job *job);
+static void on_response(const struct http_response *resp, void *user);
+
+static void
+job_free(struct crawl_job *job)
+{
+	platform_finish(&job->platform);
+	for (size_t i = 0; i < job->n_merchants; i++)
+		free(job->merchants[i]);
+	free(job->merchants);
+	for (size_t i = 0; i < job->n_details; i++) {
+		free(job->details[i].id);
+		free(job->details[i].url);
+	}
+	free(job->details);
+	buf_finish(&job->lookalikes);
+	free(job->walk_key);
+	free(job->url);
+	free(job->failure);
+	free(job->hint);
+	free(job->partial);
+	free(job);
+}
+
+/* Records the job's first failure; later ones are consequences. */
+static void
+fail(struct crawl_job *job, enum fetch_outcome outcome, const char *reason, const char *hint)
+{
+	if (job->failure)
+		return;
+	job->failure = xstrdup(reason);
+	job->hint = xstrdup_or_null(hint);
+	job->outcome = outcome;
+}
+
+/* A database error: the run ends with exit 3. */
+static void
+fail_db(struct crawl_job *job, const char *err)
+{
+	job->s->internal_error = true;
+	fail(job, FETCH_FAILED, err, NULL);
+}
+
+static void
+add_merchant(struct crawl_job *job, const char *id)
+{
+	for (size_t i = 0; i < job->n_merchants; i++)
+		if (!strcmp(job->merchants[i], id))
+			return;
+	job->merchants = xgrow(job->merchants, &job->cap_merchants, job->n_merchants + 1,
+			       sizeof(char *));
+	job->merchants[job->n_merchants++] = xstrdup(id);
+}
+
+/* The platform's name, then its aliases: what merchant and keyword searches
+ * ask for.  NULL past the end. */
+static const char *
+name_at(const struct crawl_job *job, size_t i)
+{
+	if (i == 0)
+		return job->platform.name;
+	return i <= job->platform.n_aliases ? job->platform.aliases[i - 1] : NULL;
+}
+
+static void
+submit(struct crawl_job *job, char *url)
+{
+	char err[ERRBUF_SIZE];
+	free(job->url);
+	job->url = url;
+	struct http_request req = {
+		.url = url,
+		.headers = job->site->headers,
+		.cookie_file = job->cfg->cookie_file,
+		.min_interval_ms = job->cfg->min_interval_ms,
+	};
+	if (http_client_submit(job->s->http, &req, on_response, job, err) < 0) {
+		fail(job, FETCH_FAILED, err, NULL);
+		advance(job);
+	}
+}
+
+/* The response as the archive keeps it. */
+static struct raw_response
+archived(const struct crawl_job *job, const char *kind, const struct http_response *r)
+{
+	return (struct raw_response){
+		.source = job->site->name,
+		.kind = kind,
+		.url = job->url,
+		.status = (int)r->status,
+		.fetched_at = job->s->now,
+		.content_type = r->content_type,
+		.etag = r->etag,
+		.last_modified = r->last_modified,
+		.body = r->body.data ? r->body.data : "",
+		.body_len = r->body.len,
+		.platform_id = job->platform_id,
+	};
+}
+
+/* 1 when the response is a 200; otherwise records the failure. */
+static int
+http_ok(struct crawl_job *job, const struct http_response *resp, const char *what)
+{
+	if (resp->outcome == HTTP_DONE && resp->status == 200)
+		return 1;
+	char reason[ERRBUF_SIZE], line[ERRBUF_SIZE + 64];
+	sync_describe_failure(resp, reason, sizeof(reason));
+	snprintf(line, sizeof(line), "%s: %s", what, reason);
+	bool blocked = resp->outcome == HTTP_BLOCKED || resp->outcome == HTTP_HOST_BLOCKED;
+	fail(job, blocked ? FETCH_BLOCKED : job->pages_stored ? FETCH_PARTIAL : FETCH_FAILED, line,
+	     blocked ? job->site->blocked_hint : NULL);
+	return 0;
+}
+
+/* The outcome of a page the site refused or the parser did not recognise. */
+static enum fetch_outcome
+page_outcome(const struct crawl_job *job, enum heimao_page_kind kind)
+{
+	if (kind == HEIMAO_PAGE_LOGIN_REQUIRED || kind == HEIMAO_PAGE_BLOCKED)
+		return FETCH_BLOCKED;
+	return job->pages_stored ? FETCH_PARTIAL : FETCH_FAILED;
+}
+
+static void
+handle_search(struct crawl_job *job, const struct http_response *resp)
+{
+	struct sync *s = job->s;
+	char err[ERRBUF_SIZE];
+	if (!http_ok(job, resp, "merchant search"))
+		return;
+	struct merchant_list found;
+	merchant_list_init(&found);
+	enum heimao_page_kind kind;
+	int n = job->site->merchant_search_parse(resp->body.data, resp->body.len, &found, &kind,
+						 err);
+	struct raw_response raw = archived(job, "company_search", resp);
+	struct ingest_counts counts;
+	struct ingest_page pg = {.raw = &raw, .now = s->now};
+	if (store_ingest_list(s->st, &pg, NULL, &counts, err) < 0) {
+		fail_db(job, err);
+		merchant_list_finish(&found);
+		return;
+	}
+	if (n < 0) {
+		char line[ERRBUF_SIZE + 32];
+		snprintf(line, sizeof(line), "merchant search: %s", err);
+		fail(job, page_outcome(job, kind), line,
+		     kind == HEIMAO_PAGE_LOGIN_REQUIRED ? job->site->login_hint : NULL);
+		merchant_list_finish(&found);
+		return;
+	}
+	for (size_t i = 0; i < found.len; i++) {
+		const struct merchant *m = &found.items[i];
+		if (!m->name || !m->id)
+			continue;
+		if (platform_named(&job->platform, m->name)) {
+			if (store_merchant_set(s->st, job->platform_id, job->site->name, m->id, m->name,
+					       0, s->now, err) < 0) {
+				fail_db(job, err);
+				break;
+			}
+			add_merchant(job, m->id);
+		} else if (job->lookalikes.len < 200) {
+			buf_printf(&job->lookalikes, "%s%s (%s)", job->lookalikes.len ? ", " : "",
+				   m->name, m->id);
+		}
+	}
+	merchant_list_finish(&found);
+}
+
+/* Starts the walk over list key: reads where the previous one got to. */
+static void
+walk_begin(struct crawl_job *job, char *key)
+{
+	char err[ERRBUF_SIZE];
+	free(job->walk_key);
+	job->walk_key = key;
+	job->page = 0;
+	job->prior_complete = false;
+	job->resume_page = 0;
+	struct walk_state w;
+	int rc = store_walk_get(job->s->st, job->platform_id, job->site->name, key, &w, err);
+	if (rc < 0) {
+		fail_db(job, err);
+	} else if (rc == 1) {
+		job->prior_complete = w.complete && !job->s->full;
+		if (!w.complete && w.next_page > 1)
+			job->resume_page = w.next_page;
+	}
+	walk_state_finish(&w);
+}
+
+/* The walk of the current list has no next page. */
+static void
+walk_end(struct crawl_job *job)
+{
+	free(job->walk_key);
+	job->walk_key = NULL;
+	job->page = 0;
+}
+
+/* Stores a list page with the walk's progress; returns 1 when the walk goes
+ * on to job->page + 1 (or further: a jump to the resume point). */
+static int
+handle_list(struct crawl_job *job, const struct http_response *resp)
+{
+	struct sync *s = job->s;
+	const struct complaint_site *site = job->site;
+	char err[ERRBUF_SIZE];
+	if (!http_ok(job, resp, "complaint list"))
+		return 0;
+	struct heimao_list_page page;
+	heimao_list_page_init(&page);
+	int n = site->list_parse(resp->body.data, resp->body.len, &page, err);
+	bool keyword = job->step == STEP_KEYWORD;
+	struct ingest_scope scope = {
+		.platform = &job->platform,
+		.merchant_ids = job->merchants,
+		.n_merchant_ids = job->n_merchants,
+		.list_merchant = keyword ? NULL : job->merchants[job->merchant_idx],
+	};
+	/* Where the list ends: the pager says so, the page is empty, or the
+	 * configured depth (or the site's anonymous limit) is reached. */
+	bool end = n >= 0 &&
+		   (page.kind != HEIMAO_PAGE_OK || (page.page_amount >= 0 && job->page >= page.page_amount) ||
+		    job->page >= job->cfg->max_pages);
+	bool more = n >= 0 && !end;
+	/* The progress this page makes, and (when nothing on it is new and the
+	 * previous walk was complete, so the walk stops here) the list complete
+	 * again.  A walk killed before its end leaves next_page behind. */
+	struct walk_state walk = {.next_page = job->page + 1, .complete = end};
+	struct walk_state done = {.next_page = 1, .complete = true};
+	if (end)
+		walk = done;
+	else if (job->resume_page > walk.next_page)
+		walk.next_page = job->resume_page; /* kept until the walk gets there */
+	bool stops_if_known = !end && job->prior_complete && !job->resume_page && !s->full;
+	struct raw_response raw = archived(job, keyword ? "search" : "list", resp);
+	struct ingest_page pg = {
+		.raw = &raw,
+		.platform_id = job->platform_id,
+		.scope = &scope,
+		.cat = s->cat,
+		.now = s->now,
+		.source = site->name,
+		.walk_key = job->walk_key,
+		.walk = n >= 0 ? &walk : NULL,
+		.walk_if_all_known = n >= 0 && stops_if_known ? &done : NULL,
+	};
+	struct ingest_counts counts;
+	if (store_ingest_list(s->st, &pg, n >= 0 ? &page.complaints : NULL, &counts, err) < 0) {
+		fail_db(job, err);
+		heimao_list_page_finish(&page);
+		return 0;
+	}
+	s->new_complaints += counts.added;
+	s->updated_complaints += counts.changed;
+	if (n < 0) {
+		char line[ERRBUF_SIZE + 96];
+		const char *drift = page.kind == HEIMAO_PAGE_LAYOUT_CHANGED ? "page layout changed: "
+									    : "";
+		if (keyword)
+			snprintf(line, sizeof(line), "keyword search for %s page %ld: %s%s",
+				 name_at(job, job->name_idx), job->page, drift, err);
+		else
+			snprintf(line, sizeof(line), "complaint list of merchant %s page %ld: %s%s",
+				 job->merchants[job->merchant_idx], job->page, drift, err);
+		fail(job, page_outcome(job, page.kind), line,
+		     page.kind == HEIMAO_PAGE_LOGIN_REQUIRED ? site->login_hint : NULL);
+		job->login_required = page.kind == HEIMAO_PAGE_LOGIN_REQUIRED;
+		heimao_list_page_finish(&page);
+		return 0;
+	}
+	job->pages_stored++;
+	heimao_list_page_finish(&page);
+	if (!more)
+		return 0;
+	/* Nothing new here: the rest is known when the previous walk was
+	 * complete; otherwise go on, straight to where it stopped. */
+	if (counts.all_known && !s->full) {
+		if (job->resume_page > job->page + 1) {
+			job->page = job->resume_page - 1;
+			job->resume_page = 0;
+			return 1;
+		}
+		if (stops_if_known)
+			return 0;
+	}
+	if (job->resume_page && job->page + 1 >= job->resume_page)
+		job->resume_page = 0;
+	return 1;
+}
+
+static void
+handle_detail(struct crawl_job *job, const struct http_response *resp)
+{
+	struct sync *s = job->s;
+	char err[ERRBUF_SIZE];
+	const struct detail_ref *ref = &job->details[job->detail_idx];
+	if (!http_ok(job, resp, "detail page"))
+		return;
+	struct complaint_detail d;
+	complaint_detail_init(&d);
+	int rc = job->site->detail_parse(resp->body.data, resp->body.len, &d, err);
+	struct raw_response raw = archived(job, "detail", resp);
+	if (store_ingest_detail(s->st, &raw, job->site->name, ref->id, &d, s->now, err) < 0) {
+		fail_db(job, err);
+	} else if (rc < 0 && d.kind == DETAIL_UNRECOGNISED) {
+		char line[ERRBUF_SIZE + 64];
+		snprintf(line, sizeof(line), "detail page of complaint %s: %s", ref->id, err);
+		fail(job, page_outcome(job, HEIMAO_PAGE_LAYOUT_CHANGED), line,
+		     "the page layout changed; kmrep needs an update");
+	}
+	complaint_detail_finish(&d);
+}
+
+/* Queues the detail page of every stored complaint of the platform that has
+ * none yet, or whose status changed since it was read.  Taken from the store
+ * rather than from the pages just read, so that a run killed between a list
+ * page and its details is completed by the next one. */
+static int
+queue_detail(const struct stored_complaint *c, void *ctx)
+{
+	struct crawl_job *job = ctx;
+	if (strcmp(c->source, job->site->name) || !c->url)
+		return 0;
+	if (c->detail_fetched_at && c->detail_status_seen == c->raw_status)
+		return 0;
+	job->details = xgrow(job->details, &job->cap_details, job->n_details + 1,
+			     sizeof(*job->details));
+	job->details[job->n_details].id = xstrdup(c->source_id);
+	job->details[job->n_details].url = xstrdup(c->url);
+	job->n_details++;
+	return 0;
+}
+
+static void
+finish(struct crawl_job *job)
+{
+	struct sync *s = job->s;
+	if (job->bad_links)
+		msg_verbose("%s: %s: %u detail link%s not a URL, skipped", job->platform.name,
+			    job->site->name, job->bad_links, job->bad_links == 1 ? " is" : "s are");
+	if (job->failure && job->login_required && job->site->feed_url) {
+		/* Reported after the anonymous feed was read for it (feed.c). */
+		sync_feed_want(s, job->site, job->platform_id, job->failure,
+			       (const char *const *)job->merchants, job->n_merchants);
+	} else if (job->failure) {
+		sync_job_finish(s, &job->platform, job->site->name, job->outcome, job->failure,
+				job->hint);
+	} else {
+		sync_job_finish(s, &job->platform, job->site->name,
+				job->partial ? FETCH_PARTIAL : FETCH_OK, job->partial,
+				job->site->login_hint);
+	}
+	job_free(job);
+}
+
+/* Requests the next queued detail page, or finishes the job.  A link that
+ * is not a URL costs that complaint its detail page, not the job. */
+static void
+next_detail(struct crawl_job *job)
+{
+	while (job->detail_idx < job->n_details) {
+		char *url = url_rebase(job->details[job->detail_idx].url, job->cfg->base_url);
+		if (url) {
+			submit(job, url);
+			return;
+		}
+		job->bad_links++;
+		job->detail_idx++;
+	}
+	finish(job);
+}
+
+static void
+start_details(struct crawl_job *job)
+{
+	char err[ERRBUF_SIZE];
+	job->step = STEP_DETAIL;
+	job->detail_idx = 0;
+	if (store_complaints_each(job->s->st, job->platform_id, 0, queue_detail, job, err) < 0)
+		fail_db(job, err);
+	if (job->failure)
+		finish(job);
+	else
+		next_detail(job);
+}
+
+/* No merchant was found by name: say so, with the look-alikes. */
+static void
+fail_no_merchant(struct crawl_job *job)
+{
+	char reason[ERRBUF_SIZE];
+	snprintf(reason, sizeof(reason), "no %s merchant is named %s", job->site->title,
+		 job->platform.name);
+	char *hint = job->lookalikes.len
+		? xasprintf("similar merchants: %s; pin the right one with kmrep add NAME %s ID",
+			    buf_cstr(&job->lookalikes), job->site->pin_option)
+		: xasprintf("pin its merchant with kmrep add NAME %s ID", job->site->pin_option);
+	fail(job, FETCH_FAILED, reason, hint);
+	free(hint);
+}
+
+/* Decides the next request, or finishes the job. */
+static void
+advance(struct crawl_job *job)
+{
+	const struct complaint_site *site = job->site;
+	const char *base = job->cfg->base_url;
+	if (!job->failure && interrupt_requested())
+		fail(job, job->pages_stored ? FETCH_PARTIAL : FETCH_FAILED, "interrupted", NULL);
+	if (job->failure) {
+		finish(job);
+		return;
+	}
+	if (job->step == STEP_SEARCH) {
+		const char *name = name_at(job, job->name_idx);
+		if (name) {
+			job->name_idx++;
+			submit(job, site->merchant_search_url(base, name));
+			return;
+		}
+		if (job->n_merchants == 0) {
+			fail_no_merchant(job);
+			finish(job);
+			return;
+		}
+		job->step = STEP_LIST;
+		job->merchant_idx = 0;
+	}
+	if (job->step == STEP_LIST) {
+		if (job->merchant_idx < job->n_merchants) {
+			if (!job->walk_key)
+				walk_begin(job, xstrdup(job->merchants[job->merchant_idx]));
+			if (job->failure) {
+				finish(job);
+				return;
+			}
+			job->page++;
+			submit(job, site->list_url(base, job->merchants[job->merchant_idx], job->page,
+						   job->session));
+			return;
+		}
+		job->step = STEP_KEYWORD;
+		job->name_idx = 0;
+	}
+	if (job->step == STEP_KEYWORD) {
+		const char *name = name_at(job, job->name_idx);
+		if (name) {
+			if (!job->walk_key)
+				walk_begin(job, xasprintf("search:%s", name));
+			if (job->failure) {
+				finish(job);
+				return;
+			}
+			job->page++;
+			submit(job, site->keyword_url(base, name, job->page, job->session));
+			return;
+		}
+		start_details(job);
+		return;
+	}
+	job->detail_idx++; /* STEP_DETAIL: the previous page is done */
+	next_detail(job);
+}
+
+static void
+on_response(const struct http_response *resp, void *user)
+{
+	struct crawl_job *job = user;
+	switch (job->step) {
+	case STEP_SEARCH:
+		handle_search(job, resp);
+		break;
+	case STEP_LIST:
+		if (!handle_list(job, resp)) {
+			walk_end(job);
+			job->merchant_idx++;
+		}
+		break;
+	case STEP_KEYWORD:
+		if (!handle_list(job, resp)) {
+			walk_end(job);
+			job->name_idx++;
+		}
+		break;
+	case STEP_DETAIL:
+		handle_detail(job, resp);
+		break;
+	}
+	advance(job);
+}
+
+/* A job for the platform, or NULL after printing why not. */
+static struct crawl_job *
+job_new(struct sync *s, const struct complaint_site *site, int64_t platform_id)
+{
+	char err[ERRBUF_SIZE];
+	struct crawl_job *job = xcalloc(1, sizeof(*job));
+	job->s = s;
+	job->site = site;
+	job->cfg = site->config(s->cfg);
+	job->platform_id = platform_id;
+	buf_init(&job->lookalikes);
+	if (store_platform_get(s->st, platform_id, &job->platform, err) < 0) {
+		msg_error("%s: %s", site->name, err);
+		job_free(job);
+		return NULL;
+	}
+	return job;
+}
+
+int
+crawl_start_details(struct sync *s, const struct complaint_site *site, int64_t platform_id,
+		    const char *partial)
+{
+	struct crawl_job *job = job_new(s, site, platform_id);
+	if (!job)
+		return -1;
+	job->partial = xstrdup(partial);
+	/* Straight to the detail pages (anonymous): no list to read. */
+	start_details(job);
+	return 0;
+}
+
+int
+crawl_start(struct sync *s, const struct complaint_site *site, int64_t platform_id)
+{
+	char err[ERRBUF_SIZE];
+	struct crawl_job *job = job_new(s, site, platform_id);
+	if (!job)
+		return -1;
+	site->session_init(job->session);
+
+	struct merchant_ref *refs;
+	size_t n;
+	if (store_merchant_list(s->st, platform_id, site->name, &refs, &n, err) < 0) {
+		msg_error("%s: %s: %s", job->platform.name, site->name, err);
+		job_free(job);
+		return -1;
+	}
+	int pinned = 0;
+	for (size_t i = 0; i < n; i++) {
+		pinned |= refs[i].pinned;
+		if (refs[i].pinned || !s->full)
+			add_merchant(job, refs[i].merchant_id);
+	}
+	merchant_ref_list_free(refs, n);
+	/* A pin replaces the search; merchants found earlier are reused unless
+	 * --full asks to search again. */
+	job->step = pinned || (job->n_merchants && !s->full) ? STEP_LIST : STEP_SEARCH;
+	advance(job);
+	return 0;
+}
