@@ -245,7 +245,7 @@ check_json(const struct platform_view *v, const struct config *cfg, bool explain
 		json_object_set_new(sj, "state", json_string(source_health_key(v->health[i])));
 		json_object_set_new(sj, "last_success",
 				    json_time(v->have_state[i] ? v->state[i].last_success_at : 0));
-		const char *e = v->health[i] == HEALTH_FAILED ? v->state[i].last_error : NULL;
+		const char *e = source_health_failing(v->health[i]) ? v->state[i].last_error : NULL;
 		json_object_set_new(sj, "error", e ? json_string(e) : json_null());
 		json_array_append_new(sources, sj);
 	}
@@ -470,7 +470,7 @@ check_text(FILE *out, const struct platform_view *v, const struct config *cfg, b
 		fprintf(out, "  %-7s %s%-8s%s last success ", registry[i].name, colour,
 			source_health_key(v->health[i]), pal->reset);
 		print_time(out, v->have_state[i] ? v->state[i].last_success_at : 0);
-		if (v->health[i] == HEALTH_FAILED && v->state[i].last_error)
+		if (source_health_failing(v->health[i]) && v->state[i].last_error)
 			fprintf(out, "; error: %s", v->state[i].last_error);
 		fputc('\n', out);
 	}

@@ -15,8 +15,15 @@
 const char *
 source_health_key(enum source_health h)
 {
-	static const char *const names[] = {"never", "ok", "stale", "failed", "disabled"};
+	static const char *const names[] = {"never", "ok", "stale", "failed", "disabled",
+					     "partial", "blocked"};
 	return names[h];
+}
+
+bool
+source_health_failing(enum source_health h)
+{
+	return h == HEALTH_FAILED || h == HEALTH_PARTIAL || h == HEALTH_BLOCKED;
 }
 
 const char *
@@ -54,7 +61,11 @@ load_states(struct store *st, const struct config *cfg, struct platform_view *v,
 			v->health[i] = HEALTH_DISABLED;
 		else if (!rc || (!f->last_success_at && !f->last_error_at))
 			v->health[i] = HEALTH_NEVER;
-		else if (f->consecutive_failures > 0) /* the latest attempt failed (times may tie) */
+		else if (f->outcome == FETCH_PARTIAL) /* the latest attempt (times may tie) */
+			v->health[i] = HEALTH_PARTIAL;
+		else if (f->outcome == FETCH_BLOCKED)
+			v->health[i] = HEALTH_BLOCKED;
+		else if (f->outcome == FETCH_FAILED)
 			v->health[i] = HEALTH_FAILED;
 		else if (f->last_success_at < v->now - STALE_DAYS * DAY_S)
 			v->health[i] = HEALTH_STALE;

@@ -14,7 +14,12 @@
 /* A source older than this many days is stale even when it succeeded. */
 #define STALE_DAYS 7
 
-enum source_health { HEALTH_NEVER = 0, HEALTH_OK, HEALTH_STALE, HEALTH_FAILED, HEALTH_DISABLED };
+/* SPEC §6 source states: from the latest attempt's outcome, then its age. */
+enum source_health {
+	HEALTH_NEVER = 0, HEALTH_OK, HEALTH_STALE, HEALTH_FAILED, HEALTH_DISABLED,
+	HEALTH_PARTIAL,  /* some was read, but a walk or its coverage is incomplete */
+	HEALTH_BLOCKED,  /* the site refused: a block, a login wall, a captcha */
+};
 
 struct icp_domain_view {
 	char *domain;            /* registrable domain */
@@ -61,7 +66,10 @@ int platform_view_load(struct store *st, const struct config *cfg, int64_t id, i
 		       bool evidence, struct platform_view *v, char *err);
 void platform_view_finish(struct platform_view *v);
 
-/* "ok", "stale", "failed", "never", "disabled". */
+/* True for the states of a latest attempt that went wrong: failed,
+ * partial, blocked (the error is worth showing). */
+bool source_health_failing(enum source_health h);
+/* "ok", "stale", "failed", "never", "disabled", "partial", "blocked". */
 const char *source_health_key(enum source_health h);
 /* "filed", "not_filed", "unknown". */
 const char *icp_status_key(enum icp_status s);
