@@ -416,7 +416,8 @@ finish(struct crawl_job *job)
 	if (job->failure && job->login_required && job->site->feed_url) {
 		/* Reported after the anonymous feed was read for it (feed.c). */
 		sync_feed_want(s, job->site, job->platform_id, job->failure,
-			       (const char *const *)job->merchants, job->n_merchants);
+			       (const char *const *)job->merchants, job->n_merchants,
+			       crawl_start_details);
 	} else if (job->failure) {
 		sync_job_finish(s, &job->platform, job->site->name, job->outcome, job->failure,
 				job->hint);

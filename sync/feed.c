@@ -30,6 +30,7 @@ struct feed_want {
 struct feed_job {
 	struct sync *s;
 	const struct complaint_site *site;
+	feed_details_fn details; /* the crawler's detail-page job */
 	struct feed_want *wants;
 	size_t n_wants, cap_wants;
 	int page, max_pages, pages_read;
@@ -40,7 +41,8 @@ struct feed_job {
 
 void
 sync_feed_want(struct sync *s, const struct complaint_site *site, int64_t platform_id,
-	       const char *reason, const char *const *couids, size_t n_couids)
+	       const char *reason, const char *const *couids, size_t n_couids,
+	       feed_details_fn details)
 {
 	char err[ERRBUF_SIZE];
 	struct feed_job *f = s->feed;
@@ -48,6 +50,7 @@ sync_feed_want(struct sync *s, const struct complaint_site *site, int64_t platfo
 		f = s->feed = xcalloc(1, sizeof(*f));
 		f->s = s;
 		f->site = site;
+		f->details = details;
 	}
 	f->wants = xgrow(f->wants, &f->cap_wants, f->n_wants + 1, sizeof(*f->wants));
 	struct feed_want *w = &f->wants[f->n_wants];
@@ -83,7 +86,7 @@ finish(struct feed_job *f, bool running)
 		/* Complaints the feed found still want their detail pages (anonymous);
 		 * that job reports the source as partial with this reason. */
 		if (w->n_seen && running && !interrupt_requested()) {
-			if (crawl_start_details(s, f->site, w->platform_id, reason) < 0) {
+			if (f->details(s, f->site, w->platform_id, reason) < 0) {
 				s->internal_error = true;
 				sync_job_done(s);
 			}

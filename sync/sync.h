@@ -82,11 +82,17 @@ void sync_job_finish(struct sync *s, const struct platform *p, const char *sourc
 
 /* A platform whose complaint lists hit site's login wall waits for the
  * anonymous feed; sync_feed_start reads it (once per run, after the other
- * jobs) and reports each waiting platform as partial coverage.  Returns 1
- * when requests were queued, 0 when nobody waits. */
+ * jobs).  Each waiting platform is then handed to details (the crawler's
+ * job for the detail pages of what the feed found, which reports partial
+ * coverage with the reason it gets) or, when the feed found nothing or the
+ * run ends, reported as partial coverage at once.  sync_feed_start returns
+ * 1 when requests were queued, 0 when nobody waits. */
 struct complaint_site;
+typedef int (*feed_details_fn)(struct sync *s, const struct complaint_site *site,
+			       int64_t platform_id, const char *reason);
 void sync_feed_want(struct sync *s, const struct complaint_site *site, int64_t platform_id,
-		    const char *reason, const char *const *couids, size_t n_couids);
+		    const char *reason, const char *const *couids, size_t n_couids,
+		    feed_details_fn details);
 int sync_feed_start(struct sync *s);
 /* Reports platforms still waiting (the run ended before the feed was read). */
 void sync_feed_flush(struct sync *s);
