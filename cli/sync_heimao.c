@@ -16,6 +16,7 @@
 #include "store.h"
 #include "sync.h"
 #include "text.h"
+#include "timeutil.h"
 #include "xalloc.h"
 
 /* Merchant search, each merchant's list, the keyword search (complaints
@@ -212,6 +213,13 @@ sync_heimao_store_page(struct sync *s, int64_t platform_id, const struct heimao_
 	*all_known = true;
 	for (size_t i = 0; i < page->complaints.len; i++) {
 		const struct complaint *c = &page->complaints.items[i];
+		if (time_in_future(c->filed_at, s->cli->now)) {
+			char when[21];
+			time_format_utc(c->filed_at, when);
+			msg_warn("heimao: complaint %s: filed %s, more than a day ahead of now: "
+				 "not recognised, skipped", c->source_id, when);
+			continue;
+		}
 		enum category cat = categorizer_classify(s->cat, c->title, c->summary, c->issue,
 							 c->appeal);
 		enum upsert_result res;

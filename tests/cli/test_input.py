@@ -1,0 +1,77 @@
+"""Hostile or odd input: contradictory pages, times in the future, read-only
+databases, configuration values, platform names, cookie files, cookies per
+source (issue 10, item 5).
+
+Each test_* function is one meson test (`python3 tests/cli/test_input.py CASE`)."""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kmtest  # noqa: E402
+
+NAME = "测试卡盟"
+DOMAIN = "test-km.com"
+COUID = "6384912431"
+
+
+def offline(t, text=""):
+    """A config file without a server, for tests that make no requests."""
+    with open(t.config, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def save(t, name, body):
+    path = os.path.join(t.dir, name)
+    with open(path, "wb") as f:
+        f.write(body if isinstance(body, bytes) else body.encode())
+    return path
+
+
+def kmrep_lines(err):
+    return [line for line in err.splitlines() if line.startswith("kmrep: ")]
+
+
+def check_usage_error(t, r, what=""):
+    t.check_eq(r.code, 2, r)
+    t.check(r.out == "", r)
+    t.check(r.err.startswith("kmrep: "), r)
+    if what:
+        t.check(what in r.err, f"{what!r} not in stderr\n{r}")
+
+
+def list_page(entries):
+    """A received_complaints answer (research §1.4 shape); entries: (sn, ts)."""
+    items = [{"main": {"sn": sn, "title": "手工导入的投诉" + sn[-1], "summary": "卡密无效",
+                       "cotitle": NAME, "couid": COUID, "status": 1, "timestamp": str(ts),
+                       "cost": "12.5",
+                       "url": f"//tousu.sina.com.cn/complaint/view/{sn}/"},
+              "author": {"title": "导入用户" + sn[-1]}} for sn, ts in entries]
+    return json.dumps({"result": {"status": {"code": 0, "msg": ""}, "data": {
+        "complaints": items, "pager": {"current": 1, "next": 2, "page_amount": 1,
+                                       "item_count": len(items)}}}})
+
+
+# -- item: a complaint filed in the future --------------------------------
+
+def test_future_complaint_is_skipped(t):
+    offline(t)
+    t.add(NAME, "--domain", DOMAIN, "--heimao-couid", COUID)
+    # KMREP_NOW is 2026-11-21T00:00:00Z; 99999999999 is in the year 5138.
+    now = 1795219200
+    path = save(t, "list.json", list_page([
+        ("17391111111", 1790000000), ("17391111112", 99999999999),
+        ("17391111113", now + 3600), ("17391111114", now + 2 * 86400)]))
+    r = t.kmrep("import", "--source", "heimao", "--platform", NAME, path, server=False)
+    t.check_eq(r.code, 0, r)
+    rows = t.sql("SELECT source_id FROM complaints ORDER BY source_id")
+    # an hour ahead is a clock difference; a day or more is not a real time
+    t.check_eq([x[0] for x in rows], ["17391111111", "17391111113"], r)
+    lines = kmrep_lines(r.err)
+    for sn, when in (("17391111112", "5138-"), ("17391111114", "2026-11-23")):
+        hit = [line for line in lines if sn in line]
+        t.check_eq(len(hit), 1, r)
+        t.check(when in hit[0] and "not recognised" in hit[0], r)
+
+
+kmtest.main(globals())
