@@ -125,8 +125,11 @@ make_parent_dirs(const char *path, char *err)
 struct store *
 cli_store(struct cli *cli)
 {
-	if (cli->store)
+	if (cli->store && !cli->store_readonly)
 		return cli->store;
+	store_close(cli->store);
+	cli->store = NULL;
+	cli->store_readonly = false;
 	char err[ERRBUF_SIZE];
 	if (!cli->db_path) {
 		msg_error("no database path: set --db, KMREP_DB or HOME");
@@ -136,11 +139,39 @@ cli_store(struct cli *cli)
 		msg_error("%s", err);
 		return NULL;
 	}
+	struct stat sb;
+	if (strcmp(cli->db_path, ":memory:") && stat(cli->db_path, &sb) == 0 &&
+	    S_ISREG(sb.st_mode) && sb.st_size == 0)
+		msg_warn("%s: empty file, creating a new database", cli->db_path);
 	if (store_open(cli->db_path, &cli->store, err) < 0) {
 		msg_error("%s", err);
 		cli->store = NULL;
 		return NULL;
 	}
+	return cli->store;
+}
+
+struct store *
+cli_store_read(struct cli *cli)
+{
+	if (cli->store)
+		return cli->store;
+	struct stat sb;
+	/* A new, empty or old database is created or migrated by a writable
+	 * open; only an existing, current one is opened read-only. */
+	if (!cli->db_path || !strcmp(cli->db_path, ":memory:") || stat(cli->db_path, &sb) < 0 ||
+	    !S_ISREG(sb.st_mode) || sb.st_size == 0)
+		return cli_store(cli);
+	char err[ERRBUF_SIZE];
+	int rc = store_open_readonly(cli->db_path, &cli->store, err);
+	if (rc == 1)
+		return cli_store(cli);
+	if (rc < 0) {
+		msg_error("%s", err);
+		cli->store = NULL;
+		return NULL;
+	}
+	cli->store_readonly = true;
 	return cli->store;
 }
 

@@ -74,4 +74,92 @@ def test_future_complaint_is_skipped(t):
         t.check(when in hit[0] and "not recognised" in hit[0], r)
 
 
+
+# -- item: a read-only database ---------------------------------------------
+
+def as_other_user(t, *args):
+    """Runs kmrep as nobody when we are root (root ignores file modes), else
+    as ourselves; returns a kmtest.Result."""
+    import shutil
+    import subprocess
+    prefix = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        t.check(setpriv, "setpriv(1) is needed to drop root for this test")
+        prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    wrapper = os.environ.get("KMREP_WRAPPER", "").split()
+    p = subprocess.run([*prefix, *wrapper, kmtest.KMREP, *args], capture_output=True,
+                       text=True, env=t.env(), timeout=120)
+    return kmtest.Result(list(args), p.returncode, p.stdout, p.stderr)
+
+
+def test_read_only_database_is_readable(t):
+    t.add(NAME, "--domain", DOMAIN)
+    r = t.kmrep("refresh")
+    t.check_eq(r.code, 0, r)
+    want = {cmd: t.kmrep(*cmd) for cmd in
+            (("list",), ("check", NAME), ("check", DOMAIN, "--format", "json"),
+             ("report", "--format", "csv"), ("complaints", NAME))}
+    for cmd, r in want.items():
+        t.check_eq(r.code, 0, r)
+    os.chmod(t.config, 0o644)
+    try:
+        # with the -wal and -shm files that read-only connections leave, and
+        # without them (a writer closing last removes them)
+        for state in ("leftovers", "clean"):
+            os.chmod(t.dir, 0o700)
+            os.chmod(t.db, 0o644)
+            if state == "clean":
+                t.add(NAME)
+                t.check(not os.path.exists(t.db + "-wal"), os.listdir(t.dir))
+                t.check(not os.path.exists(t.db + "-shm"), os.listdir(t.dir))
+            os.chmod(t.db, 0o444)
+            os.chmod(t.dir, 0o555)
+            for cmd, before in want.items():
+                r = as_other_user(t, *cmd)
+                t.check_eq((r.code, r.out), (0, before.out), f"{state}: {r}")
+                t.check("readonly" not in r.err, r)
+        # writing still needs a writable database, and says why
+        r = as_other_user(t, "add", "新卡盟")
+        t.check_eq(r.code, 3, r)
+        r = as_other_user(t, "check", "未知卡盟")
+        t.check_eq(r.code, 3, r)
+        t.check(os.listdir(t.dir).count("kmrep.db") == 1, os.listdir(t.dir))
+    finally:
+        os.chmod(t.dir, 0o700)
+        os.chmod(t.db, 0o644)
+
+
+def test_read_only_database_with_empty_wal(t):
+    """An empty -wal file without its -shm (which the read-only directory
+    cannot get) holds nothing: the database is read as it is."""
+    t.add(NAME, "--domain", DOMAIN)
+    open(t.db + "-wal", "wb").close()
+    os.chmod(t.config, 0o644)
+    for f in (t.db, t.db + "-wal"):
+        os.chmod(f, 0o444)
+    os.chmod(t.dir, 0o555)
+    try:
+        r = as_other_user(t, "list")
+        t.check_eq(r.code, 0, r)
+        t.check(NAME in r.out, r)
+    finally:
+        os.chmod(t.dir, 0o700)
+
+
+# -- item: a 0-byte database file --------------------------------------------
+
+def test_empty_database_file_warns(t):
+    offline(t)
+    open(t.db, "wb").close()
+    r = t.kmrep("list", server=False)
+    t.check_eq(r.code, 0, r)
+    t.check_eq([line for line in kmrep_lines(r.err) if "empty" in line],
+               [f"kmrep: warning: {t.db}: empty file, creating a new database"], r)
+    r = t.kmrep("list", server=False)
+    t.check_eq(r.code, 0, r)
+    t.check("empty file" not in r.err, r)
+    t.check(os.path.getsize(t.db) > 0)
+
+
 kmtest.main(globals())
