@@ -162,4 +162,75 @@ def test_empty_database_file_warns(t):
     t.check(os.path.getsize(t.db) > 0)
 
 
+# -- items: [score] ranges, number syntax, NUL bytes in the config ----------
+
+def config_error(t, text, line, *words):
+    """kmrep with config text refuses it: exit 2, one message naming
+    config.ini:LINE and each of words."""
+    with open(t.config, "wb") as f:
+        f.write(text if isinstance(text, bytes) else text.encode())
+    r = t.kmrep("list", server=False)
+    t.check_eq(r.code, 2, r)
+    t.check_eq(r.out, "", r)
+    msgs = kmrep_lines(r.err)
+    t.check_eq(len(msgs), 1, r)
+    t.check(msgs[0].startswith(f"kmrep: {t.config}:{line}: "), r)
+    for w in words:
+        t.check(w in msgs[0], f"{w!r} not in the message\n{r}")
+
+
+def test_config_score_ranges(t):
+    for key, value, words in (
+            ("half_life_days", "0", ("above 0",)),
+            ("window_days", "-1", ()),
+            ("trend_base_days", "36501", ("36500",)),
+            ("reply_fast_hours", "0", ()),
+            ("mu_reply", "1.5", ("0 to 1",)),
+            ("w_sat", "1", ("less than 1",)),
+            ("trend_p", "1", ("probability",)),
+            ("trend_p", "0", ("probability",)),
+            ("severity_full", "0", ("above 0",)),
+            ("service_max", "101", ("0 to 100",)),
+            ("min_rated", "-2", ()),
+            ("m", "1e7", ())):
+        config_error(t, f"[general]\ntimeout_s = 10\n[score]\n{key} = {value}\n", 4,
+                     key, *words)
+
+
+def test_config_score_number_syntax(t):
+    for value in ("0x1p4", "0x10", "inf", "-inf", "nan", "infinity", "1e999", "1,5", "5 days",
+                  "", "."):
+        config_error(t, f"[score]\n\nhalf_life_days = {value}\n", 3, "half_life_days")
+    # plain decimals, with or without an exponent, are fine
+    offline(t, "[score]\nhalf_life_days = 1.8e2\nmu_reply = .5\nw_sat = 0\nm = 0\n")
+    r = t.kmrep("list", server=False)
+    t.check_eq(r.code, 0, r)
+
+
+def test_config_score_order(t):
+    config_error(t, "[score]\nreply_fast_hours = 200\n", 2, "reply_fast_hours",
+                 "reply_slow_hours")
+    config_error(t, "[score]\ncaution_below = 50\n\navoid_below = 55\n", 4, "avoid_below",
+                 "caution_below")
+
+
+def test_config_half_life_zero_stops_check(t):
+    """The reproduction of the issue: check used to exit 3 without FILE:LINE."""
+    t.add(NAME, "--domain", DOMAIN)
+    t.kmrep("refresh")
+    with open(t.config, "a") as f:
+        f.write("[score]\nhalf_life_days = 0\n")
+    r = t.kmrep("check", NAME)
+    t.check_eq(r.code, 2, r)
+    t.check(f"{t.config}:" in r.err and "half_life_days" in r.err, r)
+
+
+def test_config_nul_byte_refused(t):
+    config_error(t, b"[general]\ntimeout_s = 10\x00max_retries = 9\n", 2, "NUL")
+    config_error(t, b"[heimao]\nmax_pages = 5\n\x00[icp]\nenabled = maybe\n", 3, "NUL")
+    # a NUL in a long line is still one line: the next line keeps its number
+    config_error(t, b"[general]\nuser_agent = " + b"a" * 150 + b"\x00" + b"b" * 100 +
+                 b"\ntimeout_s = 10\n", 2)
+
+
 kmtest.main(globals())
