@@ -233,4 +233,46 @@ def test_config_nul_byte_refused(t):
                  b"\ntimeout_s = 10\n", 2)
 
 
+# -- items: names and aliases; what add says it did --------------------------
+
+def test_names_that_fold_to_nothing_are_usage_errors(t):
+    offline(t)
+    for bad in ("_", "-", "·", "\u200b", "_-_", "\u3000_\u3000"):
+        for args in (("add", bad), ("add", "好卡盟", "--alias", bad), ("check", bad)):
+            r = t.kmrep(*args, server=False)
+            check_usage_error(t, r)
+            t.check("Try 'kmrep" in r.err, r)
+    t.check_eq(t.sql("SELECT count(*) FROM platforms")[0][0], 0)
+
+
+def test_names_keep_no_control_or_bidi_characters(t):
+    offline(t)
+    for bad in ("坏\x7f卡盟", "坏\u009b卡盟", "坏\u202e盟卡", "坏\u2066卡盟", "坏\u200f卡盟",
+                "坏\x1b[2J卡盟", "坏\u200b卡盟", "\ufeff坏卡盟"):
+        for args in (("add", bad), ("add", "好卡盟", "--alias", bad), ("check", bad)):
+            r = t.kmrep(*args, server=False)
+            check_usage_error(t, r, "character")
+    t.check_eq(t.sql("SELECT count(*) FROM platforms")[0][0], 0)
+    # ordinary names with separators inside are fine
+    r = t.kmrep("add", "好-卡盟 Pro", "--alias", "Hao_KM", server=False)
+    t.check_eq(r.code, 0, r)
+
+
+def test_add_says_when_it_merges(t):
+    offline(t)
+    r = t.kmrep("add", "启慧卡盟", "--domain", "qihui-km.com", "--alias", "启慧", server=False)
+    t.check_eq((r.code, kmrep_lines(r.err)), (0, ["kmrep: tracking 启慧卡盟"]), r)
+    r = t.kmrep("add", "新名字", "--domain", "qihui-km.com", server=False)
+    t.check_eq((r.code, kmrep_lines(r.err)),
+               (0, ["kmrep: added 新名字 as an alias of 启慧卡盟, which owns qihui-km.com"]), r)
+    r = t.kmrep("add", "又一个", "--alias", "启慧", server=False)
+    t.check_eq(kmrep_lines(r.err),
+               ["kmrep: added 又一个 as an alias of 启慧卡盟, also called 启慧"], r)
+    r = t.kmrep("add", "启慧卡盟", "--domain", "qihui-km.net", server=False)
+    t.check_eq(kmrep_lines(r.err), ["kmrep: updated 启慧卡盟"], r)
+    r = t.kmrep("add", "新名字", server=False)
+    t.check_eq(kmrep_lines(r.err), ["kmrep: updated 启慧卡盟 (新名字 is one of its names)"], r)
+    t.check_eq(t.sql("SELECT name FROM platforms"), [("启慧卡盟",)])
+
+
 kmtest.main(globals())
