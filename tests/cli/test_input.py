@@ -275,4 +275,27 @@ def test_add_says_when_it_merges(t):
     t.check_eq(t.sql("SELECT name FROM platforms"), [("启慧卡盟",)])
 
 
+# -- item: the 黑猫 cookie goes to 黑猫 requests only ------------------------
+
+def test_heimao_cookie_only_on_heimao_requests(t):
+    """The site probe and the ICP client never send the 黑猫 login cookie,
+    not even when a redirect brings them to the 黑猫 host (here the sample
+    server is every source's host, so only the cookie engine can tell)."""
+    t.add(NAME, "--domain", DOMAIN)
+    t.add("另一个卡盟", "--domain", "another-km.com")
+    srv = t.server
+    srv.fault("/site/", "redirect_ok", params={"to": "/?from=site"})
+    srv.fault("/icpproject_query/api/auth", "redirect_ok", params={"to": "/?from=icp"})
+    t.kmrep("refresh")
+    log = srv.requests()
+    heimao = [e for e in log if e["path"].startswith("/api/company/")]
+    t.check(heimao and all(e["headers"]["cookie_ok"] for e in heimao), heimao)
+    others = [e for e in log if e["path"].startswith(("/site/", "/icpproject_query/"))
+              or (e["path"] == "/" and e["query"].startswith("from="))]
+    t.check(any(e["path"] == "/" and e["query"] == "from=site" for e in others), log)
+    t.check(any(e["path"] == "/" and e["query"] == "from=icp" for e in others), log)
+    for e in others:
+        t.check(not e["headers"]["cookie_ok"], e)
+
+
 kmtest.main(globals())
