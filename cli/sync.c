@@ -1,18 +1,42 @@
 #include "sync.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cookie_file.h"
+#include "fetch/url.h"
 #include "msg.h"
 #include "progress.h"
 #include "store.h"
 #include "xalloc.h"
+
+/* Before the first login-wall failure of a run: what is wrong with the
+ * configured cookie file, which libcurl skips without a word. */
+static void
+note_cookie_file(struct sync *s)
+{
+	const char *path = s->cli->cfg.heimao.cookie_file;
+	if (s->cookie_file_noted || !path)
+		return;
+	s->cookie_file_noted = true;
+	char err[ERRBUF_SIZE];
+	char *host = url_host(s->cli->cfg.heimao.base_url);
+	if (cookie_file_check(path, host, s->cli->now, err) < 0)
+		msg_error("heimao: cookie_file %s: %s", path, err);
+	else
+		msg_error("heimao: cookie_file %s: 黑猫 did not accept its SUB cookie; export it "
+			  "again", path);
+	free(host);
+}
 
 void
 sync_report_failure(struct sync *s, const char *platform, const char *source,
 		    const char *reason, const char *hint)
 {
 	progress_clear(s->progress);
+	if (hint && !strcmp(hint, HEIMAO_LOGIN_HINT))
+		note_cookie_file(s);
 	if (hint && *hint)
 		msg_error("%s: %s: %s (%s)", platform, source, reason, hint);
 	else

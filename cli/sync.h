@@ -37,6 +37,7 @@ struct sync {
 	unsigned new_complaints, updated_complaints;
 	unsigned failures;
 	bool internal_error;   /* a database error: exit 3 */
+	bool cookie_file_noted; /* the cookie file was diagnosed (once per run) */
 
 	/* The MIIT token, shared by every ICP job of the run. */
 	char *icp_token;

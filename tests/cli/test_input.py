@@ -298,4 +298,72 @@ def test_heimao_cookie_only_on_heimao_requests(t):
         t.check(not e["headers"]["cookie_ok"], e)
 
 
+# -- item: a cookie file that cannot log kmrep in says why ---------------------
+
+def cookie_lines(r):
+    return [line for line in kmrep_lines(r.err) if line.startswith("kmrep: heimao: cookie_file")]
+
+
+def test_cookie_file_problems_are_named_once(t):
+    t.add(NAME, "--domain", DOMAIN)
+    t.add("空白卡盟")     # a merchant of the world with no complaints
+    host = "127.0.0.1"
+    cookie = os.path.join(t.dir, "cookies.txt")
+    cases = [
+        ("missing", None, "not readable (No such file or directory)"),
+        ("a directory", "DIR", "not readable (Is a directory)"),
+        ("empty", "", "empty, no SUB cookie in it"),
+        ("malformed", "this is not a cookie file\n\x00\x01garbage\n", "no SUB cookie in it"),
+        ("no SUB", f"{host}\tFALSE\t/\tFALSE\t0\tSUBP\tabc\n", "no SUB cookie in it"),
+        ("other domain", ".sina.com.cn\tTRUE\t/\tTRUE\t0\tSUB\tabc\n",
+         f"its SUB cookie is for .sina.com.cn, not {host}"),
+        ("expired", f"{host}\tFALSE\t/\tFALSE\t1700000000\tSUB\tabc\n",
+         "its SUB cookie expired on 2023-11-14"),
+    ]
+    for what, content, reason in cases:
+        for p in (cookie,):
+            if os.path.isdir(p):
+                os.rmdir(p)
+            elif os.path.exists(p):
+                os.remove(p)
+        if content == "DIR":
+            os.mkdir(cookie)
+        elif content is not None:
+            with open(cookie, "w") as f:
+                f.write(content)
+        r = t.kmrep("refresh", "--source", "heimao")
+        t.check_eq(r.code, 1, r)
+        walls = [line for line in kmrep_lines(r.err) if "10005" in line]
+        t.check(len(walls) >= 2, f"{what}: both platforms hit the login wall\n{r}")
+        t.check_eq(cookie_lines(r), [f"kmrep: heimao: cookie_file {cookie}: {reason}"],
+                   f"{what}: {r}")
+        # the diagnosis comes just before the first login-wall line
+        lines = kmrep_lines(r.err)
+        i = lines.index(cookie_lines(r)[0])
+        t.check("10005" in lines[i + 1], f"{what}: {r}")
+    if os.path.isdir(cookie):
+        os.rmdir(cookie)
+
+
+def test_cookie_file_refused_by_the_site(t):
+    t.add(NAME, "--domain", DOMAIN)
+    t.server.fault("/api/company/", "code", params={"code": 10005})
+    r = t.kmrep("refresh", "--source", "heimao")
+    t.check_eq(r.code, 1, r)
+    cookie = os.path.join(t.dir, "cookies.txt")
+    t.check_eq(cookie_lines(r), [f"kmrep: heimao: cookie_file {cookie}: 黑猫 did not accept "
+                                 "its SUB cookie; export it again"], r)
+    t.check(kmtest.TEST_COOKIE[1] not in r.err, r)
+
+
+def test_no_cookie_file_no_cookie_line(t):
+    t.add(NAME, "--domain", DOMAIN)
+    t.server
+    t.write_config(heimao={"cookie_file": ""})
+    r = t.kmrep("refresh", "--source", "heimao")
+    t.check_eq(r.code, 1, r)
+    t.check(any("10005" in line for line in kmrep_lines(r.err)), r)
+    t.check_eq(cookie_lines(r), [], r)
+
+
 kmtest.main(globals())
