@@ -34,8 +34,9 @@ struct cli {
  * after printing the reason. */
 struct store *cli_store(struct cli *cli);
 /* The same for commands that only read (list, report, complaints, check of
- * a known platform): an existing database is opened read-only, so they work
- * in a read-only directory; a later cli_store() reopens it for writing. */
+ * a known platform): an existing database that this process cannot write
+ * (file or directory) is opened read-only, so they work in a read-only
+ * directory; a later cli_store() reopens it for writing. */
 struct store *cli_store_read(struct cli *cli);
 
 /* Prints "kmrep: MSG" and "Try 'kmrep --help'." (SPEC §2) to stderr;

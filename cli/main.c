@@ -7,11 +7,14 @@
 #include <sqlite3.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "err.h"
@@ -151,6 +154,25 @@ cli_store(struct cli *cli)
 	return cli->store;
 }
 
+/* True when the database file and its directory (for the -wal and -shm
+ * files) are writable by this process. */
+static bool
+db_writable(const char *path)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	bool w = faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) == 0 &&
+		 faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) == 0;
+	free(dir);
+	return w;
+}
+
 struct store *
 cli_store_read(struct cli *cli)
 {
@@ -158,9 +180,11 @@ cli_store_read(struct cli *cli)
 		return cli->store;
 	struct stat sb;
 	/* A new, empty or old database is created or migrated by a writable
-	 * open; only an existing, current one is opened read-only. */
+	 * open, and so is one kmrep may write: a read-only connection would
+	 * leave the WAL's -wal and -shm files behind.  Only an existing,
+	 * current database that cannot be written is opened read-only. */
 	if (!cli->db_path || !strcmp(cli->db_path, ":memory:") || stat(cli->db_path, &sb) < 0 ||
-	    !S_ISREG(sb.st_mode) || sb.st_size == 0)
+	    !S_ISREG(sb.st_mode) || sb.st_size == 0 || db_writable(cli->db_path))
 		return cli_store(cli);
 	char err[ERRBUF_SIZE];
 	int rc = store_open_readonly(cli->db_path, &cli->store, err);
