@@ -99,7 +99,7 @@ explain_json(const struct platform_view *v, const struct config *cfg)
 {
 	const struct score_result *r = &v->score;
 	json_t *o = json_object(), *params = json_object();
-#define X(name, def, doc) json_object_set_new(params, #name, json_real(cfg->score.name));
+#define X(name, def, range, doc) json_object_set_new(params, #name, json_real(cfg->score.name));
 	SCORE_PARAMS(X)
 #undef X
 	json_object_set_new(o, "params", params);
@@ -478,7 +478,7 @@ check_text(FILE *out, const struct platform_view *v, const struct config *cfg, b
 
 	if (explain) {
 		fprintf(out, "\n%sExplain%s (every constant is a [score] key)\n", pal->bold, pal->reset);
-#define X(name, def, doc) fprintf(out, "  %-20s %-8g %s\n", #name, cfg->score.name, doc);
+#define X(name, def, range, doc) fprintf(out, "  %-20s %-8g %s\n", #name, cfg->score.name, doc);
 		SCORE_PARAMS(X)
 #undef X
 		fprintf(out, "  W=%.4f W_known=%.4f W_rated=%.4f\n", r->W, r->W_known, r->W_rated);

@@ -26,12 +26,18 @@ struct cli {
 	char *config_path;
 	bool config_explicit; /* --config or $KMREP_CONFIG: a missing file is an error */
 	int64_t now;          /* KMREP_NOW or the clock, fixed for the whole run */
-	struct store *store;  /* NULL until cli_store() */
+	struct store *store;  /* NULL until cli_store() or cli_store_read() */
+	bool store_readonly;  /* store was opened by cli_store_read() */
 };
 
 /* Opens the database (creating its directory) on first use.  Returns NULL
  * after printing the reason. */
 struct store *cli_store(struct cli *cli);
+/* The same for commands that only read (list, report, complaints, check of
+ * a known platform): an existing database that this process cannot write
+ * (file or directory) is opened read-only, so they work in a read-only
+ * directory; a later cli_store() reopens it for writing. */
+struct store *cli_store_read(struct cli *cli);
 
 /* Prints "kmrep: MSG" and "Try 'kmrep --help'." (SPEC §2) to stderr;
  * returns EXIT_USAGE. */

@@ -1,5 +1,6 @@
 /* kmrep add NAME [--domain D]... [--alias A]... [--heimao-couid ID]... */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,46 @@
 #include "msg.h"
 #include "platform_input.h"
 #include "store.h"
+#include "text.h"
 #include "xalloc.h"
+
+/* Sets *via to the first of in's domains and aliases that some platform
+ * already owns (the one add merges into), else NULL; *via_alias tells
+ * which kind it is.  0 or -1. */
+static int
+owner_before(struct store *st, const struct platform_input *in, const char **via,
+	     bool *via_alias, char *err)
+{
+	int64_t id;
+	*via = NULL;
+	for (size_t i = 0; i < in->n_domains && !*via; i++) {
+		int r = store_platform_find(st, in->domains[i], &id, err);
+		if (r < 0)
+			return -1;
+		if (r)
+			*via = in->domains[i];
+	}
+	for (size_t i = 0; i < in->n_aliases && !*via; i++) {
+		int r = store_platform_find(st, in->aliases[i], &id, err);
+		if (r < 0)
+			return -1;
+		if (r) {
+			*via = in->aliases[i];
+			*via_alias = true;
+		}
+	}
+	return 0;
+}
+
+static bool
+same_name(const char *a, const char *b)
+{
+	char *ka = text_name_key(a), *kb = text_name_key(b);
+	bool same = !strcmp(ka, kb);
+	free(ka);
+	free(kb);
+	return same;
+}
 
 static int
 run(struct cli *cli, int argc, char **argv)
@@ -62,15 +102,37 @@ run(struct cli *cli, int argc, char **argv)
 		status = EXIT_INTERNAL;
 		goto out;
 	}
-	int64_t id;
+	int64_t id, named_id = 0;
 	int created;
+	const char *via = NULL;
+	bool via_alias = false;
+	if (store_platform_find(st, in.name, &named_id, err) < 0 ||
+	    owner_before(st, &in, &via, &via_alias, err) < 0) {
+		msg_error("add: %s", err);
+		status = EXIT_INTERNAL;
+		goto out;
+	}
 	int rc = platform_input_save(&in, st, cli->now, &id, &created, err);
 	if (rc < 0) {
 		msg_error("add: %s", err);
 		status = rc == -ERR_CONFLICT ? EXIT_USAGE : EXIT_INTERNAL;
 		goto out;
 	}
-	msg_info("%s %s", created ? "tracking" : "updated", in.name);
+	struct platform p = {0};
+	if (created) {
+		msg_info("tracking %s", in.name);
+	} else if (store_platform_get(st, id, &p, err) < 0) {
+		msg_error("add: %s", err);
+		status = EXIT_INTERNAL;
+	} else if (same_name(p.name, in.name)) {
+		msg_info("updated %s", in.name);
+	} else if (named_id == id) {
+		msg_info("updated %s (%s is one of its names)", p.name, in.name);
+	} else {
+		msg_info("added %s as an alias of %s, %s %s", in.name, p.name,
+			 via_alias ? "also called" : "which owns", via ? via : "?");
+	}
+	platform_finish(&p);
 out:
 	platform_input_finish(&in);
 	return status;

@@ -19,7 +19,7 @@
 /* Adds an unknown platform: a domain or URL becomes its domain (and, for
  * lack of a better one, its name); anything else is a name. */
 static int
-add_unknown(struct cli *cli, const char *key, int64_t *id)
+add_unknown(struct cli *cli, struct store *st, const char *key, int64_t *id)
 {
 	char err[ERRBUF_SIZE];
 	struct platform_input in;
@@ -38,7 +38,7 @@ add_unknown(struct cli *cli, const char *key, int64_t *id)
 		goto out;
 	}
 	int created;
-	if (platform_input_save(&in, cli->store, cli->now, id, &created, err) < 0) {
+	if (platform_input_save(&in, st, cli->now, id, &created, err) < 0) {
 		msg_error("check: %s", err);
 		status = EXIT_INTERNAL;
 		goto out;
@@ -108,7 +108,8 @@ run(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("check: expected one platform NAME, DOMAIN or URL");
 	const char *key = argv[optind];
 
-	struct store *st = cli_store(cli);
+	/* Only an unknown platform or --refresh writes. */
+	struct store *st = refresh ? cli_store(cli) : cli_store_read(cli);
 	if (!st)
 		return EXIT_INTERNAL;
 	int64_t id;
@@ -119,7 +120,9 @@ run(struct cli *cli, int argc, char **argv)
 	}
 	int status = EXIT_DONE;
 	if (!found) {
-		status = add_unknown(cli, key, &id);
+		if (!(st = cli_store(cli)))
+			return EXIT_INTERNAL;
+		status = add_unknown(cli, st, key, &id);
 		if (status != EXIT_DONE)
 			return status;
 		refresh = true;

@@ -93,7 +93,7 @@ run(struct cli *cli, int argc, char **argv)
 				       "complaints: --format must be csv or json, not '%s'", format);
 	if (optind != argc - 1)
 		return cli_usage_error("complaints: expected one platform NAME");
-	struct store *st = cli_store(cli);
+	struct store *st = cli_store_read(cli);
 	if (!st)
 		return EXIT_INTERNAL;
 	int64_t id;

@@ -125,7 +125,7 @@ run(struct cli *cli, int argc, char **argv)
 	if (strcmp(format, "text") && strcmp(format, "json"))
 		return cli_usage_error("list: --format must be text or json, not '%s'",
 				       format);
-	struct store *st = cli_store(cli);
+	struct store *st = cli_store_read(cli);
 	if (!st)
 		return EXIT_INTERNAL;
 	struct platform *ps;

@@ -166,7 +166,7 @@ run(struct cli *cli, int argc, char **argv)
 	if (!fmt)
 		return cli_usage_error("report: --format must be csv or json, not '%s'",
 				       format);
-	struct store *st = cli_store(cli);
+	struct store *st = cli_store_read(cli);
 	if (!st)
 		return EXIT_INTERNAL;
 	struct platform *ps;

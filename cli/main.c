@@ -7,11 +7,14 @@
 #include <sqlite3.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "err.h"
@@ -126,8 +129,11 @@ make_parent_dirs(const char *path, char *err)
 struct store *
 cli_store(struct cli *cli)
 {
-	if (cli->store)
+	if (cli->store && !cli->store_readonly)
 		return cli->store;
+	store_close(cli->store);
+	cli->store = NULL;
+	cli->store_readonly = false;
 	char err[ERRBUF_SIZE];
 	if (!cli->db_path) {
 		msg_error("no database path: set --db, KMREP_DB or HOME");
@@ -137,11 +143,60 @@ cli_store(struct cli *cli)
 		msg_error("%s", err);
 		return NULL;
 	}
+	struct stat sb;
+	if (strcmp(cli->db_path, ":memory:") && stat(cli->db_path, &sb) == 0 &&
+	    S_ISREG(sb.st_mode) && sb.st_size == 0)
+		msg_warn("%s: empty file, creating a new database", cli->db_path);
 	if (store_open(cli->db_path, &cli->store, err) < 0) {
 		msg_error("%s", err);
 		cli->store = NULL;
 		return NULL;
 	}
+	return cli->store;
+}
+
+/* True when the database file and its directory (for the -wal and -shm
+ * files) are writable by this process. */
+static bool
+db_writable(const char *path)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	bool w = faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) == 0 &&
+		 faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) == 0;
+	free(dir);
+	return w;
+}
+
+struct store *
+cli_store_read(struct cli *cli)
+{
+	if (cli->store)
+		return cli->store;
+	struct stat sb;
+	/* A new, empty or old database is created or migrated by a writable
+	 * open, and so is one kmrep may write: a read-only connection would
+	 * leave the WAL's -wal and -shm files behind.  Only an existing,
+	 * current database that cannot be written is opened read-only. */
+	if (!cli->db_path || !strcmp(cli->db_path, ":memory:") || stat(cli->db_path, &sb) < 0 ||
+	    !S_ISREG(sb.st_mode) || sb.st_size == 0 || db_writable(cli->db_path))
+		return cli_store(cli);
+	char err[ERRBUF_SIZE];
+	int rc = store_open_readonly(cli->db_path, &cli->store, err);
+	if (rc == 1)
+		return cli_store(cli);
+	if (rc < 0) {
+		msg_error("%s", err);
+		cli->store = NULL;
+		return NULL;
+	}
+	cli->store_readonly = true;
 	return cli->store;
 }
 

@@ -1,6 +1,8 @@
 #include "platform_input.h"
 
 #include <ctype.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,28 +50,62 @@ push(char ***v, size_t *n, size_t *cap, char *s)
 	(*v)[(*n)++] = s;
 }
 
+/* Control characters (C0, DEL, C1), bidi controls and invisible
+ * zero-width characters: a name holding one could rewrite the terminal it
+ * is shown on, or look like another platform's name. */
+static bool
+is_hidden_char(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C || cp == 0x200B ||
+	       cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || cp == 0x2060 ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
 static int
 check_text(const char *what, const char *s, char *err)
 {
-	if (!utf8_valid(s, strlen(s)))
+	size_t len = strlen(s);
+	if (!utf8_valid(s, len))
 		return set_err(err, "%s is not valid UTF-8", what);
 	char *t = text_trim(xstrdup(s));
 	int empty = !*t;
 	free(t);
 	if (empty)
 		return set_err(err, "%s must not be empty", what);
-	if (strlen(s) > 200)
+	if (len > 200)
 		return set_err(err, "%s is longer than 200 bytes", what);
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p < 0x20)
-			return set_err(err, "%s contains a control character", what);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		if (n == 0)
+			return set_err(err, "%s is not valid UTF-8", what);
+		if (is_hidden_char(cp))
+			return set_err(err, "%s contains a control, bidi or invisible character (U+%04X)",
+				       what, (unsigned)cp);
+		i += n;
+	}
+	return 0;
+}
+
+/* A name or alias must keep something once folded for comparison (letters,
+ * digits, other symbols): "_", "-" or "·" alone match nothing. */
+static int
+check_name_key(const char *what, const char *s, char *err)
+{
+	char *key = text_name_key(s);
+	int empty = !*key;
+	free(key);
+	if (empty)
+		return set_err(err, "%s '%s' has nothing but spaces and separators (. - _ ·)", what,
+			       s);
 	return 0;
 }
 
 int
 platform_input_set_name(struct platform_input *in, const char *name, char *err)
 {
-	if (check_text("the platform name", name, err) < 0)
+	if (check_text("the platform name", name, err) < 0 ||
+	    check_name_key("the platform name", name, err) < 0)
 		return -1;
 	free(in->name);
 	in->name = text_trim(xstrdup(name));
@@ -143,7 +179,7 @@ platform_input_add_domain(struct platform_input *in, const char *domain, char *e
 int
 platform_input_add_alias(struct platform_input *in, const char *alias, char *err)
 {
-	if (check_text("the alias", alias, err) < 0)
+	if (check_text("the alias", alias, err) < 0 || check_name_key("the alias", alias, err) < 0)
 		return -1;
 	push(&in->aliases, &in->n_aliases, &in->cap_aliases, text_trim(xstrdup(alias)));
 	return 0;

@@ -21,7 +21,7 @@
 void
 score_params_defaults(struct score_params *p)
 {
-#define X(name, def, doc) p->name = (def);
+#define X(name, def, range, doc) p->name = (def);
 	SCORE_PARAMS(X)
 #undef X
 	for (int i = 0; i < CAT_COUNT; i++)
@@ -113,6 +113,13 @@ static const struct key keys[] = {
 };
 #undef OFF
 
+enum score_param_index {
+#define X(name, def, range, doc) PARAM_##name,
+	SCORE_PARAMS(X)
+#undef X
+	N_SCORE_PARAMS
+};
+
 struct parse_state {
 	struct config *cfg;
 	const char *path;
@@ -120,6 +127,7 @@ struct parse_state {
 	int line;
 	char *err;
 	int failed;
+	int score_line[N_SCORE_PARAMS]; /* where each [score] key was set; 0 default */
 };
 
 static int
@@ -189,6 +197,106 @@ set_key(struct parse_state *st, const struct key *k, const char *value)
 	return 1;
 }
 
+/* A plain decimal number ("180", "0.5", "2.5e1"): no hex floats, no inf
+ * or nan, nothing strtod would take beyond that.  0 or -1. */
+static int
+parse_decimal(const char *s, double *out)
+{
+	size_t i = 0, digits = 0;
+	if (s[i] == '+' || s[i] == '-')
+		i++;
+	for (; (s[i] >= '0' && s[i] <= '9') || s[i] == '.'; i++)
+		digits += s[i] != '.';
+	if (!digits)
+		return -1;
+	if (s[i] == 'e' || s[i] == 'E') {
+		i++;
+		if (s[i] == '+' || s[i] == '-')
+			i++;
+		if (!(s[i] >= '0' && s[i] <= '9'))
+			return -1;
+		while (s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (s[i])
+		return -1;
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || *end || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* NULL when v lies in range r, else what the range allows. */
+static const char *
+range_refusal(enum score_range r, double v)
+{
+	switch (r) {
+	case RANGE_DAYS:
+		return v > 0 && v <= 36500 ? NULL : "a number of days above 0, at most 36500";
+	case RANGE_HOURS:
+		return v > 0 && v <= 87600 ? NULL : "a number of hours above 0, at most 87600";
+	case RANGE_SHARE:
+		return v >= 0 && v <= 1 ? NULL : "a share from 0 to 1";
+	case RANGE_BELOW_ONE:
+		return v >= 0 && v < 1 ? NULL : "a number from 0 to less than 1";
+	case RANGE_PROBABILITY:
+		return v > 0 && v < 1 ? NULL : "a probability above 0 and below 1";
+	case RANGE_POINTS:
+		return v >= 0 && v <= 100 ? NULL : "points from 0 to 100";
+	case RANGE_COUNT:
+		return v >= 0 && v <= 1000000 ? NULL : "a number from 0 to 1000000";
+	case RANGE_POSITIVE:
+		return v > 0 && v <= 1000000 ? NULL : "a number above 0, at most 1000000";
+	}
+	return "a valid value";
+}
+
+/* Pairs of constants whose order matters: lower must not exceed upper. */
+static const struct {
+	int lower, upper;
+	const char *lower_name, *upper_name;
+} score_orders[] = {
+	{PARAM_reply_fast_hours, PARAM_reply_slow_hours, "reply_fast_hours", "reply_slow_hours"},
+	{PARAM_avoid_below, PARAM_caution_below, "avoid_below", "caution_below"},
+	{PARAM_confidence_medium, PARAM_confidence_high, "confidence_medium", "confidence_high"},
+};
+
+/* The value of constant index in p. */
+static double
+score_param(const struct score_params *p, int index)
+{
+	switch (index) {
+#define X(name, def, range, doc)  \
+	case PARAM_##name:        \
+		return p->name;
+		SCORE_PARAMS(X)
+#undef X
+	}
+	return 0;
+}
+
+/* Refuses [score] values that are each in range but out of order, at the
+ * line of the later of the two. */
+static int
+check_score_orders(const struct parse_state *st, char *err)
+{
+	const struct score_params *p = &st->cfg->score;
+	for (size_t i = 0; i < sizeof(score_orders) / sizeof(score_orders[0]); i++) {
+		double lo = score_param(p, score_orders[i].lower);
+		double hi = score_param(p, score_orders[i].upper);
+		if (lo <= hi)
+			continue;
+		int a = st->score_line[score_orders[i].lower], b = st->score_line[score_orders[i].upper];
+		return set_err(err, "%s:%d: %s (%g) must not be above %s (%g)", st->path,
+			       a > b ? a : b, score_orders[i].lower_name, lo,
+			       score_orders[i].upper_name, hi);
+	}
+	return 0;
+}
+
 static int
 set_score_key(struct parse_state *st, const char *name, const char *value)
 {
@@ -202,21 +310,28 @@ set_score_key(struct parse_state *st, const char *name, const char *value)
 	CATEGORIES(X)
 #undef X
 	double *slot = NULL;
-#define X(pname, def, doc)           \
-	if (!strcmp(name, #pname))   \
-		slot = &p->pname;
+	enum score_range range = RANGE_COUNT;
+	int index = -1;
+#define X(pname, def, rng, doc)              \
+	if (!strcmp(name, #pname)) {         \
+		slot = &p->pname;            \
+		range = RANGE_##rng;         \
+		index = PARAM_##pname;       \
+	}
 	SCORE_PARAMS(X)
 #undef X
 	if (!slot) {
 		msg_warn("%s:%d: unknown key '%s' in [score] (ignored)", st->path, st->line, name);
 		return 1;
 	}
-	char *end;
-	errno = 0;
-	double v = strtod(value, &end);
-	if (errno || end == value || *end || !isfinite(v) || v < 0)
-		return fail(st, "%s: '%s' is not a non-negative number", name, value);
+	double v;
+	if (parse_decimal(value, &v) < 0)
+		return fail(st, "%s: '%s' is not a decimal number", name, value);
+	const char *allowed = range_refusal(range, v);
+	if (allowed)
+		return fail(st, "%s: expected %s", name, allowed);
 	*slot = v;
+	st->score_line[index] = st->line;
 	return 1;
 }
 
@@ -243,20 +358,32 @@ on_key(void *user, const char *section, const char *name, const char *value)
 }
 
 /* inih's line reader, wrapped to count lines (Debian builds inih without
- * INI_HANDLER_LINENO) and to refuse lines inih would silently split. */
+ * INI_HANDLER_LINENO) and to refuse lines inih would silently split or cut:
+ * longer than its buffer, or holding a NUL byte. */
 static char *
 read_line(char *str, int num, void *stream)
 {
 	struct parse_state *st = stream;
-	if (!fgets(str, num, st->fp))
+	size_t len = 0;
+	int c = EOF, nul = 0;
+	while (len + 1 < (size_t)num && (c = getc(st->fp)) != EOF) {
+		nul |= c == '\0';
+		str[len++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (len == 0)
 		return NULL;
+	str[len] = '\0';
 	st->line++;
-	size_t len = strlen(str);
-	if (len == (size_t)num - 1 && str[len - 1] != '\n' && !feof(st->fp)) {
-		fail(st, "line longer than %s bytes%s", "198", "");
-		int c;
-		while ((c = fgetc(st->fp)) != EOF && c != '\n')
-			;
+	int too_long = len + 1 == (size_t)num && c != '\n' && !feof(st->fp);
+	if (too_long || nul) {
+		if (too_long)
+			fail(st, "line longer than %s bytes%s", "198", "");
+		else
+			fail(st, "a NUL byte in the line%s%s", "", "");
+		while (c != '\n' && c != EOF)
+			c = getc(st->fp);
 		str[0] = '\0';
 	}
 	return str;
@@ -280,6 +407,8 @@ config_load(struct config *cfg, const char *path, bool missing_ok, char *err)
 		return set_err(err, "%s:%d: not a key = value line or [section]", path, rc);
 	if (rc < 0)
 		return set_err(err, "cannot parse config %s", path);
+	if (check_score_orders(&st, err) < 0)
+		return -1;
 	if (!strstr(cfg->site.url_template, "{domain}"))
 		return set_err(err, "%s: [site] url_template must contain {domain}", path);
 	free(cfg->path);
@@ -342,7 +471,7 @@ config_dump(const struct config *cfg, struct buf *out)
 		}
 	}
 	buf_puts(out, "\n[score]\n");
-#define X(name, def, doc) buf_printf(out, "%s = %g\t; %s\n", #name, cfg->score.name, doc);
+#define X(name, def, range, doc) buf_printf(out, "%s = %g\t; %s\n", #name, cfg->score.name, doc);
 	SCORE_PARAMS(X)
 #undef X
 #define X(id, key, zh)                                                                  \

@@ -5,8 +5,15 @@
  * min_interval_ms after the previous transfer to that host FINISHED (so two
  * starts are also at least that far apart), and no sooner than its own retry
  * backoff.  A retried job keeps its place at the head of its host's queue.
- * Every attempt gets a fresh easy handle; connections, DNS and the in-memory
- * cookie jar are shared through the multi handle and a share handle. */
+ * Every attempt gets a fresh easy handle; connections and DNS are shared
+ * through the multi handle and a share handle.
+ *
+ * Cookies belong to a request, not to a host: only a request that names a
+ * cookie_file turns libcurl's cookie engine on, with an in-memory jar shared
+ * by the requests naming the same file (and the cookies their answers set).
+ * Any other request (the site probe, the ICP client) runs without the
+ * engine, so no redirect can bring it to a host whose cookies it would
+ * send. */
 #include "http.h"
 
 #include <limits.h>
@@ -72,9 +79,17 @@ struct host {
 	long blocked_status;
 };
 
+/* The cookie jar of the requests naming one cookie file. */
+struct jar {
+	struct jar *next;
+	char *cookie_file;
+	CURLSH *share; /* cookies and DNS */
+};
+
 struct http_client {
 	CURLM *multi;
-	CURLSH *share;
+	CURLSH *share; /* DNS only: requests without cookies */
+	struct jar *jars;
 	struct http_options opt;
 	char *user_agent;
 	struct host *hosts;
@@ -429,6 +444,26 @@ is_secret_header(const char *h)
 	return false;
 }
 
+/* The share handle of cookie_file's jar, made on first use; NULL when
+ * libcurl cannot make one (then the request keeps its cookies to itself). */
+static CURLSH *
+jar_share(struct http_client *c, const char *cookie_file)
+{
+	for (struct jar *k = c->jars; k; k = k->next)
+		if (!strcmp(k->cookie_file, cookie_file))
+			return k->share;
+	struct jar *k = xcalloc(1, sizeof(*k));
+	k->cookie_file = xstrdup(cookie_file);
+	k->share = curl_share_init();
+	if (k->share) {
+		curl_share_setopt(k->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+		curl_share_setopt(k->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	}
+	k->next = c->jars;
+	c->jars = k;
+	return k->share;
+}
+
 /* Prepares j's easy handle for its next attempt; returns 0 or -1. */
 static int
 job_prepare(struct http_client *c, struct job *j)
@@ -484,11 +519,15 @@ job_prepare(struct http_client *c, struct job *j)
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, j);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, j);
-	/* The cookie engine: cookie_file is read, never written (no COOKIEJAR);
-	 * "" turns on an in-memory jar shared by the run. */
-	curl_easy_setopt(e, CURLOPT_COOKIEFILE, j->cookie_file ? j->cookie_file : "");
-	if (c->share)
-		curl_easy_setopt(e, CURLOPT_SHARE, c->share);
+	/* The cookie engine, only for a request that carries cookies: its file
+	 * is read, never written (no COOKIEJAR), into the jar of that file. */
+	CURLSH *share = c->share;
+	if (j->cookie_file) {
+		curl_easy_setopt(e, CURLOPT_COOKIEFILE, j->cookie_file);
+		share = jar_share(c, j->cookie_file);
+	}
+	if (share)
+		curl_easy_setopt(e, CURLOPT_SHARE, share);
 
 	if (j->has_body) {
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)j->body_len);
@@ -882,10 +921,8 @@ http_client_create(const struct http_options *opt, char *err)
 		return NULL;
 	}
 	c->share = curl_share_init();
-	if (c->share) {
-		curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+	if (c->share)
 		curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-	}
 	if (getrandom(&c->rng, sizeof(c->rng), 0) != (ssize_t)sizeof(c->rng))
 		c->rng = (uint64_t)now_ms() ^ (uint64_t)(uintptr_t)c;
 	return c;
@@ -907,6 +944,13 @@ http_client_destroy(struct http_client *c)
 	curl_multi_cleanup(c->multi);
 	if (c->share)
 		curl_share_cleanup(c->share);
+	for (struct jar *k = c->jars, *next; k; k = next) {
+		next = k->next;
+		if (k->share)
+			curl_share_cleanup(k->share);
+		free(k->cookie_file);
+		free(k);
+	}
 	free(c->user_agent);
 	free(c);
 	curl_global_cleanup();

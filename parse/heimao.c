@@ -651,6 +651,21 @@ heimao_list_page_finish(struct heimao_list_page *p)
 	heimao_list_page_init(p);
 }
 
+/* The name of the first pager field present but neither a number nor null,
+ * or NULL. */
+static const char *
+pager_field_not_number(const json_t *pager)
+{
+	static const char *const fields[] = {"current", "next", "page_amount", "item_count"};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const json_t *v = json_object_get(pager, fields[i]);
+		int64_t n;
+		if (v && !json_is_null(v) && !json_int64(v, &n))
+			return fields[i];
+	}
+	return NULL;
+}
+
 int
 heimao_list_parse(const char *body, size_t len, struct heimao_list_page *out, char *err)
 {
@@ -679,6 +694,7 @@ heimao_list_parse(const char *body, size_t len, struct heimao_list_page *out, ch
 	for (size_t i = 0; i < n; i++)
 		if (!complaint_from_item(json_array_get(items, i), &out->complaints))
 			out->skipped++;
+	const char *bad_pager = pager_field_not_number(pager);
 	json_decref(root);
 	if (n == 0) {
 		bool past_end = out->page > 0 && out->page_amount >= 0 && out->page > out->page_amount;
@@ -686,6 +702,19 @@ heimao_list_parse(const char *body, size_t len, struct heimao_list_page *out, ch
 			out->kind = HEIMAO_PAGE_BLOCKED;
 			return set_err(err, "empty page while the pager claims %lld items",
 				       (long long)out->item_count);
+		}
+		/* An empty page is the end of the list only when the pager agrees
+		 * or says nothing: a pager field that is not a number, or pages
+		 * claimed up to this one, is a page we do not understand. */
+		if (bad_pager) {
+			out->kind = HEIMAO_PAGE_LAYOUT_CHANGED;
+			return set_err(err, "empty page with a pager.%s that is not a number",
+				       bad_pager);
+		}
+		if (out->page_amount > 0 && !past_end) {
+			out->kind = HEIMAO_PAGE_LAYOUT_CHANGED;
+			return set_err(err, "empty page while the pager claims %lld pages",
+				       (long long)out->page_amount);
 		}
 		out->kind = HEIMAO_PAGE_EMPTY;
 		return 0;

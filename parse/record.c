@@ -36,6 +36,13 @@ complaint_init(struct complaint *c)
 	c->satisfaction = -1;
 }
 
+bool
+time_in_future(int64_t t, int64_t now)
+{
+	return t != 0 && now <= INT64_MAX - COMPLAINT_FUTURE_SLACK_S &&
+	       t > now + COMPLAINT_FUTURE_SLACK_S;
+}
+
 void
 complaint_finish(struct complaint *c)
 {

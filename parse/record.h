@@ -57,6 +57,14 @@ struct complaint {
 void complaint_init(struct complaint *c);
 void complaint_finish(struct complaint *c);
 
+/* How far a source's clock may run ahead of kmrep's "now".  A complaint
+ * filed later than that carries a time kmrep does not recognise (a year-5138
+ * timestamp would count as "recent" forever): it is skipped, not stored. */
+#define COMPLAINT_FUTURE_SLACK_S 86400
+/* True when t is known (non-zero) and more than COMPLAINT_FUTURE_SLACK_S
+ * after now.  The parsers are pure (no clock): callers pass "now". */
+bool time_in_future(int64_t t, int64_t now);
+
 struct complaint_list {
 	struct complaint *items;
 	size_t len, cap;

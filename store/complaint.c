@@ -304,7 +304,7 @@ detail_apply_tx(struct store *s, int64_t id, const struct complaint_detail *d, i
 	bind_text(st, 8, d->merchant_id);
 	bind_text(st, 9, d->merchant_name);
 	bind_text(st, 10, d->title);
-	bind_i64_nonzero(st, 11, d->posted_at);
+	bind_i64_nonzero(st, 11, time_in_future(d->posted_at, now) ? 0 : d->posted_at);
 	bind_i64(st, 12, now);
 	return stmt_run(s, st, "storing a detail page", err);
 }

@@ -1,10 +1,12 @@
 /* The connection: open, pragmas, the prepared-statement cache, transactions
  * and the binding helpers every other store file uses. */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "err.h"
 #include "internal.h"
 #include "xalloc.h"
@@ -256,6 +258,77 @@ pragma_text(struct store *s, const char *sql, char *out, size_t size, char *err)
 	return 0;
 }
 
+/* A URI for sqlite3_open_v2 naming path read-only, immutable or not;
+ * malloc'd. */
+static char *
+readonly_uri(const char *path, int immutable)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_puts(&b, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p == 0x7f)
+			buf_printf(&b, "%%%02X", *p);
+		else
+			buf_putc(&b, (char)*p);
+	}
+	buf_puts(&b, immutable ? "?mode=ro&immutable=1" : "?mode=ro");
+	return buf_steal(&b);
+}
+
+/* Opens the connection and reads the schema version: mode 0 read-write
+ * (creating the file), 1 read-only, 2 read-only and immutable.  0 or -1;
+ * *cantopen is set when the first read failed for want of a writable file
+ * beside the database (SQLITE_CANTOPEN or SQLITE_READONLY). */
+static int
+open_connection(struct store *s, const char *path, int mode, int *cantopen, char *err)
+{
+	*cantopen = 0;
+	char why[ERRBUF_SIZE], val[64];
+	/* kmrep is single threaded: no per-call mutex (a fifth of report time). */
+	int flags = SQLITE_OPEN_NOMUTEX;
+	char *uri = NULL;
+	if (mode == 0) {
+		flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	} else {
+		flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+		uri = readonly_uri(path, mode == 2);
+	}
+	int rc = sqlite3_open_v2(uri ? uri : path, &s->db, flags, NULL);
+	free(uri);
+	if (rc != SQLITE_OK)
+		return set_err(err, "%s: %s", path,
+			       s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 5000);
+
+	/* The first read of the file: a non-database fails here. */
+	if (pragma_text(s, "PRAGMA user_version", val, sizeof(val), why) < 0) {
+		int code = sqlite3_errcode(s->db) & 0xff;
+		*cantopen = code == SQLITE_CANTOPEN || code == SQLITE_READONLY;
+		if (strstr(why, "not a database"))
+			return set_err(err, "%s: not a SQLite database (is it a kmrep database?)",
+				       path);
+		return set_err(err, "%s: %s", path, why);
+	}
+	s->version_opened = atoi(val);
+	if (s->version_opened > STORE_SCHEMA_VERSION)
+		return set_err(err, "database schema version %d is newer than this kmrep (%d); "
+				    "upgrade kmrep",
+			       s->version_opened, STORE_SCHEMA_VERSION);
+	if (s->version_opened == 0) {
+		/* A SQLite file with tables but no version is someone else's. */
+		if (pragma_text(s, "SELECT count(*) FROM sqlite_master", val, sizeof(val), why) < 0)
+			return set_err(err, "%s: %s", path, why);
+		if (atoi(val) != 0)
+			return set_err(err, "%s: a SQLite database, but not a kmrep one", path);
+	}
+	if (pragma_text(s, "PRAGMA foreign_keys = ON", val, sizeof(val), why) < 0 ||
+	    pragma_text(s, "PRAGMA synchronous = NORMAL", val, sizeof(val), why) < 0)
+		return set_err(err, "%s: %s", path, why);
+	return 0;
+}
+
 /* Opens and migrates; see store.h. */
 int
 store_open(const char *path, struct store **out, char *err)
@@ -268,46 +341,9 @@ store_open(const char *path, struct store **out, char *err)
 	s->path = xstrdup(path);
 	char why[ERRBUF_SIZE], val[64];
 
-	/* kmrep is single threaded: no per-call mutex (a fifth of report time). */
-	int rc = sqlite3_open_v2(path, &s->db,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		set_err(err, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+	int cantopen;
+	if (open_connection(s, path, 0, &cantopen, err) < 0)
 		goto fail;
-	}
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, 5000);
-
-	/* The first read of the file: a non-database fails here. */
-	if (pragma_text(s, "PRAGMA user_version", val, sizeof(val), why) < 0) {
-		if (strstr(why, "not a database"))
-			set_err(err, "%s: not a SQLite database (is it a kmrep database?)", path);
-		else
-			set_err(err, "%s: %s", path, why);
-		goto fail;
-	}
-	s->version_opened = atoi(val);
-	if (s->version_opened > STORE_SCHEMA_VERSION) {
-		set_err(err, "database schema version %d is newer than this kmrep (%d); upgrade kmrep",
-			s->version_opened, STORE_SCHEMA_VERSION);
-		goto fail;
-	}
-	if (s->version_opened == 0) {
-		/* A SQLite file with tables but no version is someone else's. */
-		if (pragma_text(s, "SELECT count(*) FROM sqlite_master", val, sizeof(val), why) < 0) {
-			set_err(err, "%s: %s", path, why);
-			goto fail;
-		}
-		if (atoi(val) != 0) {
-			set_err(err, "%s: a SQLite database, but not a kmrep one", path);
-			goto fail;
-		}
-	}
-	if (pragma_text(s, "PRAGMA foreign_keys = ON", val, sizeof(val), why) < 0 ||
-	    pragma_text(s, "PRAGMA synchronous = NORMAL", val, sizeof(val), why) < 0) {
-		set_err(err, "%s: %s", path, why);
-		goto fail;
-	}
 	if (!memory) {
 		if (pragma_text(s, "PRAGMA journal_mode = WAL", val, sizeof(val), why) < 0) {
 			set_err(err, "%s: %s", path, why);
@@ -320,6 +356,43 @@ store_open(const char *path, struct store **out, char *err)
 	}
 	if (store_migrate(s, err) < 0)
 		goto fail;
+	*out = s;
+	return 0;
+fail:
+	store_close(s);
+	return -1;
+}
+
+/* Opens read-only; see store.h. */
+int
+store_open_readonly(const char *path, struct store **out, char *err)
+{
+	*out = NULL;
+	if (!path || !*path || !strcmp(path, ":memory:"))
+		return set_err(err, "no database file to open read-only");
+	struct store *s = xcalloc(1, sizeof(*s));
+	s->path = xstrdup(path);
+	int cantopen;
+	if (open_connection(s, path, 1, &cantopen, err) < 0) {
+		/* A WAL database needs its -shm file, which a read-only directory
+		 * cannot get.  Without a -wal file (or with an empty one) every
+		 * committed page is in the main file, and nobody is writing it (a
+		 * writer would have filled the -wal): it may be read as immutable. */
+		char *wal = xasprintf("%s-wal", path);
+		struct stat st;
+		int no_wal = stat(wal, &st) < 0 ? errno == ENOENT : st.st_size == 0;
+		free(wal);
+		if (!cantopen || !no_wal)
+			goto fail;
+		sqlite3_close(s->db);
+		s->db = NULL;
+		if (open_connection(s, path, 2, &cantopen, err) < 0)
+			goto fail;
+	}
+	if (s->version_opened != STORE_SCHEMA_VERSION) {
+		store_close(s);
+		return 1;
+	}
 	*out = s;
 	return 0;
 fail:

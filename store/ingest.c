@@ -7,8 +7,10 @@
 
 #include "err.h"
 #include "internal.h"
+#include "msg.h"
 #include "parse/category.h"
 #include "text.h"
+#include "timeutil.h"
 #include "xalloc.h"
 
 bool
@@ -58,6 +60,13 @@ upsert_all(struct store *st, int64_t platform_id, const struct complaint_list *i
 {
 	for (size_t i = 0; i < items->len; i++) {
 		const struct complaint *c = &items->items[i];
+		if (time_in_future(c->filed_at, now)) {
+			char when[21];
+			time_format_utc(c->filed_at, when);
+			msg_warn("%s: complaint %s: filed %s, more than a day ahead of now: "
+				 "not recognised, skipped", c->source, c->source_id, when);
+			continue;
+		}
 		enum category k = categorizer_classify(cat, c->title, c->summary, c->issue, c->appeal);
 		enum upsert_result res;
 		if (store_complaint_upsert(st, platform_id, c, k, now, &res, err) < 0)

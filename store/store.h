@@ -42,6 +42,15 @@ struct store;
  * Returns 0 and *out (free with store_close), or -1. */
 int store_open(const char *path, struct store **out, char *err);
 
+/* Opens an existing database file read-only, for the commands that only
+ * read (list, report, complaints, check): they then work in a read-only
+ * directory or on a read-only file.  A WAL database whose -shm file cannot
+ * be created there is read as immutable when it has no -wal file.  Nothing
+ * is migrated: returns 1 (nothing opened) when the schema is older than this
+ * binary's, so the caller uses store_open; 0 and *out; or -1 with err (the
+ * same refusals as store_open). */
+int store_open_readonly(const char *path, struct store **out, char *err);
+
 /* Finalizes every prepared statement and closes the connection; NULL is a
  * no-op.  An open transaction is rolled back. */
 void store_close(struct store *s);

@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fetch/cookie_file.h"
 #include "fetch/url.h"
+#include "host.h"
 #include "interrupt.h"
 #include "msg.h"
 #include "source.h"
@@ -63,7 +65,8 @@ struct crawl_job {
 	char *failure;        /* the first failure; the job stops there */
 	char *hint;
 	enum fetch_outcome outcome; /* of the failure */
-	bool login_required;  /* the failure was the login wall: the feed may help */
+	bool login_wall;      /* the failure was the login wall */
+	bool login_required;  /* ... on a list: the feed may help */
 	char *partial;        /* details-only job after the feed: reported as partial
 				 with this reason even when every page worked */
 };
@@ -218,6 +221,7 @@ handle_search(struct crawl_job *job, const struct http_response *resp)
 		snprintf(line, sizeof(line), "merchant search: %s", err);
 		fail(job, page_outcome(job, kind), line,
 		     kind == HEIMAO_PAGE_LOGIN_REQUIRED ? job->site->login_hint : NULL);
+		job->login_wall = kind == HEIMAO_PAGE_LOGIN_REQUIRED;
 		merchant_list_finish(&found);
 		return;
 	}
@@ -339,7 +343,7 @@ handle_list(struct crawl_job *job, const struct http_response *resp)
 				 job->merchants[job->merchant_idx], job->page, drift, err);
 		fail(job, page_outcome(job, page.kind), line,
 		     page.kind == HEIMAO_PAGE_LOGIN_REQUIRED ? site->login_hint : NULL);
-		job->login_required = page.kind == HEIMAO_PAGE_LOGIN_REQUIRED;
+		job->login_wall = job->login_required = page.kind == HEIMAO_PAGE_LOGIN_REQUIRED;
 		heimao_list_page_finish(&page);
 		return 0;
 	}
@@ -406,10 +410,33 @@ queue_detail(const struct stored_complaint *c, void *ctx)
 	return 0;
 }
 
+/* Before the first login-wall failure of a run: what is wrong with the
+ * configured cookie file, which libcurl skips without a word. */
+static void
+note_cookie_file(struct crawl_job *job)
+{
+	struct sync *s = job->s;
+	const char *path = job->cfg->cookie_file;
+	int i = registry_find(job->site->name);
+	if (!path || i < 0 || s->cookie_file_noted[i])
+		return;
+	s->cookie_file_noted[i] = true;
+	char err[ERRBUF_SIZE];
+	char *host = host_normalise(job->cfg->base_url);
+	if (cookie_file_check(path, host, job->site->login_cookie, s->now, err) < 0)
+		msg_error("%s: cookie_file %s: %s", job->site->name, path, err);
+	else
+		msg_error("%s: cookie_file %s: %s did not accept its %s cookie; export it again",
+			  job->site->name, path, job->site->title, job->site->login_cookie);
+	free(host);
+}
+
 static void
 finish(struct crawl_job *job)
 {
 	struct sync *s = job->s;
+	if (job->failure && job->login_wall)
+		note_cookie_file(job);
 	if (job->bad_links)
 		msg_verbose("%s: %s: %u detail link%s not a URL, skipped", job->platform.name,
 			    job->site->name, job->bad_links, job->bad_links == 1 ? " is" : "s are");

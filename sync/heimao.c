@@ -88,6 +88,7 @@ static const struct complaint_site heimao = {
 	.login_hint = "save a logged-in 黑猫 cookie to [heimao] cookie_file; "
 		      "see README \"Logging in to 黑猫\"",
 	.blocked_hint = "黑猫 risk control; wait 10-30 minutes and raise [heimao] min_interval_ms",
+	.login_cookie = "SUB",
 	.pin_option = "--heimao-couid",
 	.session_init = session_init,
 	.merchant_search_url = heimao_url_company_search,

@@ -36,6 +36,7 @@ struct sync {
 	unsigned new_complaints, updated_complaints;
 	unsigned failures;
 	bool internal_error;   /* a database error: exit 3 */
+	bool cookie_file_noted[SOURCE_MAX]; /* the cookie file was diagnosed (once a run) */
 
 	/* The MIIT token, shared by every ICP job of the run. */
 	char *icp_token;

@@ -714,6 +714,16 @@ test_lists_empty_with_item_count(void)
 	expect_kind(DATA "SYNTH_lists_empty_past_end.json", HEIMAO_PAGE_EMPTY, NULL);
 }
 
+/* An empty list the pager contradicts is not "no complaints". */
+static void
+test_lists_empty_contradictory(void)
+{
+	expect_kind(DATA "SYNTH_lists_empty_contradictory.json", HEIMAO_PAGE_LAYOUT_CHANGED,
+		    "pager.item_count that is not a number");
+	expect_kind(DATA "SYNTH_complaints_empty_page_amount.json", HEIMAO_PAGE_LAYOUT_CHANGED,
+		    "empty page while the pager claims 5 pages");
+}
+
 static void
 test_layout_drift(void)
 {
@@ -1051,6 +1061,7 @@ TEST_MAIN({"real_records", test_real_records}, {"real_sample_match", test_real_s
 	  {"html_error_body", test_html_error_body}, {"empty_body", test_empty_body},
 	  {"truncated_json", test_truncated_json}, {"complaints_null", test_complaints_null},
 	  {"lists_empty_with_item_count", test_lists_empty_with_item_count},
+	  {"lists_empty_contradictory", test_lists_empty_contradictory},
 	  {"layout_drift", test_layout_drift}, {"real_empty_output", test_real_empty_output},
 	  {"reparse_reuses_page", test_reparse_reuses_page},
 	  {"company_search", test_company_search},

@@ -202,6 +202,42 @@ test_reopen_file(void)
 	tmp_cleanup();
 }
 
+/* store_open_readonly: reads a current database, refuses writes, hands an
+ * older or new one back for a writable open (1), and never creates a file. */
+static void
+test_open_readonly(void)
+{
+	char err[ERRBUF_SIZE];
+	struct store *s = NULL;
+	const char *path = tmp_path("ro.db");
+	CHECK_INT(store_open_readonly(path, &s, err), -1);
+	CHECK(s == NULL);
+	CHECK(access(path, F_OK) != 0);
+	CHECK_INT(store_open(path, &s, err), 0);
+	if (!s)
+		return;
+	add(s, "启慧卡盟", "qihui.example", NULL);
+	store_close(s);
+	CHECK_INT(store_open_readonly(path, &s, err), 0);
+	if (!s)
+		return;
+	int64_t id;
+	CHECK_INT(store_platform_find(s, "qihui.example", &id, err), 1);
+	CHECK_INT(store_platform_add(s, "金盾卡盟", NULL, 0, NULL, 0, 1, NULL, NULL, err), -1);
+	CHECK(strstr(err, "readonly") != NULL);
+	store_close(s);
+	/* an empty SQLite file (schema version 0): migrate it first */
+	const char *fresh = tmp_path("fresh.db");
+	sqlite3 *db;
+	CHECK_INT(sqlite3_open(fresh, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "PRAGMA user_version = 0; VACUUM", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	CHECK_INT(store_open_readonly(fresh, &s, err), 1);
+	CHECK(s == NULL);
+	CHECK_INT(store_open_readonly(":memory:", &s, err), -1);
+	tmp_cleanup();
+}
+
 static void
 test_wal_on_file(void)
 {
@@ -1467,6 +1503,7 @@ TEST_MAIN(
 	{"migrate_empty", test_migrate_empty},
 	{"reopen_file", test_reopen_file},
 	{"wal_on_file", test_wal_on_file},
+	{"open_readonly", test_open_readonly},
 	{"newer_version_refused", test_newer_version_refused},
 	{"not_a_database", test_not_a_database},
 	{"foreign_sqlite_refused", test_foreign_sqlite_refused},
