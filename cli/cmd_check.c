@@ -14,6 +14,7 @@
 #include "platform_input.h"
 #include "platform_view.h"
 #include "refresh.h"
+#include "report/table.h"
 #include "store.h"
 
 /* Adds an unknown platform: a domain or URL becomes its domain (and, for
@@ -139,7 +140,7 @@ run(struct cli *cli, int argc, char **argv)
 	}
 	if (!strcmp(format, "json")) {
 		json_t *o = check_json(&v, &cli->cfg, explain);
-		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+		json_print(stdout, o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 		putchar('\n');
 		json_decref(o);
 	} else {
