@@ -20,6 +20,8 @@ by one site must not be charged to another.
 Then the refresh lock, kill -9 and SIGTERM/SIGINT in the middle of a refresh,
 -q, the summary line and idempotence.  Run one case with
 `python3 tests/cli/test_faults.py CASE`."""
+import calendar
+import json
 import os
 import random
 import re
@@ -691,6 +693,105 @@ def test_stale_lock_never_blocks(t):
             f.write("999999\n")
     r = t.kmrep("refresh", env={"KMREP_NOW": NOW1}, timeout=30)
     t.check_eq(r.code, 0, r)
+
+
+# -- text that would drive the terminal ---------------------------------------
+
+HOSTILE = "\x1b]0;x\x07\x1b[2J\r\b\u009b\u202e\u2066"       # tests/server/faults.py
+# Bytes that must never reach a terminal from a site: ESC, BEL, CR, BS, the
+# C1 CSI as UTF-8, RLO and LRI as UTF-8 (LF and TAB are layout, allowed).
+FORBIDDEN = [b"\x1b", b"\x07", b"\r", b"\x08", "\u009b".encode(), "\u202e".encode(),
+             "\u2066".encode()]
+HOSTILE_SN = "17391234599"
+
+
+def run_bytes(t, *args, now=NOW2):
+    """kmrep ARGS with stdout and stderr as bytes: (code, out, err)."""
+    t.server
+    p = subprocess.run([kmtest.KMREP, *args], capture_output=True, env=t.env(KMREP_NOW=now),
+                       timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def assert_no_control(t, what, data):
+    data = data.replace(b"\r\n", b"\n")      # CSV rows end in CRLF (RFC 4180)
+    for b in FORBIDDEN:
+        t.check(b not in data, f"{what}: {b!r} reached the output\n{data[:3000]!r}")
+
+
+def test_escape_sequences_in_every_text_field(t):
+    # A complaint (title, merchant name, summary, evidence URL), the ICP
+    # unit name, a look-alike merchant's name and the site's error message
+    # all carry terminal escapes; nothing kmrep prints passes them on, and
+    # the database keeps them exactly as received.
+    unit = "测试" + HOSTILE + "网络科技有限公司"
+
+    def hostile_world(world):
+        for rec in world["icp"]["records"]:
+            if rec["domain"] == DOMAIN:
+                rec["unitName"] = unit
+        world["heimao"]["merchants"].append({"couid": "7000000099", "title": "测试卡盟" + HOSTILE})
+    t.extra_world = hostile_world
+    setup(t)
+    t.add(NAME, "--domain", DOMAIN)
+    ts = int(calendar.timegm(time.strptime(NOW1, "%Y-%m-%dT%H:%M:%SZ"))) - 3600   # the newest
+    fault(t, LIST, "escapes", times=1, params={"sn": HOSTILE_SN, "timestamp": ts})
+    code, out, err = run_bytes(t, "refresh", "-q", now=NOW1)
+    t.check(code in (0, 1), err)
+    assert_no_control(t, "refresh -q", out + err)
+    code, out, err = run_bytes(t, "refresh", now=NOW1)
+    assert_no_control(t, "refresh", out + err)
+    # The stored text is what the sites sent (the raw archive is evidence).
+    con = sqlite3.connect(t.db)
+    try:
+        row = con.execute("SELECT title, merchant_name, url, summary FROM complaints"
+                          " WHERE source_id = ?", (HOSTILE_SN,)).fetchone()
+        units = [x[0] for x in con.execute("SELECT unit_name FROM icp_records")]
+    finally:
+        con.close()
+    t.check(row is not None, "the hostile complaint is stored")
+    title, merchant, url, summary = row
+    # (HTML text rules fold the CR of a title into a space; the rest stays.)
+    for got, what in ((title, "title"), (merchant, "merchant"), (summary, "summary")):
+        t.check(HOSTILE.replace("\r", " ") in got, f"stored {what} kept as received: {got!r}")
+    t.check(url.endswith("?x=" + HOSTILE), f"stored URL kept as received: {url!r}")
+    t.check(unit in units, f"stored ICP unit name kept as received: {units!r}")
+    # The site's error message, on stderr (cron mails it) and in check.
+    fault(t, LIST, "code", params={"code": 10001, "msg": "参数错误" + HOSTILE})
+    code, out, err = run_bytes(t, "refresh", "-q", "--full")
+    t.check_eq(code, 1, err)
+    assert_no_control(t, "refresh -q with a hostile error message", out + err)
+    t.check(b"\\x1b]0;x\\x07" in err, f"the message is shown, escaped: {err!r}")
+    t.server.control("reset", {})
+    outputs = {}
+    for args in (("check", NAME), ("check", NAME, "--explain"), ("check", NAME, "--format", "json"),
+                 ("complaints", NAME), ("complaints", NAME, "--format", "json"),
+                 ("list",), ("list", "--format", "json"),
+                 ("report",), ("report", "--format", "json")):
+        code, out, err = run_bytes(t, *args)
+        t.check(code in (0, 1), f"{args}: exit {code}\n{err!r}")
+        assert_no_control(t, " ".join(args), out + err)
+        outputs[args] = out
+    report = os.path.join(t.dir, "report.csv")
+    code, out, err = run_bytes(t, "report", "--output", report)
+    with open(report, "rb") as f:
+        assert_no_control(t, "report --output", f.read() + out + err)
+    # Shown, escaped: the text is there for a person to read.
+    text = outputs[("check", NAME)].decode()
+    t.check("测试\\x1b]0;x\\x07\\x1b[2J\\r\\x08\\u009b\\u202e\\u2066网络科技有限公司" in text,
+            f"check shows the unit name escaped\n{text}")
+    t.check("参数错误\\x1b]0;x" in text, f"check shows the error escaped\n{text}")
+    csv = outputs[("complaints", NAME)].decode()
+    t.check("卡密无效\\x1b]0;x\\x07\\x1b[2J \\x08\\u009b\\u202e\\u2066跑路" in csv, csv)
+    t.check("?x=\\x1b]0;x\\x07\\x1b[2J\\r\\x08" in csv, f"the URL escaped\n{csv}")
+    # JSON escapes them as JSON does: the values read back are the stored text.
+    items = {c["id"]: c for c in json.loads(outputs[("complaints", NAME, "--format", "json")])}
+    t.check_eq(items[HOSTILE_SN]["title"], title)
+    t.check_eq(items[HOSTILE_SN]["url"], url)
+    j = json.loads(outputs[("check", NAME, "--format", "json")])
+    t.check_eq(j["icp"]["unit_name"], unit)
+    t.check("参数错误" + HOSTILE.replace("\r", " ") in (source_entry(t, j, "heimao")["error"] or ""),
+            j["sources"])
 
 
 # -- crashes and signals ------------------------------------------------------
