@@ -21,11 +21,20 @@ output_reset(struct output *o)
 
 /* The paths that name an open file or a device whatever they resolve to
  * (/dev/stdout is a symlink to /proc/self/fd/1, which may be a regular
- * file): written in place, never replaced. */
+ * file): written in place, never replaced.  The directory part is made
+ * absolute first, so ../../dev/stdout is one too. */
 static int
 names_a_device(const char *path)
 {
-	return !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6);
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	char *real = realpath(dir, NULL);
+	char *full = xasprintf("%s/%s", real ? real : dir, slash ? slash + 1 : path);
+	int device = !strncmp(full, "/dev/", 5) || !strncmp(full, "/proc/", 6);
+	free(dir);
+	free(real);
+	free(full);
+	return device;
 }
 
 static int
@@ -97,6 +106,10 @@ output_open(struct output *o, const char *path, char *err)
 		output_reset(o);
 		return -1;
 	}
+	/* The replaced file's owner and group where we may set them (root, or
+	 * a group we are in); then its mode, which a chown may have cleared. */
+	if (exists && fchown(fd, st.st_uid, st.st_gid) < 0 && fchown(fd, (uid_t)-1, st.st_gid) < 0)
+		errno = 0;
 	if (fchmod(fd, mode) < 0 || !(o->fp = fdopen(fd, "w"))) {
 		set_err(err, "cannot write %s: %s", path, strerror(errno));
 		close(fd);
