@@ -5,6 +5,7 @@
 
 #include "parse/icp.h"
 #include "parse/category.h"
+#include "text.h"
 #include "timeutil.h"
 
 int
@@ -304,10 +305,11 @@ print_time(FILE *out, int64_t t)
 }
 
 static void
-print_evidence(FILE *out, const struct palette *pal, char *const *ev, size_t n)
+print_evidence(FILE *out, const struct palette *pal, struct text_pool *pool, char *const *ev,
+	       size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		fprintf(out, "        %s%s%s\n", pal->dim, ev[i], pal->reset);
+		fprintf(out, "        %s%s%s\n", pal->dim, text_shown(pool, ev[i]), pal->reset);
 }
 
 static void
@@ -320,25 +322,28 @@ print_percent(FILE *out, double v)
 }
 
 static void
-print_where_to_complain(FILE *out, const struct platform_view *v, const struct palette *pal)
+print_where_to_complain(FILE *out, const struct platform_view *v, const struct palette *pal,
+			struct text_pool *pool)
 {
 	fprintf(out, "\n%s投诉渠道 Where to complain%s\n", pal->bold, pal->reset);
 	int n = 1;
 	if (v->platform.n_domains)
 		fprintf(out, "  %d. 先联系平台客服 the platform itself: https://%s/\n", n++,
-			v->platform.domains[0]);
+			text_shown(pool, v->platform.domains[0]));
 	else
 		fprintf(out, "  %d. 先联系平台客服 the platform's own support first\n", n++);
 	fprintf(out, "  %d. 黑猫投诉 https://tousu.sina.com.cn/", n++);
 	if (v->n_merchants)
-		fprintf(out, " (商家 %s)", v->merchants[0].name ? v->merchants[0].name
-							   : v->merchants[0].merchant_id);
+		fprintf(out, " (商家 %s)", text_shown(pool, v->merchants[0].name
+								   ? v->merchants[0].name
+								   : v->merchants[0].merchant_id));
 	fputc('\n', out);
 	fprintf(out, "  %d. 12315 https://www.12315.cn/", n++);
 	if (v->filing && v->filing->unit_name)
-		fprintf(out, " — 被投诉主体 operator: %s (%s)", v->filing->unit_name,
-			v->filing->service_licence ? v->filing->service_licence
-						   : str_or_empty(v->filing->main_licence));
+		fprintf(out, " — 被投诉主体 operator: %s (%s)", text_shown(pool, v->filing->unit_name),
+			text_shown(pool, v->filing->service_licence
+						 ? v->filing->service_licence
+						 : str_or_empty(v->filing->main_licence)));
 	else
 		fputs(" — operator unknown (no ICP filing on record)", out);
 	fputc('\n', out);
@@ -354,28 +359,31 @@ check_text(FILE *out, const struct platform_view *v, const struct config *cfg, b
 	static const struct palette off = {"", "", "", "", "", ""};
 	const struct palette *pal = color ? &on : &off;
 	const struct score_result *r = &v->score;
+	/* Every string that came from a site (or a user) is shown escaped. */
+	struct text_pool pool = {0};
 
 	fprintf(out, "%s%s %s%s  %s", verdict_colour(pal, r->verdict), verdict_zh(r->verdict),
-		verdict_key(r->verdict), pal->reset, v->platform.name);
+		verdict_key(r->verdict), pal->reset, text_shown(&pool, v->platform.name));
 	if (r->rated)
 		fprintf(out, "  score %.1f  grade %s", r->score, r->grade);
 	else
 		fprintf(out, "  not rated (grade NR)");
 	fprintf(out, "  confidence %s\n", confidence_key(r->confidence));
 	if (r->verdict_reason)
-		fprintf(out, "  %s\n", r->verdict_reason);
+		fprintf(out, "  %s\n", text_shown(&pool, r->verdict_reason));
 	if (v->platform.n_domains) {
 		fputs("  domains:", out);
 		for (size_t i = 0; i < v->platform.n_domains; i++)
-			fprintf(out, " %s", v->platform.domains[i]);
+			fprintf(out, " %s", text_shown(&pool, v->platform.domains[i]));
 		fputc('\n', out);
 	}
 	if (v->n_merchants) {
 		fputs("  黑猫 merchants:", out);
 		for (size_t i = 0; i < v->n_merchants; i++)
 			fprintf(out, "%s %s (%s%s)", i ? "," : "",
-				v->merchants[i].name ? v->merchants[i].name : "?",
-				v->merchants[i].merchant_id, v->merchants[i].pinned ? ", pinned" : "");
+				text_shown(&pool, v->merchants[i].name ? v->merchants[i].name : "?"),
+				text_shown(&pool, v->merchants[i].merchant_id),
+				v->merchants[i].pinned ? ", pinned" : "");
 		if (v->n_merchants > 1)
 			fputs(" — several merchants carry this name; complaints of all are counted", out);
 		fputc('\n', out);
@@ -388,8 +396,8 @@ check_text(FILE *out, const struct platform_view *v, const struct config *cfg, b
 		fprintf(out, "\n%s一票否决 Gates%s\n", pal->bold, pal->reset);
 		for (size_t g = 0; g < r->n_gates; g++) {
 			fprintf(out, "  %s✗ %s%s: %s\n", pal->red, r->gates[g].gate, pal->reset,
-				str_or_empty(r->gates[g].reason));
-			print_evidence(out, pal, r->gates[g].evidence, r->gates[g].n_evidence);
+				text_shown(&pool, str_or_empty(r->gates[g].reason)));
+			print_evidence(out, pal, &pool, r->gates[g].evidence, r->gates[g].n_evidence);
 		}
 	}
 
@@ -405,8 +413,9 @@ check_text(FILE *out, const struct platform_view *v, const struct config *cfg, b
 		if (!deduction_shown(r, k))
 			continue;
 		any = 1;
-		fprintf(out, "  -%5.1f %-9s %s\n", d->points, d->component, str_or_empty(d->reason));
-		print_evidence(out, pal, d->evidence, d->n_evidence);
+		fprintf(out, "  -%5.1f %-9s %s\n", d->points, d->component,
+			text_shown(&pool, str_or_empty(d->reason)));
+		print_evidence(out, pal, &pool, d->evidence, d->n_evidence);
 	}
 	if (!any)
 		fputs("  none\n", out);
@@ -448,18 +457,19 @@ check_text(FILE *out, const struct platform_view *v, const struct config *cfg, b
 	fprintf(out, "\n%s备案 ICP%s: %s", pal->bold, pal->reset, icp_status_key(id->icp_status));
 	if (v->filing)
 		fprintf(out, " — %s %s, %s (record updated %s)",
-			str_or_empty(v->filing->nature_name), str_or_empty(v->filing->unit_name),
-			str_or_empty(v->filing->service_licence),
-			str_or_empty(v->filing->update_record_time));
+			text_shown(&pool, str_or_empty(v->filing->nature_name)),
+			text_shown(&pool, str_or_empty(v->filing->unit_name)),
+			text_shown(&pool, str_or_empty(v->filing->service_licence)),
+			text_shown(&pool, str_or_empty(v->filing->update_record_time)));
 	for (size_t i = 0; i < v->n_icp; i++)
 		if (v->icp[i].queried && v->icp[i].cur.was_filed_before)
-			fprintf(out, "\n  %s%s is no longer filed%s", pal->red, v->icp[i].domain,
-				pal->reset);
+			fprintf(out, "\n  %s%s is no longer filed%s", pal->red,
+				text_shown(&pool, v->icp[i].domain), pal->reset);
 	fprintf(out, "\n  home page claim: %s", site_claim_key(id->claim));
 	if (v->have_site && v->site.icp_raw)
-		fprintf(out, " (%s)", v->site.icp_raw);
+		fprintf(out, " (%s)", text_shown(&pool, v->site.icp_raw));
 	if (v->claim_detail)
-		fprintf(out, " — %s", v->claim_detail);
+		fprintf(out, " — %s", text_shown(&pool, v->claim_detail));
 	fputc('\n', out);
 
 	fprintf(out, "\n%s数据来源 Sources%s\n", pal->bold, pal->reset);
@@ -471,10 +481,10 @@ check_text(FILE *out, const struct platform_view *v, const struct config *cfg, b
 			source_health_key(v->health[i]), pal->reset);
 		print_time(out, v->have_state[i] ? v->state[i].last_success_at : 0);
 		if (source_health_failing(v->health[i]) && v->state[i].last_error)
-			fprintf(out, "; error: %s", v->state[i].last_error);
+			fprintf(out, "; error: %s", text_shown(&pool, v->state[i].last_error));
 		fputc('\n', out);
 	}
-	print_where_to_complain(out, v, pal);
+	print_where_to_complain(out, v, pal, &pool);
 
 	if (explain) {
 		fprintf(out, "\n%sExplain%s (every constant is a [score] key)\n", pal->bold, pal->reset);
@@ -491,4 +501,5 @@ check_text(FILE *out, const struct platform_view *v, const struct config *cfg, b
 		fprintf(out, "  excluded by hand %zu, outside the window %zu, undated %zu\n",
 			r->n_excluded, r->n_outside_window, r->n_undated);
 	}
+	text_pool_finish(&pool);
 }

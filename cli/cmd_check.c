@@ -13,6 +13,7 @@
 #include "msg.h"
 #include "platform_input.h"
 #include "platform_view.h"
+#include "report/table.h"
 #include "sync/registry.h"
 #include "store.h"
 
@@ -144,7 +145,7 @@ run(struct cli *cli, int argc, char **argv)
 	}
 	if (!strcmp(format, "json")) {
 		json_t *o = check_json(&v, &cli->cfg, explain);
-		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+		json_print(stdout, o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 		putchar('\n');
 		json_decref(o);
 	} else {

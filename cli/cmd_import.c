@@ -16,8 +16,11 @@
 #include "sync/registry.h"
 #include "sync/replay.h"
 
+/* The whole of path ("-": stdin), at most cap bytes (the network path's
+ * [general] max_body_kib): a bigger file (or /dev/zero) is refused after
+ * reading cap + 1 bytes, never read into memory whole. */
 static char *
-read_file(const char *path, size_t *len, char *err)
+read_file(const char *path, size_t cap, size_t *len, char *err)
 {
 	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	if (!fp) {
@@ -28,13 +31,17 @@ read_file(const char *path, size_t *len, char *err)
 	buf_init(&b);
 	char chunk[65536];
 	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+	while (b.len <= cap && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 		buf_append(&b, chunk, n);
 	int bad = ferror(fp);
 	if (fp != stdin)
 		fclose(fp);
-	if (bad) {
-		set_err(err, "cannot read %s", path);
+	if (bad || b.len > cap) {
+		if (bad)
+			set_err(err, "cannot read %s", path);
+		else
+			set_err(err, "%s is larger than the %zu KiB limit ([general] max_body_kib); "
+				     "not imported", path, cap / 1024);
 		buf_finish(&b);
 		return NULL;
 	}
@@ -96,7 +103,7 @@ run(struct cli *cli, int argc, char **argv)
 	int status = EXIT_DONE;
 	for (int i = optind; i < argc && status != EXIT_USAGE; i++) {
 		size_t len;
-		char *body = read_file(argv[i], &len, err);
+		char *body = read_file(argv[i], (size_t)cli->cfg.max_body_kib * 1024, &len, err);
 		if (!body) {
 			msg_error("import: %s", err);
 			status = EXIT_PARTIAL;

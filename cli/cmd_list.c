@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "err.h"
 #include "msg.h"
+#include "report/table.h"
 #include "sync/registry.h"
 #include "store.h"
 #include "text.h"
@@ -78,6 +79,7 @@ print_text(json_t *arr)
 		msg_info("no platforms tracked yet; add one with 'kmrep add NAME --domain D'");
 		return;
 	}
+	struct text_pool pool = {0};
 	printf("%-20s %-30s %-20s %s\n", "NAME", "DOMAINS", "LAST REFRESH", "VERDICT");
 	/* Names are Chinese: pad by display width, which printf's %-20s cannot. */
 	json_array_foreach(arr, i, o) {
@@ -91,12 +93,14 @@ print_text(json_t *arr)
 		}
 		const char *last = json_string_value(json_object_get(o, "last_refresh"));
 		const char *verdict = json_string_value(json_object_get(o, "verdict"));
-		const char *name = json_string_value(json_object_get(o, "name"));
+		const char *name = text_shown(&pool, json_string_value(json_object_get(o, "name")));
 		size_t w = text_display_width(name);
 		printf("%s%*s %-30s %-20s %s%s\n", name, w < 20 ? (int)(20 - w) : 0, "",
-		       *domains ? domains : "-", last ? last : "never", verdict ? verdict : "-",
+		       *domains ? text_shown(&pool, domains) : "-", last ? last : "never",
+		       verdict ? text_shown(&pool, verdict) : "-",
 		       json_is_true(json_object_get(o, "tracked")) ? "" : " (untracked)");
 	}
+	text_pool_finish(&pool);
 }
 
 static int
@@ -140,7 +144,7 @@ run(struct cli *cli, int argc, char **argv)
 		json_array_append_new(arr, platform_json(st, &ps[i]));
 	platform_list_free(ps, n);
 	if (!strcmp(format, "json")) {
-		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+		json_print(stdout, arr, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 		putchar('\n');
 	} else {
 		print_text(arr);

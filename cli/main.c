@@ -79,11 +79,9 @@ int
 cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("kmrep: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	msg_vprint(NULL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	fputs("Try 'kmrep --help'.\n", stderr);
 	return EXIT_USAGE;
 }

@@ -2,6 +2,11 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "text.h"
 
 /* Written once by main before any other thread or output exists. */
 static enum msg_level current = MSG_NORMAL;
@@ -18,14 +23,26 @@ msg_level(void)
 	return current;
 }
 
-static void
-vmsg(const char *tag, const char *fmt, va_list ap)
+/* Writes "kmrep: " TAG MESSAGE on one line of stderr.  A message often quotes
+ * what a site sent (an error text, a merchant name), so it is shown with
+ * control and bidi characters escaped: cron mails this, terminals show it. */
+void
+msg_vprint(const char *tag, const char *fmt, va_list ap)
 {
-	fputs("kmrep: ", stderr);
+	char *text = NULL;
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	struct buf line;
+	buf_init(&line);
+	buf_puts(&line, "kmrep: ");
 	if (tag)
-		fputs(tag, stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+		buf_puts(&line, tag);
+	if (text)
+		text_sanitize_display(&line, text, strlen(text), TEXT_DISPLAY_LINE);
+	buf_putc(&line, '\n');
+	fwrite(line.data, 1, line.len, stderr);
+	buf_finish(&line);
+	free(text);
 }
 
 #define DEFINE_MSG(name, tag, min)                    \
@@ -35,7 +52,7 @@ vmsg(const char *tag, const char *fmt, va_list ap)
 			return;                       \
 		va_list ap;                           \
 		va_start(ap, fmt);                    \
-		vmsg(tag, fmt, ap);                   \
+		msg_vprint(tag, fmt, ap);                   \
 		va_end(ap);                           \
 	}
 

@@ -3,6 +3,8 @@
 #ifndef KMREP_MSG_H
 #define KMREP_MSG_H
 
+#include <stdarg.h>
+
 enum msg_level {
 	MSG_QUIET = -1,  /* -q: errors and failures only */
 	MSG_NORMAL = 0,
@@ -21,5 +23,8 @@ void msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Only with -v (or -vv for debug). */
 void msg_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void msg_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One line "kmrep: " tag message on stderr whatever the level, control and
+ * bidi characters escaped (text_sanitize_display); tag may be NULL. */
+void msg_vprint(const char *tag, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 #endif

@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xalloc.h"
@@ -219,4 +220,120 @@ text_display_width(const char *s)
 		p += n, len -= n;
 	}
 	return width;
+}
+
+/* What a terminal would obey rather than print: C0, DEL, C1 and the bidi
+ * controls that reorder or override the direction of what follows. */
+static bool
+display_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C || cp == 0x200E ||
+	       cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static bool
+display_kept(uint32_t cp, enum text_display how)
+{
+	if (!display_control(cp))
+		return true;
+	if (how == TEXT_DISPLAY_CELL)
+		return cp == '\t' || cp == '\n';
+	if (how == TEXT_DISPLAY_JSON)
+		return cp < 0x20; /* jansson escapes these inside strings already */
+	return false;
+}
+
+bool
+text_display_clean(const char *s, size_t len, enum text_display how)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (len) {
+		if (*p >= 0x20 && *p < 0x7F) {
+			p++, len--;
+			continue;
+		}
+		uint32_t cp;
+		size_t n = utf8_decode(p, len, &cp);
+		if (!n || !display_kept(cp, how))
+			return false;
+		p += n, len -= n;
+	}
+	return true;
+}
+
+void
+text_sanitize_display(struct buf *out, const char *s, size_t len, enum text_display how)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (len) {
+		size_t run = 0;
+		while (run < len && p[run] >= 0x20 && p[run] < 0x7F)
+			run++;
+		if (run) {
+			buf_append(out, p, run);
+			p += run, len -= run;
+			continue;
+		}
+		uint32_t cp;
+		size_t n = utf8_decode(p, len, &cp);
+		if (!n) {
+			utf8_encode(out, 0xFFFD);
+			p++, len--;
+			continue;
+		}
+		if (display_kept(cp, how)) {
+			buf_append(out, p, n);
+		} else if (how == TEXT_DISPLAY_JSON) {
+			buf_printf(out, "\\u%04x", (unsigned)cp);
+		} else if (cp == '\t') {
+			buf_puts(out, "\\t");
+		} else if (cp == '\n') {
+			buf_puts(out, "\\n");
+		} else if (cp == '\r') {
+			buf_puts(out, "\\r");
+		} else if (cp < 0x80) {
+			buf_printf(out, "\\x%02x", (unsigned)cp);
+		} else {
+			buf_printf(out, "\\u%04x", (unsigned)cp);
+		}
+		p += n, len -= n;
+	}
+}
+
+const char *
+text_shown(struct text_pool *pool, const char *s)
+{
+	if (!s || text_display_clean(s, strlen(s), TEXT_DISPLAY_LINE))
+		return s;
+	struct buf b;
+	buf_init(&b);
+	text_sanitize_display(&b, s, strlen(s), TEXT_DISPLAY_LINE);
+	pool->v = xgrow(pool->v, &pool->cap, pool->n + 1, sizeof(*pool->v));
+	pool->v[pool->n] = buf_steal(&b);
+	return pool->v[pool->n++];
+}
+
+void
+text_pool_finish(struct text_pool *pool)
+{
+	for (size_t i = 0; i < pool->n; i++)
+		free(pool->v[i]);
+	free(pool->v);
+	pool->v = NULL;
+	pool->n = pool->cap = 0;
+}
+
+void
+buf_append_text(struct buf *out, const char *s, size_t len)
+{
+	while (len) {
+		const char *nul = memchr(s, '\0', len);
+		size_t n = nul ? (size_t)(nul - s) : len;
+		buf_append(out, s, n);
+		s += n, len -= n;
+		if (nul) {
+			utf8_encode(out, 0xFFFD);
+			s++, len--;
+		}
+	}
 }

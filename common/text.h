@@ -37,6 +37,45 @@ size_t text_display_width(const char *s);
 /* Trims ASCII and Unicode spaces at both ends, in place; returns s. */
 char *text_trim(char *s);
 
+/* How text_sanitize_display shows what a terminal would obey rather than print. */
+enum text_display {
+	/* One line for a terminal or a message: every C0 control, DEL, C1 control
+	 * (U+0080..U+009F) and bidi control (U+061C, U+200E, U+200F,
+	 * U+202A..U+202E, U+2066..U+2069) becomes a visible escape: \t \n \r,
+	 * \xHH for the other C0 and DEL, \uXXXX for the rest. */
+	TEXT_DISPLAY_LINE,
+	/* A CSV cell: as LINE, but TAB and LF stay (the cell is quoted). */
+	TEXT_DISPLAY_CELL,
+	/* JSON text made by jansson (which escapes C0 already): DEL, C1 and bidi
+	 * controls inside strings become \uXXXX, which is the same JSON value. */
+	TEXT_DISPLAY_JSON,
+};
+
+/* Appends s[0..len) made safe to show: see enum text_display.  Invalid
+ * UTF-8 and NUL become U+FFFD (NUL as \x00 in LINE and CELL).  Stored data
+ * never goes through here; only what is printed does. */
+void text_sanitize_display(struct buf *out, const char *s, size_t len, enum text_display how);
+
+/* True when text_sanitize_display would leave s[0..len) as it is. */
+bool text_display_clean(const char *s, size_t len, enum text_display how);
+
+/* Strings made for display, freed together (one printing function's worth). */
+struct text_pool {
+	char **v;
+	size_t n, cap;
+};
+
+/* s as TEXT_DISPLAY_LINE: s itself when it is clean, else a copy owned by the
+ * pool; NULL stays NULL. */
+const char *text_shown(struct text_pool *pool, const char *s);
+/* Frees every string of the pool; the pool may be used again. */
+void text_pool_finish(struct text_pool *pool);
+
+/* Appends s[0..len) with every NUL byte replaced by U+FFFD: for text read
+ * with its length (a JSON string may hold \u0000), so it is never cut short
+ * when later used as a C string. */
+void buf_append_text(struct buf *out, const char *s, size_t len);
+
 /* Lowercase hex of a SHA-256 over data (libcrypto); out gets 65 bytes. */
 void sha256_hex(const void *data, size_t len, char out[static 65]);
 

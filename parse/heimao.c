@@ -357,7 +357,7 @@ split_list(const char *s, size_t len)
 			continue;
 		if (out.len)
 			buf_putc(&out, '\n');
-		buf_append(&out, parts[i].p, parts[i].len);
+		buf_append_text(&out, parts[i].p, parts[i].len);
 	}
 	free(parts);
 	return buf_steal(&out);

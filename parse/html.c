@@ -77,7 +77,10 @@ put_text_char(struct buf *out, char c, int *pending_space)
 	if (*pending_space && out->len)
 		buf_putc(out, ' ');
 	*pending_space = 0;
-	buf_putc(out, c);
+	if (c == '\0')
+		utf8_encode(out, 0xFFFD); /* a JSON "\u0000": never cut the text there */
+	else
+		buf_putc(out, c);
 }
 
 char *

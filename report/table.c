@@ -1,7 +1,11 @@
 #include "table.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "buf.h"
+#include "text.h"
 
 static int
 check(FILE *out)
@@ -14,6 +18,12 @@ csv_field(FILE *out, const char *s)
 {
 	if (!s)
 		s = "";
+	struct buf shown;
+	buf_init(&shown);
+	if (!text_display_clean(s, strlen(s), TEXT_DISPLAY_CELL)) {
+		text_sanitize_display(&shown, s, strlen(s), TEXT_DISPLAY_CELL);
+		s = buf_cstr(&shown);
+	}
 	int guard = strchr("=+-@\t\r", s[0]) && s[0];
 	int quote = guard || strpbrk(s, ",\"\r\n") != NULL;
 	if (quote)
@@ -27,6 +37,28 @@ csv_field(FILE *out, const char *s)
 	}
 	if (quote)
 		fputc('"', out);
+	buf_finish(&shown);
+	return check(out);
+}
+
+/* See table.h. */
+int
+json_print(FILE *out, const json_t *j, size_t flags)
+{
+	char *text = json_dumps(j, flags);
+	if (!text)
+		return -1;
+	size_t len = strlen(text);
+	if (text_display_clean(text, len, TEXT_DISPLAY_JSON)) {
+		fwrite(text, 1, len, out);
+	} else {
+		struct buf shown;
+		buf_init(&shown);
+		text_sanitize_display(&shown, text, len, TEXT_DISPLAY_JSON);
+		fwrite(shown.data, 1, shown.len, out);
+		buf_finish(&shown);
+	}
+	free(text);
 	return check(out);
 }
 
@@ -86,7 +118,7 @@ json_row(struct table_writer *w, const struct cell *cells)
 		json_object_set_new(o, w->columns[i], v ? v : json_null());
 	}
 	fputs(w->rows ? ",\n  " : "\n  ", w->out);
-	int rc = json_dumpf(o, w->out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	int rc = json_print(w->out, o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(o);
 	w->rows++;
 	return rc < 0 ? -1 : check(w->out);

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <jansson.h>
 #include <stdio.h>
 
 enum cell_kind { CELL_STRING = 0, CELL_NUMBER, CELL_NULL };
@@ -39,9 +40,15 @@ extern const struct table_format *const table_formats[];
 /* The format called name, or NULL. */
 const struct table_format *table_format_find(const char *name);
 
-/* Writes one CSV field: quoted when it holds a comma, quote, CR or LF; a
- * field starting with = + - @ TAB or CR gets a leading ' so a spreadsheet
- * never runs it as a formula.  Returns 0 or -1. */
+/* Writes one CSV field: control and bidi characters other than TAB and LF
+ * shown as escapes (TEXT_DISPLAY_CELL); quoted when it holds a comma, quote
+ * or LF; a field starting with = + - @ or TAB gets a leading ' so a
+ * spreadsheet never runs it as a formula.  Returns 0 or -1. */
 int csv_field(FILE *out, const char *s);
+
+/* Writes j as json_dumps(j, flags) would, with DEL, C1 and bidi controls
+ * inside strings escaped as \uXXXX (the same JSON value, harmless on a
+ * terminal).  Returns 0, or -1 on a write error. */
+int json_print(FILE *out, const json_t *j, size_t flags);
 
 #endif

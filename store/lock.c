@@ -1,12 +1,15 @@
 /* The refresh lock: one `kmrep refresh` per database at a time (SPEC §2,
  * exit 4).  flock on DB + ".lock", released by the kernel if we die; the
- * holder's pid is written in the file so the next one can name it. */
+ * holder's pid is written in the file so the next one can name it.  The lock
+ * is never opened through a symlink, and anything but a regular file with one
+ * link is refused: truncating it must never damage another file. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -31,9 +34,26 @@ store_lock_acquire(const char *db_path, struct store_lock **out, long *holder_pi
 		return 0;
 	}
 	char *path = xasprintf("%s.lock", db_path);
-	l->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	/* Never through a symlink, never a FIFO's or device's open that blocks:
+	 * the lock is truncated below, and that must only ever hit the lock. */
+	l->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
 	if (l->fd < 0) {
+		if (errno == ELOOP)
+			set_err(err, "%s is a symbolic link; refusing to use it as the refresh "
+				     "lock (remove it)", path);
+		else
+			set_err(err, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	struct stat st;
+	if (fstat(l->fd, &st) < 0) {
 		set_err(err, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		set_err(err, "%s is not a regular file of its own (%s); refusing to use it as the "
+			     "refresh lock (remove it)", path,
+			!S_ISREG(st.st_mode) ? "a FIFO, device or socket" : "it has other hard links");
 		goto fail;
 	}
 	if (flock(l->fd, LOCK_EX | LOCK_NB) < 0) {

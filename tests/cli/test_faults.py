@@ -20,11 +20,14 @@ by one site must not be charged to another.
 Then the refresh lock, kill -9 and SIGTERM/SIGINT in the middle of a refresh,
 -q, the summary line and idempotence.  Run one case with
 `python3 tests/cli/test_faults.py CASE`."""
+import calendar
+import json
 import os
 import random
 import re
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -694,6 +697,285 @@ def test_stale_lock_never_blocks(t):
             f.write("999999\n")
     r = t.kmrep("refresh", env={"KMREP_NOW": NOW1}, timeout=30)
     t.check_eq(r.code, 0, r)
+
+
+# -- text that would drive the terminal ---------------------------------------
+
+HOSTILE = "\x1b]0;x\x07\x1b[2J\r\b\u009b\u202e\u2066"       # tests/server/faults.py
+# Bytes that must never reach a terminal from a site: ESC, BEL, CR, BS, the
+# C1 CSI as UTF-8, RLO and LRI as UTF-8 (LF and TAB are layout, allowed).
+FORBIDDEN = [b"\x1b", b"\x07", b"\r", b"\x08", "\u009b".encode(), "\u202e".encode(),
+             "\u2066".encode()]
+HOSTILE_SN = "17391234599"
+
+
+def run_bytes(t, *args, now=NOW2):
+    """kmrep ARGS with stdout and stderr as bytes: (code, out, err)."""
+    t.server
+    p = subprocess.run([kmtest.KMREP, *args], capture_output=True, env=t.env(KMREP_NOW=now),
+                       timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def assert_no_control(t, what, data):
+    data = data.replace(b"\r\n", b"\n")      # CSV rows end in CRLF (RFC 4180)
+    for b in FORBIDDEN:
+        t.check(b not in data, f"{what}: {b!r} reached the output\n{data[:3000]!r}")
+
+
+def test_escape_sequences_in_every_text_field(t):
+    # A complaint (title, merchant name, summary, evidence URL), the ICP
+    # unit name, a look-alike merchant's name and the site's error message
+    # all carry terminal escapes; nothing kmrep prints passes them on, and
+    # the database keeps them exactly as received.
+    unit = "测试" + HOSTILE + "网络科技有限公司"
+
+    def hostile_world(world):
+        for rec in world["icp"]["records"]:
+            if rec["domain"] == DOMAIN:
+                rec["unitName"] = unit
+        world["heimao"]["merchants"].append({"couid": "7000000099", "title": "测试卡盟" + HOSTILE})
+    t.extra_world = hostile_world
+    setup(t)
+    t.add(NAME, "--domain", DOMAIN)
+    ts = int(calendar.timegm(time.strptime(NOW1, "%Y-%m-%dT%H:%M:%SZ"))) - 3600   # the newest
+    fault(t, LIST, "escapes", times=1, params={"sn": HOSTILE_SN, "timestamp": ts})
+    code, out, err = run_bytes(t, "refresh", "-q", now=NOW1)
+    t.check(code in (0, 1), err)
+    assert_no_control(t, "refresh -q", out + err)
+    code, out, err = run_bytes(t, "refresh", now=NOW1)
+    assert_no_control(t, "refresh", out + err)
+    # The stored text is what the sites sent (the raw archive is evidence).
+    con = sqlite3.connect(t.db)
+    try:
+        row = con.execute("SELECT title, merchant_name, url, summary FROM complaints"
+                          " WHERE source_id = ?", (HOSTILE_SN,)).fetchone()
+        units = [x[0] for x in con.execute("SELECT unit_name FROM icp_records")]
+    finally:
+        con.close()
+    t.check(row is not None, "the hostile complaint is stored")
+    title, merchant, url, summary = row
+    # (HTML text rules fold the CR of a title into a space; the rest stays.)
+    for got, what in ((title, "title"), (merchant, "merchant"), (summary, "summary")):
+        t.check(HOSTILE.replace("\r", " ") in got, f"stored {what} kept as received: {got!r}")
+    t.check(url.endswith("?x=" + HOSTILE), f"stored URL kept as received: {url!r}")
+    t.check(unit in units, f"stored ICP unit name kept as received: {units!r}")
+    # The site's error message, on stderr (cron mails it) and in check.
+    fault(t, LIST, "code", params={"code": 10001, "msg": "参数错误" + HOSTILE})
+    code, out, err = run_bytes(t, "refresh", "-q", "--full")
+    t.check_eq(code, 1, err)
+    assert_no_control(t, "refresh -q with a hostile error message", out + err)
+    t.check(b"\\x1b]0;x\\x07" in err, f"the message is shown, escaped: {err!r}")
+    t.server.control("reset", {})
+    outputs = {}
+    for args in (("check", NAME), ("check", NAME, "--explain"), ("check", NAME, "--format", "json"),
+                 ("complaints", NAME), ("complaints", NAME, "--format", "json"),
+                 ("list",), ("list", "--format", "json"),
+                 ("report",), ("report", "--format", "json")):
+        code, out, err = run_bytes(t, *args)
+        t.check(code in (0, 1), f"{args}: exit {code}\n{err!r}")
+        assert_no_control(t, " ".join(args), out + err)
+        outputs[args] = out
+    report = os.path.join(t.dir, "report.csv")
+    code, out, err = run_bytes(t, "report", "--output", report)
+    with open(report, "rb") as f:
+        assert_no_control(t, "report --output", f.read() + out + err)
+    # Shown, escaped: the text is there for a person to read.
+    text = outputs[("check", NAME)].decode()
+    t.check("测试\\x1b]0;x\\x07\\x1b[2J\\r\\x08\\u009b\\u202e\\u2066网络科技有限公司" in text,
+            f"check shows the unit name escaped\n{text}")
+    t.check("参数错误\\x1b]0;x" in text, f"check shows the error escaped\n{text}")
+    csv = outputs[("complaints", NAME)].decode()
+    t.check("卡密无效\\x1b]0;x\\x07\\x1b[2J \\x08\\u009b\\u202e\\u2066跑路" in csv, csv)
+    t.check("?x=\\x1b]0;x\\x07\\x1b[2J\\r\\x08" in csv, f"the URL escaped\n{csv}")
+    # JSON escapes them as JSON does: the values read back are the stored text.
+    items = {c["id"]: c for c in json.loads(outputs[("complaints", NAME, "--format", "json")])}
+    t.check_eq(items[HOSTILE_SN]["title"], title)
+    t.check_eq(items[HOSTILE_SN]["url"], url)
+    j = json.loads(outputs[("check", NAME, "--format", "json")])
+    t.check_eq(j["icp"]["unit_name"], unit)
+    t.check("参数错误" + HOSTILE.replace("\r", " ") in (source_entry(t, j, "heimao")["error"] or ""),
+            j["sources"])
+
+
+# -- files: the lock, --output, import ----------------------------------------
+
+def offline_config(t, text=""):
+    """A config without a server, for cases that make no requests."""
+    with open(t.config, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def plain_run(t, *args, input=None):
+    p = subprocess.run([kmtest.KMREP, *args], capture_output=True, env=t.env(), input=input,
+                       timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def kmrep_lines(err):
+    return [ln for ln in err.decode(errors="replace").splitlines() if ln.strip()]
+
+
+def test_lock_is_a_symlink(t):
+    setup(t)
+    t.add(NAME, "--domain", DOMAIN)
+    lock = t.db + ".lock"
+    precious = os.path.join(t.dir, "precious.txt")
+    with open(precious, "w") as f:
+        f.write("not a lock\n")
+    os.symlink(precious, lock)
+    r = refresh(t, now=NOW1)
+    t.check(r.code not in (0, 1), f"refresh refuses a symlinked lock\n{r}")
+    lines = error_lines(r)
+    t.check(len(lines) == 1 and "symbolic link" in lines[0] and lock in lines[0],
+            f"one line naming the lock and why\n{r}")
+    with open(precious) as f:
+        t.check_eq(f.read(), "not a lock\n", "the symlink's target is untouched")
+    t.check(os.path.islink(lock), "the symlink is left as it was")
+    t.check_eq(t.server.requests("/"), [], "nothing fetched without the lock")
+    # A dangling symlink: its target is not created either.
+    os.remove(lock)
+    elsewhere = os.path.join(t.dir, "created-through-the-lock")
+    os.symlink(elsewhere, lock)
+    r = refresh(t, now=NOW1)
+    t.check(r.code not in (0, 1), r)
+    t.check(not os.path.exists(elsewhere), "a dangling symlink's target was created")
+    # A FIFO is refused at once (no hang), a regular lock works.
+    os.remove(lock)
+    os.mkfifo(lock)
+    r = refresh(t, now=NOW1)
+    t.check(r.code not in (0, 1) and "not a regular file" in r.err, r)
+    os.remove(lock)
+    r = refresh(t, now=NOW1)
+    t.check_eq(r.code, 0, r)
+
+
+def report_setup(t):
+    offline_config(t)
+    r = t.kmrep("add", NAME, "--domain", DOMAIN, server=False)
+    t.check_eq(r.code, 0, r)
+    code, want, err = plain_run(t, "report")
+    t.check_eq(code, 0, err)
+    t.check(want.startswith(b"name,"), want)
+    return want
+
+
+def test_output_is_a_symlink(t):
+    want = report_setup(t)
+    d = os.path.join(t.dir, "out")
+    os.mkdir(d)
+    target = os.path.join(d, "real.csv")
+    with open(target, "w") as f:
+        f.write("old\n")
+    os.chmod(target, 0o640)
+    link = os.path.join(t.dir, "link.csv")
+    os.symlink(target, link)
+    code, out, err = plain_run(t, "report", "--output", link)
+    t.check_eq((code, out, err), (0, b"", b""))
+    t.check(os.path.islink(link) and os.readlink(link) == target, "the link stays a link")
+    with open(target, "rb") as f:
+        t.check_eq(f.read(), want, "the report went to the link's target")
+    t.check_eq(os.stat(target).st_mode & 0o7777, 0o640, "the target's mode is kept")
+    t.check_eq(sorted(os.listdir(d)), ["real.csv"], "no temporary file left beside the target")
+    # A link to nothing is refused, and nothing is created.
+    dangling = os.path.join(t.dir, "dangling.csv")
+    os.symlink(os.path.join(d, "missing.csv"), dangling)
+    code, out, err = plain_run(t, "report", "--output", dangling)
+    t.check(code != 0 and len(kmrep_lines(err)) == 1, err)
+    t.check(not os.path.exists(os.path.join(d, "missing.csv")))
+
+
+def test_output_is_a_fifo(t):
+    want = report_setup(t)
+    fifo = os.path.join(t.dir, "pipe")
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", fifo], stdout=subprocess.PIPE)
+    try:
+        code, out, err = plain_run(t, "report", "--output", fifo)
+        got, _ = reader.communicate(timeout=20)
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+    t.check_eq((code, out, err), (0, b"", b""))
+    t.check_eq(got, want, "the report is written into the FIFO")
+    t.check(stat.S_ISFIFO(os.lstat(fifo).st_mode), "the FIFO is still a FIFO")
+    t.check_eq(sorted(os.listdir(t.dir)).count("pipe"), 1)
+    t.check(not [n for n in os.listdir(t.dir) if n.startswith("pipe.tmp")], "no temp file")
+
+
+def test_output_is_dev_stdout(t):
+    want = report_setup(t)
+    before = os.lstat("/dev/stdout")
+    code, out, err = plain_run(t, "report", "--output", "/dev/stdout")
+    t.check_eq((code, err), (0, b""))
+    t.check_eq(out, want, "the report is written to standard output")
+    after = os.lstat("/dev/stdout")
+    t.check(stat.S_ISLNK(after.st_mode) == stat.S_ISLNK(before.st_mode)
+            and after.st_ino == before.st_ino, "/dev/stdout is left as it was")
+    # Standard output redirected to a regular file: that file gets the report.
+    path = os.path.join(t.dir, "redirected.csv")
+    with open(path, "wb") as f:
+        p = subprocess.run([kmtest.KMREP, "report", "--output", "/dev/stdout"], stdout=f,
+                           stderr=subprocess.PIPE, env=t.env(), timeout=60)
+    t.check_eq(p.returncode, 0, p.stderr)
+    with open(path, "rb") as f:
+        t.check_eq(f.read(), want)
+
+
+def test_output_keeps_a_0600_file_0600(t):
+    want = report_setup(t)
+    path = os.path.join(t.dir, "private.csv")
+    with open(path, "w") as f:
+        f.write("old contents, longer than nothing\n" * 100)
+    os.chmod(path, 0o600)
+    code, out, err = plain_run(t, "report", "--output", path)
+    t.check_eq((code, out, err), (0, b"", b""))
+    t.check_eq(os.stat(path).st_mode & 0o7777, 0o600, "a 0600 file stays 0600")
+    with open(path, "rb") as f:
+        t.check_eq(f.read(), want)
+    # A new file gets 0666 & ~umask.
+    old = os.umask(0o027)
+    try:
+        fresh = os.path.join(t.dir, "fresh.csv")
+        code, out, err = plain_run(t, "report", "--output", fresh)
+    finally:
+        os.umask(old)
+    t.check_eq(code, 0, err)
+    t.check_eq(os.stat(fresh).st_mode & 0o7777, 0o640, "0666 & ~027")
+
+
+def test_import_over_the_body_cap(t):
+    offline_config(t, "[general]\nmax_body_kib = 64\n")
+    r = t.kmrep("add", NAME, "--domain", DOMAIN, "--heimao-couid", "6384912431", server=False)
+    t.check_eq(r.code, 0, r)
+    big = os.path.join(t.dir, "big.json")
+    with open(big, "wb") as f:
+        f.write(b" " * (65 * 1024) + b"{}")
+    good = os.path.join(t.dir, "good.json")
+    item = {"main": {"sn": "17393333331", "title": "卡密无效", "cotitle": NAME,
+                     "couid": "6384912431", "status": 1, "timestamp": "1790000000",
+                     "url": "//tousu.sina.com.cn/complaint/view/17393333331/"},
+            "author": {"title": "x"}}
+    with open(good, "w") as f:
+        json.dump({"result": {"status": {"code": 0, "msg": ""}, "data": {
+            "complaints": [item], "pager": {"current": 1, "next": 0, "page_amount": 1,
+                                            "item_count": 1}}}}, f)
+    for files in ((big, good), ("/dev/zero", good)):
+        t.sql("DELETE FROM complaints")
+        t0 = time.time()
+        code, out, err = plain_run(t, "import", "--source", "heimao", *files)
+        t.check_eq(code, 1, err)
+        lines = kmrep_lines(err)
+        over = [ln for ln in lines if files[0] in ln]
+        t.check(len(over) == 1 and "max_body_kib" in over[0] and "64 KiB" in over[0],
+                f"one line naming the file and the limit: {lines}")
+        t.check(time.time() - t0 < 10, "the cap stops reading early")
+        t.check_eq(t.sql("SELECT source_id FROM complaints"), [("17393333331",)],
+                   "the other file is still imported")
+    # From standard input too.
+    code, out, err = plain_run(t, "import", "--source", "heimao", "-", input=b" " * (70 * 1024))
+    t.check_eq(code, 1, err)
+    t.check_eq(len(kmrep_lines(err)), 1, err)
 
 
 # -- crashes and signals ------------------------------------------------------

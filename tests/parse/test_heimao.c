@@ -496,6 +496,33 @@ test_invalid_utf8(void)
 	heimao_list_page_finish(&p);
 }
 
+/* A "\u0000" inside a JSON string never cuts the text short: it becomes
+ * U+FFFD, and what follows it is kept (title, merchant, issue, message). */
+static void
+test_nul_in_strings(void)
+{
+	static const char body[] =
+		"{\"result\":{\"status\":{\"code\":0,\"msg\":\"\"},\"data\":{\"complaints\":[{\"main\":"
+		"{\"sn\":\"17390000001\",\"title\":\"卡密\\u0000无效 <b>x</b>\",\"summary\":\"a\\u0000b\","
+		"\"cotitle\":\"测试\\u0000卡盟\",\"couid\":\"6384912431\",\"issue\":\"卡密\\u0000无效,退款\","
+		"\"status\":4,\"timestamp\":\"1790000000\"}}],"
+		"\"pager\":{\"current\":1,\"next\":0,\"page_amount\":1,\"item_count\":1}}}}";
+	struct heimao_list_page p;
+	char err[ERRBUF_SIZE];
+	heimao_list_page_init(&p);
+	heimao_list_parse(body, sizeof(body) - 1, &p, err);
+	CHECK_INT(p.kind, HEIMAO_PAGE_OK);
+	CHECK_INT(p.complaints.len, 1);
+	if (p.complaints.len) {
+		const struct complaint *c = &p.complaints.items[0];
+		CHECK_STR(c->title, "卡密\xEF\xBF\xBD无效 x");
+		CHECK_STR(c->summary, "a\xEF\xBF\xBD" "b");
+		CHECK_STR(c->merchant_name, "测试\xEF\xBF\xBD卡盟");
+		CHECK_STR(c->issue, "卡密\xEF\xBF\xBD无效\n退款");
+	}
+	heimao_list_page_finish(&p);
+}
+
 static void
 test_issue_appeal_split(void)
 {
@@ -1053,6 +1080,7 @@ TEST_MAIN({"real_records", test_real_records}, {"real_sample_match", test_real_s
 	  {"timestamps", test_timestamps}, {"cost_fields", test_cost_fields},
 	  {"yuan_to_fen", test_yuan_to_fen}, {"html_in_fields", test_html_in_fields},
 	  {"truncated_summary", test_truncated_summary}, {"invalid_utf8", test_invalid_utf8},
+	  {"nul_in_strings", test_nul_in_strings},
 	  {"issue_appeal_split", test_issue_appeal_split}, {"url_variants", test_url_variants},
 	  {"author", test_author}, {"evaluate_u", test_evaluate_u},
 	  {"inflated_page_amount", test_inflated_page_amount}, {"code_10005", test_code_10005},

@@ -5,6 +5,7 @@
 
 #include "harness.h"
 #include "icp.h"
+#include "xalloc.h"
 
 /* A real sample under $KMREP_SHARED/samples/icp; SKIPs when not there. */
 static char *
@@ -266,6 +267,34 @@ test_query_500(void)
 	CHECK_INT(p.kind, ICP_SERVER_ERROR);
 	CHECK_INT(p.code, 500);
 	CHECK_STR(p.msg, "服务器异常");
+	icp_query_page_finish(&p);
+}
+
+/* A "\u0000" inside a MIIT string is never cut there: the answer is refused
+ * as not recognised (ICP_BAD_BODY), so no shortened unit name is stored. */
+static void
+test_query_nul_in_unit_name(void)
+{
+	static const char body[] =
+		"{\"code\":200,\"msg\":\"操作成功\",\"success\":true,\"params\":{\"list\":["
+		"{\"domain\":\"test-km.com\",\"mainLicence\":\"浙ICP备2024001234号\","
+		"\"serviceLicence\":\"浙ICP备2024001234号-1\",\"natureName\":\"企业\","
+		"\"unitName\":\"测试\\u0000网络科技有限公司\",\"updateRecordTime\":\"2025-05-20 10:00:00\"}],"
+		"\"total\":1,\"pageNum\":1,\"pages\":1,\"isLastPage\":true}}";
+	struct icp_query_page p;
+	parse_query(xstrndup(body, sizeof(body) - 1), sizeof(body) - 1, &p);
+	CHECK_INT(p.kind, ICP_BAD_BODY);
+	CHECK_INT(p.n_records, 0);
+	icp_query_page_finish(&p);
+	/* The same answer without the NUL is a record. */
+	char *plain = xstrndup(body, sizeof(body) - 1);
+	char *nul = strstr(plain, "\\u0000");
+	memmove(nul, nul + 6, strlen(nul + 6) + 1);
+	parse_query(plain, strlen(plain), &p);
+	CHECK_INT(p.kind, ICP_OK);
+	CHECK_INT(p.n_records, 1);
+	if (p.n_records)
+		CHECK_STR(p.records[0].unit_name, "测试网络科技有限公司");
 	icp_query_page_finish(&p);
 }
 
@@ -818,6 +847,7 @@ TEST_MAIN({"query_mi_cn_2021", test_query_mi_cn_2021},
 	  {"query_415", test_query_415},
 	  {"query_429", test_query_429},
 	  {"query_500", test_query_500},
+	  {"query_nul_in_unit_name", test_query_nul_in_unit_name},
 	  {"query_token_expired", test_query_token_expired},
 	  {"query_waf_403_html", test_query_waf_403_html},
 	  {"auth_ok_2021", test_auth_ok_2021},

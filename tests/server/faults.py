@@ -35,6 +35,10 @@ Kinds and params (defaults in brackets):
   redirect_loop 302 to the very same URL
   redirect_ok   302 to params.to [/_fault/echo] (relative)
   invalid_utf8  200 envelope whose title has invalid UTF-8 bytes
+  escapes       200 list page of one complaint (params.sn [17391234599],
+                params.timestamp [1790000000]) whose title, merchant name
+                (cotitle), summary and URL carry terminal escapes: ESC ]0;x BEL,
+                ESC [2J, CR, BS, U+009B, U+202E, U+2066 (HOSTILE)
   waf403        HTTP 403 with the 创宇盾 (365cyd) block page
   icp_500       MIIT {"success":false,"code":500,"msg":"服务器异常"}
   icp_429       MIIT rate-limit body (code 429, HTTP 200)
@@ -294,6 +298,24 @@ def k_invalid_utf8(h, req, p):
     return Response(200, body, "application/json; charset=utf-8")
 
 
+# What a hostile page would put in any text field: retitle the terminal, clear
+# the screen, overwrite the line, a C1 CSI, reverse and isolate the text.
+HOSTILE = "\x1b]0;x\x07" + "\x1b[2J" + "\r" + "\b" + "\u009b" + "\u202e" + "\u2066"
+
+
+def k_escapes(h, req, p):
+    couid = str(p.get("couid") or req.arg("couid", "7300000001"))
+    sn = str(p.get("sn", "17391234599"))
+    main = {"sn": sn, "title": "卡密无效" + HOSTILE + "跑路",
+            "summary": "客服不回" + HOSTILE + "。", "cotitle": "测试卡盟" + HOSTILE,
+            "couid": couid, "status": 1, "issue": "卡密无效" + HOSTILE, "appeal": "退款",
+            "cost": "100", "timestamp": str(int(num(p, "timestamp", 1790000000))),
+            "url": "https://tousu.sina.com.cn/complaint/view/%s/?x=%s" % (sn, HOSTILE)}
+    body = heimao.envelope({"complaints": [{"main": main, "author": {"title": "x"}}],
+                            "pager": {"current": 1, "next": 0, "page_amount": 1, "item_count": 1}})
+    return heimao.api_response(req, body)
+
+
 def k_waf403(h, req, p):
     return icp.waf_403()
 
@@ -358,7 +380,7 @@ KINDS = {
     "truncated": k_truncated, "reset": k_reset, "slow": k_slow,
     "oversized": k_oversized, "gzip_bomb": k_gzip_bomb,
     "redirect_file": k_redirect_file, "redirect_loop": k_redirect_loop,
-    "redirect_ok": k_redirect_ok, "invalid_utf8": k_invalid_utf8,
+    "redirect_ok": k_redirect_ok, "invalid_utf8": k_invalid_utf8, "escapes": k_escapes,
     "waf403": k_waf403, "icp_500": k_icp_500, "icp_429": k_icp_429,
     "gbk": k_gbk, "etag": k_etag, "echo": k_echo, "delay": k_delay,
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -1499,6 +1500,54 @@ test_refresh_lock(void)
 	tmp_cleanup();
 }
 
+/* The lock is never taken through a symlink (its target stays untouched,
+ * even a missing one is not created), nor on a FIFO or a hard-linked file. */
+static void
+test_refresh_lock_not_a_plain_file(void)
+{
+	char err[ERRBUF_SIZE];
+	char *db = xstrdup(tmp_path("sym.db")), *lock = xstrdup(tmp_path("sym.db.lock"));
+	char *target = xstrdup(tmp_path("precious.txt"));
+	FILE *f = fopen(target, "w");
+	fputs("keep me\n", f);
+	fclose(f);
+	CHECK_INT(symlink(target, lock), 0);
+	struct store_lock *l = NULL;
+	long pid = -1;
+	CHECK_INT(store_lock_acquire(db, &l, &pid, err), -1);
+	CHECK(l == NULL);
+	CHECK(strstr(err, "symbolic link") != NULL);
+	size_t len;
+	char *kept = harness_read_file(target, &len);
+	CHECK_STR(kept, "keep me\n");
+	free(kept);
+	/* A dangling link: nothing is created at its target. */
+	unlink(lock);
+	char *missing = xstrdup(tmp_path("nothing-here"));
+	CHECK_INT(symlink(missing, lock), 0);
+	CHECK_INT(store_lock_acquire(db, &l, &pid, err), -1);
+	CHECK(access(missing, F_OK) != 0);
+	/* A FIFO and a hard link to another file are refused too. */
+	unlink(lock);
+	CHECK_INT(mkfifo(lock, 0600), 0);
+	CHECK_INT(store_lock_acquire(db, &l, &pid, err), -1);
+	CHECK(strstr(err, "not a regular file") != NULL);
+	unlink(lock);
+	CHECK_INT(link(target, lock), 0);
+	CHECK_INT(store_lock_acquire(db, &l, &pid, err), -1);
+	kept = harness_read_file(target, &len);
+	CHECK_STR(kept, "keep me\n");
+	free(kept);
+	unlink(lock);
+	CHECK_INT(store_lock_acquire(db, &l, &pid, err), 0);
+	store_lock_release(l);
+	free(db);
+	free(lock);
+	free(target);
+	free(missing);
+	tmp_cleanup();
+}
+
 TEST_MAIN(
 	{"migrate_empty", test_migrate_empty},
 	{"reopen_file", test_reopen_file},
@@ -1538,4 +1587,5 @@ TEST_MAIN(
 	{"icp_by_licence", test_icp_by_licence},
 	{"site_probe", test_site_probe},
 	{"score_history", test_score_history},
-	{"refresh_lock", test_refresh_lock})
+	{"refresh_lock", test_refresh_lock},
+	{"refresh_lock_not_a_plain_file", test_refresh_lock_not_a_plain_file})
