@@ -443,6 +443,18 @@ def test_check_write_error_fails(t):
         t.check("write error" in err, err)
 
 
+def test_list_write_error_fails(t):
+    offline(t)
+    t.add(NAME)
+    for fmt in ("text", "json"):
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([*WRAPPER, kmtest.KMREP, "list", "--format", fmt],
+                               stdout=full, stderr=subprocess.PIPE, env=t.env(), timeout=120)
+        err = p.stderr.decode("utf-8", "replace")
+        t.check_eq(p.returncode, 3, err)
+        t.check("write error" in err, err)
+
+
 def test_version_lists_libraries(t):
     r = t.kmrep("--version", server=False)
     t.check_eq(r.code, 0, r)
