@@ -23,9 +23,10 @@ make_view(struct platform_view *v, const char *name)
 {
 	static char *domains[] = {"t.example"};
 	static struct merchant_ref merchant = {"6384912431", "测试卡盟", 0, 0};
-	static int merchant_source;
+	static int merchant_source, have_cfg;
 	memset(v, 0, sizeof(*v));
-	config_defaults(&cfg);
+	if (!have_cfg++)
+		config_defaults(&cfg);
 	v->platform.name = (char *)name;
 	v->platform.domains = domains;
 	v->platform.n_domains = 1;
