@@ -57,6 +57,8 @@ struct command {
 	const char *synopsis; /* after "kmrep NAME " */
 	const char *summary;
 	const char *help;     /* the options, shown by `kmrep NAME --help` */
+	unsigned formats;     /* the render_view whose renderers --format takes
+			       * (report/render.h), listed after help; 0 none */
 };
 
 extern const struct command cmd_add, cmd_list, cmd_remove, cmd_refresh, cmd_check, cmd_report,

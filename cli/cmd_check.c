@@ -1,4 +1,4 @@
-/* kmrep check NAME|DOMAIN|URL [--refresh] [--format text|json] [--explain]
+/* kmrep check NAME|DOMAIN|URL [--refresh] [--format F] [--explain]
  * [--fail-on caution|avoid]: the pre-purchase verdict.  An unknown platform
  * is added and refreshed first. */
 #include <getopt.h>
@@ -7,15 +7,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check_output.h"
-#include "host.h"
 #include "cli.h"
+#include "host.h"
 #include "msg.h"
+#include "output.h"
 #include "platform_input.h"
-#include "platform_view.h"
-#include "report/table.h"
-#include "sync/registry.h"
+#include "report/render.h"
 #include "store.h"
+#include "sync/registry.h"
 
 /* Adds an unknown platform: a domain or URL becomes its domain (and, for
  * lack of a better one, its name); anything else is a name. */
@@ -71,7 +70,7 @@ run(struct cli *cli, int argc, char **argv)
 	const char *format = "text";
 	bool refresh = false, explain = false;
 	int fail_rank = -1, c;
-	char err[ERRBUF_SIZE];
+	char err[ERRBUF_SIZE] = "";
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -102,9 +101,12 @@ run(struct cli *cli, int argc, char **argv)
 					       argv[optind - 1]);
 		}
 	}
-	if (strcmp(format, "text") && strcmp(format, "json"))
-		return cli_usage_error("check: --format must be text or json, not '%s'",
-				       format);
+	const struct renderer *renderer = renderer_find(format, RENDER_CHECK);
+	if (!renderer) {
+		char names[128];
+		renderer_names(RENDER_CHECK, ", ", " or ", names, sizeof(names));
+		return cli_usage_error("check: --format must be %s, not '%s'", names, format);
+	}
 	if (optind != argc - 1)
 		return cli_usage_error("check: expected one platform NAME, DOMAIN or URL");
 	const char *key = argv[optind];
@@ -143,15 +145,25 @@ run(struct cli *cli, int argc, char **argv)
 		platform_view_finish(&v);
 		return EXIT_INTERNAL;
 	}
-	if (!strcmp(format, "json")) {
-		json_t *o = check_json(&v, &cli->cfg, explain);
-		json_print(stdout, o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-		putchar('\n');
-		json_decref(o);
-	} else {
-		const char *no_color = getenv("NO_COLOR");
-		bool color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
-		check_text(stdout, &v, &cli->cfg, color, explain);
+	const char *no_color = getenv("NO_COLOR");
+	struct render_ctx ctx = {
+		.view = RENDER_CHECK,
+		.cfg = &cli->cfg,
+		.color = isatty(STDOUT_FILENO) && !(no_color && *no_color),
+		.explain = explain,
+	};
+	struct output o;
+	if (output_open(&o, NULL, err) < 0) {
+		msg_error("check: %s", err);
+		platform_view_finish(&v);
+		return EXIT_INTERNAL;
+	}
+	ctx.out = o.fp;
+	int ok = render_all(renderer, &ctx, &v, 1) == 0;
+	if (output_close(&o, ok, err) < 0) {
+		msg_error("check: %s", *err ? err : "write error on standard output");
+		platform_view_finish(&v);
+		return EXIT_INTERNAL;
 	}
 	if (fail_rank >= 0 && verdict_rank(v.score.verdict) >= fail_rank)
 		status = EXIT_THRESHOLD;
@@ -162,11 +174,13 @@ run(struct cli *cli, int argc, char **argv)
 const struct command cmd_check = {
 	.name = "check",
 	.run = run,
-	.synopsis = "NAME|DOMAIN|URL [--refresh] [--format text|json] [--explain] "
+	.synopsis = "NAME|DOMAIN|URL [--refresh] [--format F] [--explain] "
 		    "[--fail-on caution|avoid]",
+	.formats = RENDER_CHECK,
 	.summary = "the pre-purchase verdict, with reasons and evidence links",
 	.help = "  --refresh          fetch fresh data first (an unknown platform always is)\n"
-		"  --format F         text (default) or json (schema kmrep.check/1)\n"
+		"  --format F         one of the formats below (default text); json is\n"
+		"                     schema kmrep.check/1\n"
 		"  --explain          also every constant and intermediate value of km-risk/1\n"
 		"  --fail-on LEVEL    exit 10 when the verdict is LEVEL or worse: caution\n"
 		"                     (谨慎下单, 数据不足 or 不建议下单) or avoid (不建议下单)\n"

@@ -7,17 +7,10 @@
 
 #include "cli.h"
 #include "msg.h"
-#include "parse/category.h"
+#include "report/complaint_rows.h"
 #include "report/table.h"
 #include "store.h"
 #include "timeutil.h"
-#include "xalloc.h"
-
-static const char *const columns[] = {
-	"source", "id", "filed", "status_raw", "status", "category", "amount_yuan",
-	"first_reply", "merchant", "title", "url", "excluded_reason",
-};
-#define N_COLUMNS (sizeof(columns) / sizeof(columns[0]))
 
 struct walk {
 	struct table_writer *w;
@@ -28,31 +21,7 @@ static int
 emit(const struct stored_complaint *c, void *ctx)
 {
 	struct walk *walk = ctx;
-	char filed[17] = "", reply[17] = "", raw[16] = "", amount[32] = "";
-	if (c->filed_at)
-		time_format_shanghai(c->filed_at, filed);
-	if (c->first_reply_at)
-		time_format_shanghai(c->first_reply_at, reply);
-	if (c->raw_status >= 0)
-		snprintf(raw, sizeof(raw), "%d", c->raw_status);
-	if (c->amount_fen >= 0)
-		snprintf(amount, sizeof(amount), "%lld.%02lld", (long long)(c->amount_fen / 100),
-			 (long long)(c->amount_fen % 100));
-	struct cell cells[N_COLUMNS] = {
-		{CELL_STRING, c->source},
-		{CELL_STRING, c->source_id},
-		{*filed ? CELL_STRING : CELL_NULL, filed},
-		{*raw ? CELL_NUMBER : CELL_NULL, raw},
-		{CELL_STRING, complaint_status_name(c->status)},
-		{CELL_STRING, category_name_zh(c->category)},
-		{*amount ? CELL_NUMBER : CELL_NULL, amount},
-		{*reply ? CELL_STRING : CELL_NULL, reply},
-		{c->merchant_name ? CELL_STRING : CELL_NULL, c->merchant_name},
-		{c->title ? CELL_STRING : CELL_NULL, c->title},
-		{c->url ? CELL_STRING : CELL_NULL, c->url},
-		{c->excluded_reason ? CELL_STRING : CELL_NULL, c->excluded_reason},
-	};
-	if (walk->w->format->row(walk->w, cells) < 0) {
+	if (complaint_row_write(walk->w, c) < 0) {
 		walk->failed = 1;
 		return 1;
 	}
@@ -88,9 +57,11 @@ run(struct cli *cli, int argc, char **argv)
 		}
 	}
 	const struct table_format *fmt = table_format_find(format);
-	if (!fmt)
-		return cli_usage_error(
-				       "complaints: --format must be csv or json, not '%s'", format);
+	if (!fmt) {
+		char names[64];
+		table_format_names(", ", " or ", names, sizeof(names));
+		return cli_usage_error("complaints: --format must be %s, not '%s'", names, format);
+	}
 	if (optind != argc - 1)
 		return cli_usage_error("complaints: expected one platform NAME");
 	struct store *st = cli_store_read(cli);
@@ -107,7 +78,8 @@ run(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	struct table_writer w = {
-		.format = fmt, .out = stdout, .columns = columns, .n_columns = N_COLUMNS,
+		.format = fmt, .out = stdout, .columns = complaint_columns,
+		.n_columns = COMPLAINT_COLUMNS,
 	};
 	struct walk walk = {.w = &w};
 	if (fmt->begin(&w) < 0)

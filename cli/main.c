@@ -20,6 +20,7 @@
 #include "err.h"
 #include "interrupt.h"
 #include "msg.h"
+#include "report/render.h"
 #include "store.h"
 #include "timeutil.h"
 #include "version.h"
@@ -92,6 +93,11 @@ cli_command_help(const struct command *cmd)
 	printf("Usage: kmrep %s %s\n%s\n", cmd->name, cmd->synopsis, cmd->summary);
 	if (cmd->help && *cmd->help)
 		printf("\n%s", cmd->help);
+	if (cmd->formats) {
+		char names[128];
+		renderer_names((enum render_view)cmd->formats, ", ", ", ", names, sizeof(names));
+		printf("\nFormats (--format F): %s\n", names);
+	}
 	printf("\nGlobal options --db, --config, -q, -v work here too; see 'kmrep --help'.\n");
 	return EXIT_DONE;
 }

@@ -6,7 +6,7 @@
 
 #include "cli.h"
 #include "msg.h"
-#include "platform_view.h"
+#include "report/view.h"
 #include "store.h"
 #include "sync/refresh.h"
 

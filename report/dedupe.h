@@ -17,7 +17,8 @@
  * are written. */
 struct dedupe_record {
 	const struct score_complaint *complaint; /* filed_at, amount_fen and source are read */
-	const char *source_id;  /* the complaint's id within its source (黑猫 sn); NULL unknown */
+	const char *source_id;  /* the complaint's id within its source (the site's serial
+				   number); NULL unknown */
 	const char *platform;   /* the platform it is counted for; records of different
 				   platforms are never duplicates (NULL: one platform) */
 	const char *title;      /* may be NULL */
@@ -35,7 +36,7 @@ struct dedupe_record {
  *   at least DEDUPE_SIMILARITY; the earlier-filed record is kept, and it
  *   absorbs at most one record per other source.
  * Records of the same source are never cross-source duplicates: one story
- * filed against several merchants (consecutive 黑猫 sns) counts for each.
+ * filed against several merchants (consecutive serial numbers) counts for each.
  * Records with filed_at 0 only take part in the exact rule.  Runs in
  * O(n log n) plus the pairs inside each 3-day window.  Returns the number of
  * records marked (dup_of != DEDUPE_NONE), or -1 with a reason in err when a

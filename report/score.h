@@ -25,13 +25,13 @@ struct score_complaint {
 	int reply_known;        /* 1: the detail timeline was seen, so first_reply_at is
 				   authoritative (0 = never replied); 0: not seen.  A
 				   non-zero first_reply_at is a known reply either way */
-	int satisfaction;       /* 0-10 (黑猫 stars x2); -1 unknown */
+	int satisfaction;       /* 0-10 (a site's 1-5 stars x2); -1 unknown */
 	enum category category;
 	const char *complainant_key; /* hashed complainant; NULL unknown: each NULL counts
 					as a distinct person (never merged with anyone) */
 	int64_t amount_fen;     /* -1 unknown */
 	const char *url;        /* evidence link; may be NULL */
-	const char *source;     /* "heimao", ...; may be NULL */
+	const char *source;     /* the registry name of its source; may be NULL */
 	int excluded;           /* manual exclusion (recorded reason elsewhere): skipped,
 				   counted in n_excluded and listed in excluded[] */
 };

@@ -144,3 +144,15 @@ table_format_find(const char *name)
 			return table_formats[i];
 	return NULL;
 }
+
+void
+table_format_names(const char *sep, const char *last, char *out, size_t size)
+{
+	size_t n = 0, len = 0;
+	while (table_formats[n])
+		n++;
+	*out = '\0';
+	for (size_t i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(out + len, size - len, "%s%s",
+					i == 0 ? "" : i == n - 1 ? last : sep, table_formats[i]->name);
+}

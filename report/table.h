@@ -40,6 +40,10 @@ extern const struct table_format *const table_formats[];
 /* The format called name, or NULL. */
 const struct table_format *table_format_find(const char *name);
 
+/* The formats' names joined by sep and, before the last, by last ("csv or
+ * json"), into out. */
+void table_format_names(const char *sep, const char *last, char *out, size_t size);
+
 /* Writes one CSV field: control and bidi characters other than TAB and LF
  * shown as escapes (TEXT_DISPLAY_CELL); quoted when it holds a comma, quote
  * or LF; a field starting with = + - @ or TAB gets a leading ' so a

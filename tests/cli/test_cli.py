@@ -412,6 +412,49 @@ def test_command_help(t):
         t.check(opt in r.out, r)
 
 
+def test_formats_listed_from_the_renderer_table(t):
+    """check and report take their --format names from report/'s table: the
+    help lists them and a wrong name is told the same list."""
+    offline(t)
+    for cmd, names, wrong in (("check", ("text", "json"), "csv"),
+                              ("report", ("csv", "json"), "text")):
+        r = t.kmrep(cmd, "--help", server=False)
+        m = re.search(r"^Formats \(--format F\): (.*)$", r.out, re.M)
+        t.check(m, r)
+        if m:
+            listed = m.group(1).split(", ")
+            for name in names:
+                t.check(name in listed, f"{name} not in {cmd}'s formats\n{r}")
+        args = [cmd, NAME, "--format", wrong] if cmd == "check" else [cmd, "--format", wrong]
+        r = t.kmrep(*args, server=False)
+        check_usage_error(t, r)
+        t.check(f"--format must be {names[0]} or {names[1]}, not '{wrong}'" in r.err, r)
+
+
+def test_check_write_error_fails(t):
+    """A verdict that could not be written is an error, not a silent success."""
+    stored(t)
+    for fmt in ("text", "json"):
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([*WRAPPER, kmtest.KMREP, "check", NAME, "--format", fmt],
+                               stdout=full, stderr=subprocess.PIPE, env=t.env(), timeout=120)
+        err = p.stderr.decode("utf-8", "replace")
+        t.check_eq(p.returncode, 3, err)
+        t.check("write error" in err, err)
+
+
+def test_list_write_error_fails(t):
+    offline(t)
+    t.add(NAME)
+    for fmt in ("text", "json"):
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([*WRAPPER, kmtest.KMREP, "list", "--format", fmt],
+                               stdout=full, stderr=subprocess.PIPE, env=t.env(), timeout=120)
+        err = p.stderr.decode("utf-8", "replace")
+        t.check_eq(p.returncode, 3, err)
+        t.check("write error" in err, err)
+
+
 def test_version_lists_libraries(t):
     r = t.kmrep("--version", server=False)
     t.check_eq(r.code, 0, r)

@@ -1,4 +1,4 @@
-#include "platform_view.h"
+#include "view.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -37,6 +37,77 @@ site_claim_key(enum site_claim c)
 {
 	static const char *const names[] = {"unknown", "none", "match", "mismatch"};
 	return names[c];
+}
+
+int
+deduction_shown(const struct score_result *r, int component)
+{
+	/* SCORING §7: a platform that is not rated still shows its identity
+	 * findings and trend; its provisional service, severity and volume
+	 * numbers rest on too few complaints to print. */
+	return r->deductions[component].points > 0 &&
+	       (r->rated || component == COMP_IDENTITY || component == COMP_TREND);
+}
+
+static int
+risk_rank(enum verdict v)
+{
+	return v == VERDICT_AVOID ? 0 : v == VERDICT_CAUTION ? 1 : v == VERDICT_NOT_RATED ? 2 : 3;
+}
+
+int
+platform_view_risk_cmp(const void *a, const void *b)
+{
+	const struct score_result *x = &((const struct platform_view *)a)->score;
+	const struct score_result *y = &((const struct platform_view *)b)->score;
+	int rx = risk_rank(x->verdict), ry = risk_rank(y->verdict);
+	if (rx != ry)
+		return rx - ry;
+	double sx = x->rated ? x->score : x->provisional_score;
+	double sy = y->rated ? y->score : y->provisional_score;
+	if (sx != sy)
+		return sx < sy ? -1 : 1;
+	return strcmp(((const struct platform_view *)a)->platform.name,
+		      ((const struct platform_view *)b)->platform.name);
+}
+
+void
+source_short_title(size_t i, char *out, size_t size)
+{
+	static const char suffix[] = "投诉";
+	const char *t = registry[i].title;
+	size_t n = strlen(t), k = sizeof(suffix) - 1;
+	/* Two CJK characters are six bytes: keep "聚投诉" whole. */
+	if (n >= k + 6 && !strcmp(t + n - k, suffix))
+		n -= k;
+	snprintf(out, size, "%.*s", (int)n, t);
+}
+
+/* The merchants of every complaint source, in registry order. */
+static int
+load_merchants(struct store *st, struct platform_view *v, char *err)
+{
+	size_t cap = 0;
+	for (size_t i = 0; i < registry_count(); i++) {
+		if (registry[i].kind != SOURCE_COMPLAINTS)
+			continue;
+		struct merchant_ref *list;
+		size_t n;
+		if (store_merchant_list(st, v->platform.id, registry[i].name, &list, &n, err) < 0)
+			return -1;
+		if (n) {
+			v->merchants = xgrow(v->merchants, &cap, v->n_merchants + n,
+					     sizeof(*v->merchants));
+			v->merchant_source = xrealloc(v->merchant_source,
+						      cap * sizeof(*v->merchant_source));
+		}
+		for (size_t k = 0; k < n; k++) {
+			v->merchant_source[v->n_merchants] = (int)i;
+			v->merchants[v->n_merchants++] = list[k];
+		}
+		free(list); /* the strings moved into v->merchants */
+	}
+	return 0;
 }
 
 static enum trend_level
@@ -338,7 +409,7 @@ platform_view_load(struct store *st, const struct config *cfg, int64_t id, int64
 	if (store_platform_get(st, id, &v->platform, err) < 0)
 		return -1;
 	if (load_states(st, cfg, v, err) < 0 ||
-	    store_merchant_list(st, id, "heimao", &v->merchants, &v->n_merchants, err) < 0 ||
+	    load_merchants(st, v, err) < 0 ||
 	    load_identity(st, v, err) < 0)
 		return -1;
 
@@ -346,6 +417,7 @@ platform_view_load(struct store *st, const struct config *cfg, int64_t id, int64
 	 * the facts alone when no evidence is printed and one source has them
 	 * (the same numbers, read from an index instead of the rows). */
 	struct collect c = {.v = v};
+	bool keep_items = evidence;
 	int64_t since = now - (int64_t)(cfg->score.window_days * DAY_S);
 	if (!evidence) {
 		if (store_complaint_facts_each(st, id, since, collect_fact, &c, err) < 0)
@@ -422,7 +494,17 @@ scored_input:
 	v->input.identity.evidence_url = v->home_url;
 	if (score_compute(&cfg->score, in, &v->score, err) < 0)
 		goto fail;
-	/* The items and their strings live as long as the view (explain prints them). */
+	if (!keep_items) {
+		/* The score owns copies of what it shows; a report holds every view. */
+		for (size_t i = 0; i < c.n_strings; i++)
+			free(c.strings[i]);
+		free(c.strings);
+		free(c.items);
+		in->complaints = NULL;
+		in->n = 0;
+		return 0;
+	}
+	/* The items and their strings live as long as the view (check's evidence). */
 	v->collect_items = c.items;
 	v->collect_strings = c.strings;
 	v->n_collect_strings = c.n_strings;
@@ -446,6 +528,7 @@ platform_view_finish(struct platform_view *v)
 		if (v->have_state[i])
 			fetch_state_finish(&v->state[i]);
 	merchant_ref_list_free(v->merchants, v->n_merchants);
+	free(v->merchant_source);
 	for (size_t i = 0; i < v->n_icp; i++) {
 		free(v->icp[i].domain);
 		if (v->icp[i].queried)

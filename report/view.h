@@ -1,7 +1,9 @@
-/* Everything kmrep knows about one platform, loaded from the store and
- * scored: what check, report, list and refresh's score history show. */
-#ifndef KMREP_CLI_PLATFORM_VIEW_H
-#define KMREP_CLI_PLATFORM_VIEW_H
+/* The view model: everything kmrep knows about one platform, loaded from the
+ * store and scored; what the renderers (report/render.h) show and refresh's
+ * score history records.  It reads the store and the registry of sources and
+ * includes nothing of fetch/ or cli/. */
+#ifndef KMREP_REPORT_VIEW_H
+#define KMREP_REPORT_VIEW_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -36,7 +38,9 @@ struct platform_view {
 	enum source_health health[SOURCE_MAX];
 	int64_t last_refresh;    /* newest attempt of any source; 0 never */
 
-	struct merchant_ref *merchants; /* 黑猫 merchants (pinned first) */
+	struct merchant_ref *merchants; /* the complaint sources' merchants, by source in
+					 * registry order, pinned first within one */
+	int *merchant_source;    /* registry position of merchants[i] */
 	size_t n_merchants;
 
 	struct icp_domain_view *icp;
@@ -60,8 +64,9 @@ struct platform_view {
 
 /* Loads and scores platform id.  evidence: also the complaints' links and
  * text (check prints them); without it only the scoring facts are read, from
- * an index (report, list, refresh) — the numbers are the same.  Returns 0, or
- * -1 with err (then finish v anyway). */
+ * an index (report, list, refresh) — the numbers are the same — and the
+ * complaints are dropped once scored, so a report can hold every platform's
+ * view.  Returns 0, or -1 with err (then finish v anyway). */
 int platform_view_load(struct store *st, const struct config *cfg, int64_t id, int64_t now,
 		       bool evidence, struct platform_view *v, char *err);
 void platform_view_finish(struct platform_view *v);
@@ -75,6 +80,20 @@ const char *source_health_key(enum source_health h);
 const char *icp_status_key(enum icp_status s);
 /* "match", "mismatch", "none", "unknown". */
 const char *site_claim_key(enum site_claim c);
+
+/* True when deduction component is shown: it cost points, and either the
+ * platform is rated or the component is identity or trend (SCORING §7). */
+int deduction_shown(const struct score_result *r, int component);
+
+/* qsort order of struct platform_view: riskiest first (avoid, caution, not
+ * rated, recommend), then by score ascending (the provisional one when not
+ * rated), then by name. */
+int platform_view_risk_cmp(const void *a, const void *b);
+
+/* The short name of source i for labels ("NAME merchants"): its title
+ * without a trailing "投诉" (complaints) when two or more characters remain,
+ * else the title; into out. */
+void source_short_title(size_t i, char *out, size_t size);
 
 /* Stores v's score in the score history (refresh does this). */
 int platform_view_record_score(struct store *st, const struct platform_view *v, char *err);

@@ -1,0 +1,95 @@
+#include "listing.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "err.h"
+#include "sync/registry.h"
+#include "text.h"
+#include "timeutil.h"
+
+/* The newest attempt of any source, 0 when never refreshed. */
+static int64_t
+last_refresh(struct store *st, int64_t platform_id)
+{
+	int64_t last = 0;
+	for (size_t i = 0; i < registry_count(); i++) {
+		struct fetch_state fs;
+		char err[ERRBUF_SIZE];
+		if (store_fetch_state_get(st, platform_id, registry[i].name, &fs, err) == 1) {
+			if (fs.last_attempt_at > last)
+				last = fs.last_attempt_at;
+			fetch_state_finish(&fs);
+		}
+	}
+	return last;
+}
+
+json_t *
+listing_json(struct store *st, const struct platform *p)
+{
+	json_t *o = json_object();
+	json_t *domains = json_array(), *aliases = json_array();
+	for (size_t i = 0; i < p->n_domains; i++)
+		json_array_append_new(domains, json_string(p->domains[i]));
+	for (size_t i = 0; i < p->n_aliases; i++)
+		json_array_append_new(aliases, json_string(p->aliases[i]));
+	json_object_set_new(o, "name", json_string(p->name));
+	json_object_set_new(o, "domains", domains);
+	json_object_set_new(o, "aliases", aliases);
+	json_object_set_new(o, "tracked", json_boolean(p->tracked));
+	char t[21];
+	time_format_utc(p->added_at, t);
+	json_object_set_new(o, "added_at", json_string(t));
+	int64_t last = last_refresh(st, p->id);
+	if (last) {
+		time_format_utc(last, t);
+		json_object_set_new(o, "last_refresh", json_string(t));
+	} else {
+		json_object_set_new(o, "last_refresh", json_null());
+	}
+	struct score_row row;
+	size_t got = 0;
+	char err[ERRBUF_SIZE];
+	if (store_score_recent(st, p->id, 1, &row, &got, err) == 0 && got == 1) {
+		json_object_set_new(o, "verdict", json_string(row.verdict));
+		json_object_set_new(o, "score", isnan(row.score) ? json_null() : json_real(row.score));
+		json_object_set_new(o, "grade", json_string(row.grade));
+	} else {
+		json_object_set_new(o, "verdict", json_null());
+		json_object_set_new(o, "score", json_null());
+		json_object_set_new(o, "grade", json_null());
+	}
+	return o;
+}
+
+int
+listing_text(FILE *out, json_t *arr)
+{
+	size_t i;
+	json_t *o;
+	/* Names and domains came from users and sites: shown escaped. */
+	struct text_pool pool = {0};
+	fprintf(out, "%-20s %-30s %-20s %s\n", "NAME", "DOMAINS", "LAST REFRESH", "VERDICT");
+	/* Names are Chinese: pad by display width, which printf's %-20s cannot. */
+	json_array_foreach(arr, i, o) {
+		char domains[256] = "";
+		size_t k;
+		json_t *d;
+		json_array_foreach(json_object_get(o, "domains"), k, d) {
+			if (k)
+				strncat(domains, ",", sizeof(domains) - strlen(domains) - 1);
+			strncat(domains, json_string_value(d), sizeof(domains) - strlen(domains) - 1);
+		}
+		const char *last = json_string_value(json_object_get(o, "last_refresh"));
+		const char *verdict = json_string_value(json_object_get(o, "verdict"));
+		const char *name = text_shown(&pool, json_string_value(json_object_get(o, "name")));
+		size_t w = text_display_width(name);
+		fprintf(out, "%s%*s %-30s %-20s %s%s\n", name, w < 20 ? (int)(20 - w) : 0, "",
+			*domains ? text_shown(&pool, domains) : "-", last ? last : "never",
+			verdict ? text_shown(&pool, verdict) : "-",
+			json_is_true(json_object_get(o, "tracked")) ? "" : " (untracked)");
+	}
+	text_pool_finish(&pool);
+	return fflush(out) != 0 || ferror(out) ? -1 : 0;
+}

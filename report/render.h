@@ -1,0 +1,83 @@
+/* The renderers: the faces of platform views, as a NULL-terminated table of
+ * formats, each a {begin, platform, end} triple in its own file (dav1d's
+ * muxers, jq's main).  A command looks its --format up here, opens the output
+ * and drives begin, platform once per view, end; a new format is one file and
+ * one row in render.c, and no command changes.  Renderers show the view
+ * model; they compute no score.  Every function returns 0, or -1 after a
+ * write error, and end flushes and checks, because a truncated CSV is worse
+ * than a failed run. */
+#ifndef KMREP_REPORT_RENDER_H
+#define KMREP_REPORT_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "table.h"
+#include "view.h"
+
+/* What is rendered: one platform in full (check) or one row per platform
+ * (report).  A renderer lists the views it can draw. */
+enum render_view {
+	RENDER_CHECK = 1,  /* one platform: verdict, reasons, evidence (SPEC §5a) */
+	RENDER_REPORT = 2, /* every tracked platform, riskiest first (SPEC §5a) */
+};
+
+struct render_ctx {
+	FILE *out;
+	enum render_view view;
+	const struct config *cfg;
+	bool color;      /* check text: terminal colours */
+	bool explain;    /* check: every constant and intermediate value too */
+	bool bom;        /* report csv: start with a UTF-8 byte order mark (Excel) */
+	size_t platforms; /* views rendered so far (the driver counts) */
+	struct table_writer table; /* the report's rows, for renderers built on table.h */
+};
+
+struct renderer {
+	const char *name;
+	unsigned views;  /* RENDER_CHECK | RENDER_REPORT */
+	int (*begin)(struct render_ctx *ctx);
+	int (*platform)(struct render_ctx *ctx, const struct platform_view *v);
+	int (*end)(struct render_ctx *ctx);
+};
+
+/* text, csv, json, then NULL. */
+extern const struct renderer *const renderers[];
+extern const struct renderer render_text, render_csv, render_json;
+
+/* The renderer called name that draws view, or NULL. */
+const struct renderer *renderer_find(const char *name, enum render_view view);
+
+/* The names of the renderers that draw view, joined by sep and, before the
+ * last, by last ("csv or json", "text|json"), into out. */
+void renderer_names(enum render_view view, const char *sep, const char *last, char *out,
+		    size_t size);
+
+/* Renders views[0..n) with r into ctx->out (ctx->view set by the caller):
+ * begin, platform for each, end.  Returns 0 or -1 on a write error. */
+int render_all(const struct renderer *r, struct render_ctx *ctx,
+	       const struct platform_view *views, size_t n);
+
+/* The end of a renderer with nothing to close: flushes and checks. */
+int render_flush(struct render_ctx *ctx);
+
+/* The report's columns (SPEC §5a's first, then the components), and one row
+ * of them for v; cells are malloc'd (report_row_finish). */
+#define REPORT_COLUMNS 28
+extern const char *const report_columns[REPORT_COLUMNS];
+struct report_row {
+	char *text[REPORT_COLUMNS];
+	enum cell_kind kind[REPORT_COLUMNS];
+};
+void report_row_fill(struct report_row *row, const struct platform_view *v);
+void report_row_finish(struct report_row *row);
+
+/* A table renderer's triple over table.h's format called name (csv, json)
+ * with the report's columns. */
+int render_table_begin(struct render_ctx *ctx, const char *name);
+int render_table_row(struct render_ctx *ctx, const struct platform_view *v);
+int render_table_end(struct render_ctx *ctx);
+
+#endif

@@ -1,0 +1,109 @@
+/* The report's row: one platform view as the cells of SPEC §5a's columns,
+ * shared by every report format built on table.h. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "buf.h"
+#include "render.h"
+#include "timeutil.h"
+#include "xalloc.h"
+
+const char *const report_columns[REPORT_COLUMNS] = {
+	"name", "domains", "verdict", "verdict_zh", "score", "grade", "confidence", "complaints",
+	"reply_rate", "completion_rate", "median_reply_hours", "trend", "icp_status",
+	"icp_nature", "icp_unit", "icp_licence", "top_reasons", "last_refresh", "sources_state",
+	"service_points", "severity_points", "volume_points", "identity_points", "trend_points",
+	"gates", "unresolved", "resolved", "formula",
+};
+
+static char *
+number(double v, int decimals)
+{
+	return isnan(v) ? NULL : xasprintf("%.*f", decimals, v);
+}
+
+void
+report_row_fill(struct report_row *row, const struct platform_view *v)
+{
+	const struct score_result *r = &v->score;
+	struct buf b;
+	size_t i = 0;
+	enum cell_kind *k = row->kind;
+	char **c = row->text;
+	for (size_t n = 0; n < REPORT_COLUMNS; n++)
+		k[n] = CELL_STRING;
+	buf_init(&b);
+	for (size_t d = 0; d < v->platform.n_domains; d++)
+		buf_printf(&b, "%s%s", d ? " " : "", v->platform.domains[d]);
+	c[i++] = xstrdup(v->platform.name);
+	c[i++] = buf_steal(&b);
+	c[i++] = xstrdup(verdict_key(r->verdict));
+	c[i++] = xstrdup(verdict_zh(r->verdict));
+	k[i] = CELL_NUMBER, c[i++] = r->rated ? number(r->score, 1) : NULL;
+	c[i++] = xstrdup(r->grade);
+	c[i++] = xstrdup(confidence_key(r->confidence));
+	k[i] = CELL_NUMBER, c[i++] = xasprintf("%zu", r->total);
+	k[i] = CELL_NUMBER, c[i++] = number(r->reply_rate, 3);
+	k[i] = CELL_NUMBER, c[i++] = number(r->completion_rate, 3);
+	k[i] = CELL_NUMBER, c[i++] = number(r->median_reply_hours, 1);
+	c[i++] = xstrdup(trend_level_key(r->trend.level));
+	c[i++] = xstrdup(icp_status_key(v->input.identity.icp_status));
+	c[i++] = xstrdup_or_null(v->filing ? v->filing->nature_name : NULL);
+	c[i++] = xstrdup_or_null(v->filing ? v->filing->unit_name : NULL);
+	c[i++] = xstrdup_or_null(v->filing ? v->filing->service_licence : NULL);
+	/* The biggest deductions' reasons, gates first. */
+	buf_init(&b);
+	for (size_t g = 0; g < r->n_gates; g++)
+		buf_printf(&b, "%s%s", b.len ? " | " : "", r->gates[g].reason);
+	for (int n = 0, done = 0; n < 2; n++) { /* the two largest deductions shown */
+		int best = -1;
+		for (int d = 0; d < COMP_COUNT; d++)
+			if (!(done & 1 << d) && deduction_shown(r, d) &&
+			    (best < 0 || r->deductions[d].points > r->deductions[best].points))
+				best = d;
+		if (best < 0)
+			break;
+		done |= 1 << best;
+		const struct score_deduction *d = &r->deductions[best];
+		if (d->reason)
+			buf_printf(&b, "%s%s -%.1f: %s", b.len ? " | " : "", d->component, d->points,
+				   d->reason);
+	}
+	c[i++] = buf_steal(&b);
+	if (v->last_refresh) {
+		char t[21];
+		time_format_utc(v->last_refresh, t);
+		c[i++] = xstrdup(t);
+	} else {
+		c[i++] = NULL;
+	}
+	buf_init(&b);
+	for (size_t s = 0; s < registry_count(); s++)
+		buf_printf(&b, "%s%s:%s", s ? " " : "", registry[s].name,
+			   source_health_key(v->health[s]));
+	c[i++] = buf_steal(&b);
+	for (int d = 0; d < COMP_COUNT; d++) {
+		k[i] = CELL_NUMBER;
+		c[i++] = xasprintf("%.1f", deduction_shown(r, d) ? r->deductions[d].points : 0.0);
+	}
+	buf_init(&b);
+	for (size_t g = 0; g < r->n_gates; g++)
+		buf_printf(&b, "%s%s", g ? " " : "", r->gates[g].gate);
+	c[i++] = buf_steal(&b);
+	k[i] = CELL_NUMBER, c[i++] = xasprintf("%zu", r->by_status[STATUS_UNANSWERED] +
+						   r->by_status[STATUS_ANSWERED] +
+						   r->by_status[STATUS_CLOSED] +
+						   r->by_status[STATUS_UNKNOWN]);
+	k[i] = CELL_NUMBER, c[i++] = xasprintf("%zu", r->by_status[STATUS_RESOLVED]);
+	c[i++] = xstrdup(FORMULA_ID);
+	for (size_t n = 0; n < REPORT_COLUMNS; n++)
+		if (!c[n])
+			k[n] = CELL_NULL;
+}
+
+void
+report_row_finish(struct report_row *row)
+{
+	for (size_t k = 0; k < REPORT_COLUMNS; k++)
+		free(row->text[k]);
+}
