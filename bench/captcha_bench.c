@@ -185,10 +185,22 @@ main(int argc, char **argv)
 				kinds[k].ok += good;
 				kinds[k].ok3 += good3;
 			}
-			if (!good && getenv("CAPTCHA_BENCH_VERBOSE"))
-				printf("  miss %s %s: gap %ld, answer %ld (confidence %.2f)%s%s\n",
-				       mode ? "jpeg" : "png", c->name, c->gap, x, conf,
-				       rc < 0 ? ": " : "", rc < 0 ? err : "");
+			if (!good && getenv("CAPTCHA_BENCH_VERBOSE")) {
+				struct image b, sm;
+				struct slider_votes v = {-1, -1, 0, 0};
+				image_init(&b);
+				image_init(&sm);
+				if (image_decode_base64(c->big[mode], strlen(c->big[mode]), &b, err) == 0 &&
+				    image_decode_base64(c->small[mode], strlen(c->small[mode]), &sm,
+							err) == 0)
+					slider_find(&b, &sm, c->top, &x, &conf, &v, err);
+				printf("  miss %s %s (%s): gap %ld, answer %ld (confidence %.2f; "
+				       "region %ld/%.2f, template %ld/%.2f)\n",
+				       mode ? "jpeg" : "png", c->name, c->kind, c->gap, x, conf,
+				       v.x_region, v.c_region, v.x_template, v.c_template);
+				image_finish(&b);
+				image_finish(&sm);
+			}
 		}
 		double rate = n ? 100.0 * ok / (double)n : 0, mean = n ? total_ms / (double)n : 0;
 		printf("%-4s q%s %zu challenges: %.1f%% within ±%ld px (%d/%zu), %.1f%% within ±3 px; "

@@ -58,12 +58,14 @@ decode_png(const uint8_t *data, size_t len, struct image *im, char *err)
 		png_image_free(&png);
 		return -1;
 	}
+	im->has_alpha = (png.format & PNG_FORMAT_FLAG_ALPHA) != 0;
 	png.format = PNG_FORMAT_RGBA;
 	uint8_t *pix = xmalloc(PNG_IMAGE_SIZE(png));
 	if (!png_image_finish_read(&png, NULL, pix, 0, NULL)) {
 		set_err(err, "PNG: %s", png.message);
 		png_image_free(&png);
 		free(pix);
+		im->has_alpha = 0;
 		return -1;
 	}
 	im->w = (int)png.width;

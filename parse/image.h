@@ -20,6 +20,7 @@
 struct image {
 	int w, h;
 	uint8_t *rgba; /* malloc'd; NULL when empty */
+	int has_alpha; /* the file had transparency (PNG alpha channel or tRNS) */
 };
 
 void image_init(struct image *im);

@@ -11,7 +11,6 @@
 #include "xalloc.h"
 
 #define QBITS 6                  /* quantised channel: value >> 2 */
-#define NCOLOURS (1u << (3 * QBITS))
 #define TOP_COLOURS 5
 #define ERODE 3                  /* px kept away from the outline when judging flatness */
 #define EDGE_STEP 2              /* px each side of the outline when judging contrast */
@@ -51,7 +50,9 @@ mask_from_surround(struct piece *p, const struct image *small)
 		for (int c = 0; c < 3; c++)
 			flat &= abs(px[corner[k] * 4 + c] - ref[c]) <= 20;
 	memset(p->mask, 1, n);
-	if (!flat)
+	int dark = ref[0] < 48 && ref[1] < 48 && ref[2] < 48;
+	int light = ref[0] > 207 && ref[1] > 207 && ref[2] > 207;
+	if (!flat || !(dark || light))
 		return;
 	size_t *stack = xmalloc(n * sizeof(size_t)), top = 0, outside = 0;
 #define NEAR(k) (abs(px[(k) * 4] - ref[0]) + abs(px[(k) * 4 + 1] - ref[1]) + \
@@ -95,8 +96,10 @@ piece_init(struct piece *p, const struct image *small)
 		p->mask[k] = small->rgba[k * 4 + 3] >= 128;
 		inside += p->mask[k];
 	}
-	if (inside < n / 8) /* no usable alpha (a JPEG piece): a flat surround? */
+	if (!small->has_alpha) /* JPEG: the shape on a flat surround? */
 		mask_from_surround(p, small);
+	else if (inside < n / 8) /* alpha that cannot be the shape */
+		memset(p->mask, 1, n);
 	int tallest = 0;
 	int *col = xcalloc((size_t)p->w, sizeof(int));
 	for (int j = 0; j < p->w; j++) {
@@ -260,6 +263,13 @@ method_template(const struct image *big, const struct piece *p, int top, double 
 	return best;
 }
 
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 /* (a): the largest near-square region of one quantised colour. */
 static long
 method_region(const struct image *big, const struct piece *p, int top, double *conf)
@@ -269,7 +279,6 @@ method_region(const struct image *big, const struct piece *p, int top, double *c
 	if (dw < 2 || dh < 2)
 		return -1;
 	uint32_t *q = xmalloc((size_t)dw * (size_t)dh * sizeof(uint32_t));
-	uint32_t *count = xcalloc(NCOLOURS, sizeof(uint32_t));
 	for (int i = 0; i < dh; i++) {
 		for (int j = 0; j < dw; j++) {
 			unsigned sum[3] = {0, 0, 0};
@@ -283,25 +292,34 @@ method_region(const struct image *big, const struct piece *p, int top, double *c
 			for (int c = 0; c < 3; c++)
 				v = (v << QBITS) | ((sum[c] / 4) >> 2);
 			q[i * dw + j] = v;
-			count[v]++;
 		}
 	}
+	/* the five most frequent colours: sort a copy, count the runs */
+	size_t nq = (size_t)dw * (size_t)dh;
+	uint32_t *sorted = xmalloc(nq * sizeof(uint32_t));
+	memcpy(sorted, q, nq * sizeof(uint32_t));
+	qsort(sorted, nq, sizeof(uint32_t), cmp_u32);
 	uint32_t top_colour[TOP_COLOURS];
+	size_t top_n[TOP_COLOURS];
 	int n_top = 0;
-	for (int k = 0; k < TOP_COLOURS; k++) {
-		uint32_t best = 0, best_n = 0;
-		for (uint32_t v = 0; v < NCOLOURS; v++) {
-			if (count[v] > best_n) {
-				best_n = count[v];
-				best = v;
-			}
+	for (size_t a = 0, b; a < nq; a = b) {
+		for (b = a + 1; b < nq && sorted[b] == sorted[a]; b++)
+			;
+		size_t cnt = b - a;
+		int k = n_top < TOP_COLOURS ? n_top++ : TOP_COLOURS;
+		if (k == TOP_COLOURS && cnt <= top_n[TOP_COLOURS - 1])
+			continue;
+		if (k == TOP_COLOURS)
+			k = TOP_COLOURS - 1;
+		while (k > 0 && top_n[k - 1] < cnt) {
+			top_n[k] = top_n[k - 1];
+			top_colour[k] = top_colour[k - 1];
+			k--;
 		}
-		if (!best_n)
-			break;
-		top_colour[n_top++] = best;
-		count[best] = 0;
+		top_n[k] = cnt;
+		top_colour[k] = sorted[a];
 	}
-	free(count);
+	free(sorted);
 	int *run = xmalloc((size_t)dw * sizeof(int));
 	int min_run = p->body_h / 2 / 3 > 3 ? p->body_h / 2 / 3 : 3;
 	double best_area = 0;
@@ -390,9 +408,16 @@ slider_find(const struct image *big, const struct image *small, int top, long *x
 		*x = xt;
 		*confidence = 0.5 + 0.5 * (ct > cr ? ct : cr);
 	} else if (xt >= 0 && xr >= 0) {
-		/* They disagree: the one whose place the template scores best. */
-		double st = scores[xt], sr = scores[xr];
-		*x = sr > st * 0.8 && cr > ct ? xr : xt;
+		/* They disagree.  The region's place, made exact by the template
+		 * score around it, wins when the region is the surer one and the
+		 * template scores it well, or when the template found nothing that
+		 * stands out. */
+		long xr2 = xr;
+		for (long k = xr - SLIDER_AGREE; k <= xr + SLIDER_AGREE; k++)
+			if (k >= 0 && k <= big->w - small->w && scores[k] > scores[xr2])
+				xr2 = k;
+		int region = (cr > ct && scores[xr2] > 0.5 * scores[xt]) || (ct < 0.1 && cr >= 0.3);
+		*x = region ? xr2 : xt;
 		*confidence = 0.25 * (ct > cr ? ct : cr);
 	} else if (xt >= 0 || xr >= 0) {
 		*x = xt >= 0 ? xt : xr;
