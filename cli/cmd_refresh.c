@@ -134,6 +134,8 @@ out:
 	http_client_destroy(s.http);
 	curl_global_cleanup();
 	free(s.icp_token);
+	free(s.icp_uuid);
+	free(s.icp_sign);
 	free(s.icp_pending);
 	store_lock_release(lock);
 	return status;

@@ -40,6 +40,9 @@ struct sync {
 
 	/* The MIIT token, shared by every ICP job of the run. */
 	char *icp_token;
+	/* The last solved captcha (uuid and sign headers), reused while the
+	 * registry accepts it. */
+	char *icp_uuid, *icp_sign;
 	/* Platforms waiting for the anonymous 黑猫 feed (sync_feed.c). */
 	struct feed_job *feed;
 
