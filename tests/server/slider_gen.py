@@ -15,6 +15,9 @@ row, so the tests can read it back just as simply).
 
   python3 slider_gen.py N DIR [SEED]   writes DIR/NNNN.big.png, .small.png
                                        and DIR/index.tsv (name gap top kind)
+  python3 slider_gen.py --bundle N FILE [SEED]
+                                       one line per challenge: name gap top
+                                       kind big-base64 small-base64
 """
 
 import math
@@ -233,6 +236,18 @@ def find_gap(big_png, small_png, top):
 
 
 def main():
+    if sys.argv[1] == "--bundle":
+        # one line per challenge: name gap top kind big-base64 small-base64
+        import base64
+        n, out = int(sys.argv[2]), sys.argv[3]
+        rng = random.Random(int(sys.argv[4]) if len(sys.argv) > 4 else 13)
+        with open(out, "w") as f:
+            for i in range(n):
+                c = challenge(rng, KINDS[i % len(KINDS)])
+                f.write("%04d\t%d\t%d\t%s\t%s\t%s\n" % (
+                    i, c["gap"], c["top"], c["kind"], base64.b64encode(c["big"]).decode(),
+                    base64.b64encode(c["small"]).decode()))
+        return
     n, out = int(sys.argv[1]), sys.argv[2]
     rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 13)
     os.makedirs(out, exist_ok=True)
