@@ -6,8 +6,9 @@ separate PNG; `height` is the piece's top row in the picture and the answer
 is the x of the piece's left edge.
 
 Backgrounds vary: linear gradients, per-pixel noise, photo-like textures
-(smooth multi-scale value noise with blobs and bands) and low-contrast ones
-where the gap's colour is close to its surroundings.  The gap's place, size,
+(smooth multi-scale value noise with soft blobs and flat rectangles that
+look like a gap to a colour count) and low-contrast ones where the gap's
+colour is 8-28 levels from its surroundings.  The gap's place, size,
 shape (square, rounded, jigsaw knobs) and colour vary too.
 
 Python stdlib only: PNG is written with zlib + struct (filter 0 on every
@@ -137,6 +138,12 @@ def _background(rng, kind, w, h):
                         base[2] + a * tint[2] + b * tint2[2] + g])
         rows.append(row)
     if kind == "texture":
+        for _ in range(rng.randrange(0, 3)):          # distractors: flat rectangles
+            rw, rh = rng.randrange(15, 90), rng.randrange(15, 90)
+            rx, ry = rng.randrange(w - rw), rng.randrange(h - rh)
+            col = [rng.randrange(256) for _ in range(3)]
+            for y in range(ry, ry + rh):
+                rows[y][rx:rx + rw] = [col] * rw
         for _ in range(rng.randrange(0, 5)):          # objects: soft-edged blobs
             cx, cy, r = rng.randrange(w), rng.randrange(h), rng.randrange(10, 50)
             col = [rng.randrange(256) for _ in range(3)]
@@ -202,7 +209,7 @@ def challenge(rng, kind=None):
     elif how == "random":
         fill = [rng.randrange(256) for _ in range(3)]
     else:
-        d = rng.choice((-1, 1)) * rng.uniform(14, 28)
+        d = rng.choice((-1, 1)) * rng.uniform(8, 28)
         fill = [_clamp(mean[c] + d) for c in range(3)]
     fill = [_clamp(v) for v in fill]
     small_rows = []
