@@ -8,6 +8,11 @@
  * solver, as kmrep does them.
  *
  *	captcha_bench DIR [TOLERANCE]
+ *	captcha_bench --solve FILE...
+ *
+ * --solve runs the solver on saved challenges: a getCheckImagePoint body as
+ * the registry sends it, or the JSON kmrep gives captcha_command; it prints
+ * the x it would answer and the confidence.
  *
  * DIR holds index.tsv (name, gap, top, kind) and NAME.big.png,
  * NAME.small.png (tests/server/slider_gen.py).  Exits 0, or 1 when a mode
@@ -18,10 +23,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <jpeglib.h>
 #include <openssl/evp.h>
 
 #include "err.h"
+#include "icp.h"
 #include "image.h"
 #include "slider.h"
 #include "xalloc.h"
@@ -85,6 +92,50 @@ to_jpeg(const struct image *im, size_t *len)
 	return out;
 }
 
+/* --solve: saved challenges, one file each. */
+static int
+solve_files(int argc, char **argv)
+{
+	int rc = 0;
+	for (int i = 0; i < argc; i++) {
+		size_t len;
+		char msg[128] = "", err[ERRBUF_SIZE];
+		uint8_t *body = read_file(argv[i], &len);
+		if (!body) {
+			perror(argv[i]);
+			rc = 1;
+			continue;
+		}
+		struct icp_captcha c;
+		enum icp_reply_kind kind = icp_captcha_parse((const char *)body, len, &c, msg);
+		json_t *o = NULL;
+		const char *big = c.big_image, *small = c.small_image;
+		int height = c.height;
+		if (kind != ICP_OK) { /* kmrep's captcha_command JSON */
+			o = json_loadb((const char *)body, len, 0, NULL);
+			big = json_string_value(json_object_get(o, "bigImage"));
+			small = json_string_value(json_object_get(o, "smallImage"));
+			height = (int)json_integer_value(json_object_get(o, "height"));
+		}
+		long x;
+		double conf;
+		if (!big || !small) {
+			printf("%s: not a slider challenge (%s)\n", argv[i], icp_reply_kind_name(kind));
+			rc = 1;
+		} else if (slider_solve(big, strlen(big), small, strlen(small), height, &x, &conf,
+					err) < 0) {
+			printf("%s: %s\n", argv[i], err);
+			rc = 1;
+		} else {
+			printf("%s: x = %ld (confidence %.2f)\n", argv[i], x, conf);
+		}
+		json_decref(o);
+		icp_captcha_finish(&c);
+		free(body);
+	}
+	return rc;
+}
+
 struct tally {
 	char kind[32];
 	int n, ok, ok3;
@@ -104,6 +155,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: captcha_bench DIR [TOLERANCE]\n");
 		return 2;
 	}
+	if (!strcmp(argv[1], "--solve"))
+		return solve_files(argc - 2, argv + 2);
 	long tolerance = argc > 2 ? atol(argv[2]) : 5;
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/index.tsv", argv[1]);

@@ -315,6 +315,18 @@ handle_query(struct icp_job *job, const struct http_response *resp)
 	advance(job);
 }
 
+/* "token过期" during the captcha step: a new token (once per domain), then
+ * the query again, which brings a new challenge. */
+static void
+renew_token(struct icp_job *job)
+{
+	job->reauthed = 1;
+	job->page--;
+	free(job->s->icp_token);
+	job->s->icp_token = NULL;
+	submit_auth(job);
+}
+
 /* The challenge arrived: solve it (cli/captcha.h picks the solver), then
  * send the answer to image/checkImage. */
 static void
@@ -333,11 +345,7 @@ handle_challenge(struct icp_job *job, const struct http_response *resp)
 						     resp->body.len, &c, msg);
 	long x;
 	if (kind == ICP_TOKEN_EXPIRED && !job->reauthed) {
-		job->reauthed = 1;
-		job->page--; /* the query is asked again after the new token */
-		free(job->s->icp_token);
-		job->s->icp_token = NULL;
-		submit_auth(job);
+		renew_token(job);
 	} else if (kind != ICP_OK) {
 		snprintf(reason, sizeof(reason), "captcha challenge unusable (%s)",
 			 icp_reply_kind_name(kind));
@@ -386,12 +394,14 @@ handle_check(struct icp_job *job, const struct http_response *resp)
 	}
 	free(sign);
 	forget_sign(job->s);
+	if (resp->outcome != HTTP_DONE) {
+		sync_describe_failure(resp, reason, sizeof(reason));
+		conclude_domain(job, "unknown", reason);
+		advance(job);
+		return;
+	}
 	if (kind == ICP_TOKEN_EXPIRED && !job->reauthed) {
-		job->reauthed = 1;
-		job->page--;
-		free(job->s->icp_token);
-		job->s->icp_token = NULL;
-		submit_auth(job);
+		renew_token(job);
 		return;
 	}
 	if (kind == ICP_CAPTCHA && job->captcha_tries < CAPTCHA_TRIES) {

@@ -158,6 +158,16 @@ def test_builtin_solver_waf_block_page(t):
     t.check("blocked" in src.get("error", ""), src)
 
 
+def test_builtin_solver_waf_on_check(t):
+    t.add("无备案卡盟", "--domain", "nofiling-km.com")
+    t.server.control("icp", {"require_captcha": True})
+    t.server.fault("/icpproject_query/api/image/checkImage", "waf403")
+    r = t.kmrep("refresh", "--source", "icp")
+    t.check_eq(r.code, 1, r)
+    t.check("blocked by the site (HTTP 403)" in r.err, r)
+    t.check_eq(check_json(t, "无备案卡盟")["icp"]["status"], "unknown")
+
+
 def test_builtin_solver_rate_limited_check(t):
     t.add("无备案卡盟", "--domain", "nofiling-km.com")
     t.server.control("icp", {"require_captcha": True})
@@ -166,6 +176,18 @@ def test_builtin_solver_rate_limited_check(t):
     t.check_eq(r.code, 1, r)
     t.check("rate_limited" in r.err, r)
     t.check_eq(check_json(t, "无备案卡盟")["icp"]["status"], "unknown")
+
+
+def test_builtin_solver_token_expired_at_challenge(t):
+    # "token过期" on getCheckImagePoint: a new token, the query again, a new
+    # challenge, and the record.
+    t.add("测试卡盟", "--domain", "test-km.com")
+    t.server.control("icp", {"require_captcha": True})
+    t.server.fault("/icpproject_query/api/image/getCheckImagePoint", "icp_token_expired", times=1)
+    r = t.kmrep("refresh", "--source", "icp")
+    t.check_eq(r.code, 0, r)
+    t.check_eq(len(icp_calls(t, "/auth")), 2, "the token was renewed")
+    t.check_eq(check_json(t, "测试卡盟")["icp"]["status"], "filed")
 
 
 def test_token_expiry_renews_once(t):
