@@ -216,8 +216,11 @@ template_score(const struct template_scan *t, const struct image *big, int top, 
 			var += v > 0 ? v : 0;
 		}
 	}
-	double edge = 0;
-	size_t n = 0;
+	/* contrast across the outline, per side: a gap differs from its
+	 * surroundings on every side, a flat patch that merely touches an edge
+	 * of the picture's objects does not */
+	double edge[4] = {0, 0, 0, 0};
+	size_t n[4] = {0, 0, 0, 0};
 	for (size_t k = 0; k < t->n_pairs; k++) {
 		const int *q = t->pairs + k * 4;
 		int oj = x + q[3];
@@ -225,12 +228,21 @@ template_score(const struct template_scan *t, const struct image *big, int top, 
 			continue;
 		const uint8_t *a = px + ((size_t)(top + q[0]) * (size_t)w + (size_t)(x + q[1])) * 4;
 		const uint8_t *b = px + ((size_t)(top + q[2]) * (size_t)w + (size_t)oj) * 4;
-		edge += abs(a[0] - b[0]) + abs(a[1] - b[1]) + abs(a[2] - b[2]);
-		n++;
+		int side = q[3] > q[1] ? 0 : q[3] < q[1] ? 1 : q[2] > q[0] ? 2 : 3;
+		edge[side] += abs(a[0] - b[0]) + abs(a[1] - b[1]) + abs(a[2] - b[2]);
+		n[side]++;
 	}
-	if (!n)
+	double all = 0, weakest = -1;
+	size_t total = 0;
+	for (int side = 0; side < 4; side++) {
+		all += edge[side];
+		total += n[side];
+		if (n[side] && (weakest < 0 || edge[side] / (double)n[side] < weakest))
+			weakest = edge[side] / (double)n[side];
+	}
+	if (!total)
 		return 0;
-	return edge / (double)n / (sqrt(var) + 4.0);
+	return 0.5 * (all / (double)total + weakest) / (sqrt(var) + 4.0);
 }
 
 /* Returns the best x of method (b) and its confidence (how far the best
