@@ -28,14 +28,14 @@
 #endif
 #endif
 
-/* An address-space limit far below what a 30000x30000 picture needs: a
+/* An address-space limit (2 GiB) below what a 30000x30000 picture needs (3.4 GiB): a
  * decoder that allocated before checking would abort (xmalloc).  Not under
  * ASan, which reserves terabytes of address space. */
 static void
 limit_memory(void)
 {
 #ifndef UNDER_ASAN
-	struct rlimit r = {512UL << 20, 512UL << 20};
+	struct rlimit r = {2048UL << 20, 2048UL << 20};
 	setrlimit(RLIMIT_AS, &r);
 #endif
 }
