@@ -76,7 +76,7 @@ config_finish(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-enum key_type { KEY_STRING, KEY_URL, KEY_LONG, KEY_BOOL };
+enum key_type { KEY_STRING, KEY_URL, KEY_LONG, KEY_BOOL, KEY_CAPTCHA };
 
 struct key {
 	const char *section;
@@ -107,6 +107,7 @@ static const struct key keys[] = {
 	{"icp", "min_interval_ms", KEY_LONG, OFF(icp.min_interval_ms), 0, 3600000},
 	{"icp", "cache_days", KEY_LONG, OFF(icp.cache_days), 0, 3650},
 	{"icp", "captcha_command", KEY_STRING, OFF(icp.captcha_command), 0, 0},
+	{"icp", "captcha", KEY_CAPTCHA, OFF(icp.captcha), 0, 0},
 	{"site", "enabled", KEY_BOOL, OFF(site.enabled), 0, 0},
 	{"site", "url_template", KEY_URL, OFF(site.url_template), 0, 0},
 	{"site", "min_interval_ms", KEY_LONG, OFF(site.min_interval_ms), 0, 3600000},
@@ -193,6 +194,16 @@ set_key(struct parse_state *st, const struct key *k, const char *value)
 		if (parse_bool(value, (bool *)field) < 0)
 			return fail(st, "%s: '%s' is not true or false", k->name, value);
 		return 1;
+	case KEY_CAPTCHA: {
+		static const char *const modes[] = {"builtin", "command", "off"};
+		for (int i = 0; i < 3; i++) {
+			if (!strcasecmp(value, modes[i])) {
+				*(enum captcha_mode *)field = (enum captcha_mode)i;
+				return 1;
+			}
+		}
+		return fail(st, "%s: '%s' is not builtin, command or off", k->name, value);
+	}
 	}
 	return 1;
 }
@@ -468,6 +479,12 @@ config_dump(const struct config *cfg, struct buf *out)
 		case KEY_BOOL:
 			buf_printf(out, "%s = %s\n", k->name, *(const bool *)field ? "true" : "false");
 			break;
+		case KEY_CAPTCHA: {
+			static const char *const modes[] = {"builtin", "command", "off"};
+			buf_printf(out, "%s = %s\n", k->name,
+				   modes[*(const enum captcha_mode *)field]);
+			break;
+		}
 		}
 	}
 	buf_puts(out, "\n[score]\n");

@@ -8,6 +8,13 @@
 
 #include "score_params.h"
 
+/* [icp] captcha: who answers the registry's slider captcha. */
+enum captcha_mode {
+	CAPTCHA_BUILTIN = 0, /* the solver in parse/slider.c */
+	CAPTCHA_COMMAND,     /* only captcha_command (none configured: no solver) */
+	CAPTCHA_OFF          /* never: a captcha wall leaves the answer unknown */
+};
+
 struct config {
 	char *path; /* the file that was read; NULL when built-in defaults */
 
@@ -37,6 +44,7 @@ struct config {
 		long min_interval_ms;
 		long cache_days;
 		char *captcha_command; /* external slider solver; NULL: none (see cli/captcha.h) */
+		enum captcha_mode captcha; /* captcha_command, when set, wins over it */
 	} icp;
 
 	struct {

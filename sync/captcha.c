@@ -12,6 +12,8 @@
 
 #include "buf.h"
 #include "err.h"
+#include "msg.h"
+#include "parse/slider.h"
 
 /* Writes all of data to fd, polling the child's stdout so neither side can
  * block the other.  Reads what the child prints into out. */
@@ -112,4 +114,38 @@ captcha_solve(const char *command, const struct icp_captcha *challenge, long *x,
 	}
 	buf_finish(&out);
 	return rc;
+}
+
+const char *
+captcha_solver(const struct config *cfg, const char **why)
+{
+	*why = NULL;
+	if (cfg->icp.captcha_command)
+		return "captcha_command";
+	if (cfg->icp.captcha == CAPTCHA_BUILTIN)
+		return "builtin";
+	*why = cfg->icp.captcha == CAPTCHA_OFF
+		? "[icp] captcha = off"
+		: "[icp] captcha = command and no captcha_command is configured";
+	return NULL;
+}
+
+int
+captcha_answer(const struct config *cfg, const struct icp_captcha *challenge, long *x, char *err)
+{
+	const char *why;
+	const char *solver = captcha_solver(cfg, &why);
+	if (!solver)
+		return set_err(err, "no captcha solver: %s", why);
+	if (cfg->icp.captcha_command)
+		return captcha_solve(cfg->icp.captcha_command, challenge, x, err);
+	double confidence;
+	char reason[ERRBUF_SIZE];
+	if (slider_solve(challenge->big_image, strlen(challenge->big_image),
+			 challenge->small_image, strlen(challenge->small_image), challenge->height,
+			 x, &confidence, reason) < 0)
+		return set_err(err, "built-in captcha solver: %s", reason);
+	msg_verbose("icp: captcha %s: gap at x = %ld (confidence %.2f)", challenge->uuid, *x,
+		    confidence);
+	return 0;
 }

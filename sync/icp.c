@@ -22,10 +22,12 @@
 #include "xalloc.h"
 
 /* Token, query; when the registry demands its slider captcha and a solver
- * is configured: challenge, check, then the query again with uuid + sign. */
+ * is configured (cli/captcha.h): challenge, check, then the query again with
+ * uuid + sign.  The sign is kept for the next queries of the run while the
+ * registry accepts it. */
 enum step { STEP_AUTH, STEP_QUERY, STEP_CHALLENGE, STEP_CHECK };
 
-#define CAPTCHA_TRIES 2
+#define CAPTCHA_TRIES 3 /* challenges per query; a uuid is used once */
 
 struct icp_job {
 	struct sync *s;
@@ -39,9 +41,7 @@ struct icp_job {
 	struct icp_record *records; /* the current domain's exact matches so far */
 	size_t n_records, cap_records;
 	char *rci;               /* echoed back on follow-up pages */
-	char *captcha_uuid;      /* the solved challenge, sent with the query */
-	char *captcha_sign;
-	int captcha_tries;       /* for the current domain */
+	int captcha_tries;       /* challenges fetched for the current domain */
 	char *url;
 	struct buf failures;
 };
@@ -67,8 +67,6 @@ job_free(struct icp_job *job)
 	clear_records(job);
 	free(job->records);
 	free(job->rci);
-	free(job->captcha_uuid);
-	free(job->captcha_sign);
 	free(job->url);
 	buf_finish(&job->failures);
 	free(job);
@@ -101,6 +99,14 @@ conclude_domain(struct icp_job *job, const char *state, const char *reason)
 	job->reauthed = 0;
 	job->captcha_tries = 0;
 	job->domain_idx++;
+}
+
+static void
+forget_sign(struct sync *s)
+{
+	free(s->icp_uuid);
+	free(s->icp_sign);
+	s->icp_uuid = s->icp_sign = NULL;
 }
 
 static void
@@ -151,8 +157,8 @@ submit_query(struct icp_job *job)
 	char *body = icp_query_body(current_domain(job), job->page, 10);
 	char *token = xasprintf("token: %s", job->s->icp_token);
 	char *rci = job->rci ? xasprintf("Rci: %s", job->rci) : NULL;
-	char *uuid = job->captcha_uuid ? xasprintf("uuid: %s", job->captcha_uuid) : NULL;
-	char *sign = job->captcha_sign ? xasprintf("sign: %s", job->captcha_sign) : NULL;
+	char *uuid = job->s->icp_uuid ? xasprintf("uuid: %s", job->s->icp_uuid) : NULL;
+	char *sign = job->s->icp_sign ? xasprintf("sign: %s", job->s->icp_sign) : NULL;
 	const char *extra[6];
 	size_t n = 0;
 	extra[n++] = "Content-Type: application/json";
@@ -266,15 +272,19 @@ handle_query(struct icp_job *job, const struct http_response *resp)
 		submit_auth(job);
 		return;
 	}
-	if (page.kind == ICP_CAPTCHA && job->s->cfg->icp.captcha_command &&
-	    job->captcha_tries < CAPTCHA_TRIES) {
-		icp_query_page_finish(&page);
-		submit_challenge(job);
-		return;
+	const char *no_solver = NULL;
+	if (page.kind == ICP_CAPTCHA) {
+		forget_sign(job->s); /* refused or expired: a new challenge */
+		if (captcha_solver(job->s->cfg, &no_solver) &&
+		    job->captcha_tries < CAPTCHA_TRIES) {
+			icp_query_page_finish(&page);
+			submit_challenge(job);
+			return;
+		}
 	}
-	if (page.kind == ICP_CAPTCHA && !job->s->cfg->icp.captcha_command) {
-		snprintf(reason, sizeof(reason), "the registry demands a slider captcha and no "
-						 "[icp] captcha_command is configured");
+	if (page.kind == ICP_CAPTCHA && no_solver) {
+		snprintf(reason, sizeof(reason), "the registry demands a slider captcha and there "
+						 "is no solver (%s)", no_solver);
 		conclude_domain(job, "unknown", reason);
 		icp_query_page_finish(&page);
 		advance(job);
@@ -307,8 +317,20 @@ handle_query(struct icp_job *job, const struct http_response *resp)
 	advance(job);
 }
 
-/* The challenge arrived: solve it with the configured command, then send the
- * answer to image/checkImage. */
+/* "token过期" during the captcha step: a new token (once per domain), then
+ * the query again, which brings a new challenge. */
+static void
+renew_token(struct icp_job *job)
+{
+	job->reauthed = 1;
+	job->page--;
+	free(job->s->icp_token);
+	job->s->icp_token = NULL;
+	submit_auth(job);
+}
+
+/* The challenge arrived: solve it (cli/captcha.h picks the solver), then
+ * send the answer to image/checkImage. */
 static void
 handle_challenge(struct icp_job *job, const struct http_response *resp)
 {
@@ -324,17 +346,19 @@ handle_challenge(struct icp_job *job, const struct http_response *resp)
 	enum icp_reply_kind kind = icp_captcha_parse(resp->body.data ? resp->body.data : "",
 						     resp->body.len, &c, msg);
 	long x;
-	if (kind != ICP_OK) {
+	if (kind == ICP_TOKEN_EXPIRED && !job->reauthed) {
+		renew_token(job);
+	} else if (kind != ICP_OK) {
 		snprintf(reason, sizeof(reason), "captcha challenge unusable (%s)",
 			 icp_reply_kind_name(kind));
 		conclude_domain(job, "unknown", reason);
 		advance(job);
-	} else if (captcha_solve(job->s->cfg->icp.captcha_command, &c, &x, err) < 0) {
+	} else if (captcha_answer(job->s->cfg, &c, &x, err) < 0) {
 		conclude_domain(job, "unknown", err);
 		advance(job);
 	} else {
-		free(job->captcha_uuid);
-		job->captcha_uuid = xstrdup(c.uuid);
+		forget_sign(job->s);
+		job->s->icp_uuid = xstrdup(c.uuid);
 		char value[32];
 		snprintf(value, sizeof(value), "%ld", x);
 		json_t *o = json_pack("{s:s, s:s}", "key", c.uuid, "value", value);
@@ -353,8 +377,8 @@ handle_challenge(struct icp_job *job, const struct http_response *resp)
 	icp_captcha_finish(&c);
 }
 
-/* The answer was checked: with a sign, query again; a wrong answer gets one
- * more challenge. */
+/* The answer was checked: with a sign, query again; a wrong answer gets a
+ * new challenge (up to CAPTCHA_TRIES per query). */
 static void
 handle_check(struct icp_job *job, const struct http_response *resp)
 {
@@ -364,13 +388,24 @@ handle_check(struct icp_job *job, const struct http_response *resp)
 		? icp_sign_parse(resp->body.data ? resp->body.data : "", resp->body.len, &sign, msg)
 		: ICP_BAD_BODY;
 	if (kind == ICP_OK && sign) {
-		free(job->captcha_sign);
-		job->captcha_sign = sign;
+		free(job->s->icp_sign);
+		job->s->icp_sign = sign;
 		job->page--;
 		submit_query(job);
 		return;
 	}
 	free(sign);
+	forget_sign(job->s);
+	if (resp->outcome != HTTP_DONE) {
+		sync_describe_failure(resp, reason, sizeof(reason));
+		conclude_domain(job, "unknown", reason);
+		advance(job);
+		return;
+	}
+	if (kind == ICP_TOKEN_EXPIRED && !job->reauthed) {
+		renew_token(job);
+		return;
+	}
 	if (kind == ICP_CAPTCHA && job->captcha_tries < CAPTCHA_TRIES) {
 		submit_challenge(job);
 		return;

@@ -112,6 +112,8 @@ sync_finish(struct sync *s)
 	for (size_t i = 0; i < SOURCE_MAX; i++)
 		free(s->queues[i].ids);
 	free(s->icp_token);
+	free(s->icp_uuid);
+	free(s->icp_sign);
 }
 
 void

@@ -38,8 +38,11 @@ struct sync {
 	bool internal_error;   /* a database error: exit 3 */
 	bool cookie_file_noted[SOURCE_MAX]; /* the cookie file was diagnosed (once a run) */
 
-	/* The MIIT token, shared by every ICP job of the run. */
+	/* The MIIT token, shared by every ICP job of the run, and the last
+	 * solved captcha (uuid and sign headers), reused while the registry
+	 * accepts it. */
 	char *icp_token;
+	char *icp_uuid, *icp_sign;
 	/* Platforms waiting for a site's anonymous feed (feed.c). */
 	struct feed_job *feed;
 

@@ -603,8 +603,9 @@ def assert_icp_unknown(t, r, needles):
 
 
 def test_icp_captcha_wall_fresh(t):
-    # No earlier answer: the status is unknown, not "not filed".
-    setup(t)
+    # No earlier answer: the status is unknown, not "not filed".  The
+    # built-in solver is switched off, so the wall stays a wall.
+    setup(t, icp={"captcha": "off"})
     t.add(NAME, "--domain", DOMAIN)
     t.server.control("icp", {"require_captcha": True})
     r = refresh(t)
@@ -614,7 +615,7 @@ def test_icp_captcha_wall_fresh(t):
 
 
 def test_icp_captcha_wall_keeps_earlier_answer(t):
-    before = clean_start(t)
+    before = clean_start(t, icp={"captcha": "off"})
     t.server.control("icp", {"require_captcha": True})
     r = refresh(t, "--full")
     assert_icp_unknown(t, r, [("captcha", "verif", "unknown", "unusable", "refused")])

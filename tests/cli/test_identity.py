@@ -51,8 +51,10 @@ def test_stolen_number_is_a_gate(t):
 
 
 def test_captcha_wall_is_unknown_without_points(t):
+    # With the solver switched off (the built-in one answers by default).
     t.add("测试卡盟", "--domain", "test-km.com")
     t.server.control("icp", {"require_captcha": True})
+    t.write_config(icp={"captcha": "off"})
     r = t.kmrep("refresh", "--source", "icp")
     t.check_eq(r.code, 1, r)
     t.check("captcha" in r.err, r)
@@ -82,8 +84,110 @@ def test_captcha_wrong_answers_give_up(t):
     t.check_eq(r.code, 1, r)
     t.check("refused" in r.err, r)
     checks = [e for e in t.server.requests("/icpproject_query") if e["path"].endswith("checkImage")]
-    t.check_eq(len(checks), 2, checks)    # CAPTCHA_TRIES
+    t.check_eq(len(checks), 3, checks)    # CAPTCHA_TRIES
     t.check_eq(check_json(t, "测试卡盟")["icp"]["status"], "unknown")
+
+
+def icp_calls(t, endpoint):
+    return [e for e in t.server.requests("/icpproject_query") if e["path"].endswith(endpoint)]
+
+
+def test_builtin_solver_gets_every_record(t):
+    # No captcha_command: the built-in solver reads the sample server's
+    # pictures; one solved challenge's sign serves the following queries.
+    t.add("测试卡盟", "--domain", "test-km.com")
+    t.add("个人卡盟", "--domain", "geren-km.cn")
+    t.add("盗号卡盟", "--domain", "stolen-km.com")
+    t.add("无备案卡盟", "--domain", "nofiling-km.com")
+    t.server.control("icp", {"require_captcha": True})
+    r = t.kmrep("refresh", "--source", "icp")
+    t.check_eq(r.code, 0, r)
+    want = {"测试卡盟": "filed", "个人卡盟": "filed", "盗号卡盟": "not_filed", "无备案卡盟": "not_filed"}
+    for name, status in want.items():
+        t.check_eq(check_json(t, name)["icp"]["status"], status, name)
+    checks = icp_calls(t, "checkImage")
+    t.check(1 <= len(checks) <= 3, f"the sign is reused across queries: {len(checks)} checks")
+    t.check_eq(len(icp_calls(t, "getCheckImagePoint")), len(checks), "one check per challenge")
+
+
+def test_builtin_solver_sign_refused_gets_new_challenge(t):
+    # A sign the registry stops accepting (TTL 0) is dropped: every query
+    # then needs its own challenge, and each uuid is checked once.
+    t.add("测试卡盟", "--domain", "test-km.com")
+    t.add("个人卡盟", "--domain", "geren-km.cn")
+    t.server.control("icp", {"require_captcha": True, "sign_ttl_seconds": 0})
+    r = t.kmrep("refresh", "--source", "icp")
+    t.check_eq(r.code, 1, r)
+    t.check("refused" in r.err or "captcha" in r.err, r)
+    t.check_eq(check_json(t, "测试卡盟")["icp"]["status"], "unknown")
+    challenges = icp_calls(t, "getCheckImagePoint")
+    t.check_eq(len(challenges), 6, "three challenges per query, no more")
+
+
+def test_captcha_command_mode_without_command(t):
+    t.add("测试卡盟", "--domain", "test-km.com")
+    t.server.control("icp", {"require_captcha": True})
+    t.write_config(icp={"captcha": "command"})
+    r = t.kmrep("refresh", "--source", "icp")
+    t.check_eq(r.code, 1, r)
+    t.check("captcha = command" in r.err, r)
+    t.check_eq(icp_calls(t, "getCheckImagePoint"), [], "no challenge without a solver")
+    t.check_eq(check_json(t, "测试卡盟")["icp"]["status"], "unknown")
+
+
+def test_captcha_setting_is_checked(t):
+    t.write_config(icp={"captcha": "maybe"})
+    r = t.kmrep("list")
+    t.check_eq(r.code, 2, r)
+    t.check("builtin, command or off" in r.err, r)
+
+
+def test_builtin_solver_waf_block_page(t):
+    # 创宇盾's block page on the challenge: unknown, with "blocked" as the
+    # reason — never "not filed".
+    t.add("无备案卡盟", "--domain", "nofiling-km.com")
+    t.server.control("icp", {"require_captcha": True})
+    t.server.fault("/icpproject_query/api/image/getCheckImagePoint", "waf403")
+    r = t.kmrep("refresh", "--source", "icp")
+    t.check_eq(r.code, 1, r)
+    t.check("blocked" in r.err and "403" in r.err, r)
+    j = check_json(t, "无备案卡盟")
+    t.check_eq(j["icp"]["status"], "unknown", j["icp"])
+    src = [s for s in j["sources"] if s["source"] == "icp"][0]
+    t.check_eq(src["state"], "failed", src)
+    t.check("blocked" in src.get("error", ""), src)
+
+
+def test_builtin_solver_waf_on_check(t):
+    t.add("无备案卡盟", "--domain", "nofiling-km.com")
+    t.server.control("icp", {"require_captcha": True})
+    t.server.fault("/icpproject_query/api/image/checkImage", "waf403")
+    r = t.kmrep("refresh", "--source", "icp")
+    t.check_eq(r.code, 1, r)
+    t.check("blocked by the site (HTTP 403)" in r.err, r)
+    t.check_eq(check_json(t, "无备案卡盟")["icp"]["status"], "unknown")
+
+
+def test_builtin_solver_rate_limited_check(t):
+    t.add("无备案卡盟", "--domain", "nofiling-km.com")
+    t.server.control("icp", {"require_captcha": True})
+    t.server.fault("/icpproject_query/api/image/checkImage", "icp_429")
+    r = t.kmrep("refresh", "--source", "icp")
+    t.check_eq(r.code, 1, r)
+    t.check("rate_limited" in r.err, r)
+    t.check_eq(check_json(t, "无备案卡盟")["icp"]["status"], "unknown")
+
+
+def test_builtin_solver_token_expired_at_challenge(t):
+    # "token过期" on getCheckImagePoint: a new token, the query again, a new
+    # challenge, and the record.
+    t.add("测试卡盟", "--domain", "test-km.com")
+    t.server.control("icp", {"require_captcha": True})
+    t.server.fault("/icpproject_query/api/image/getCheckImagePoint", "icp_token_expired", times=1)
+    r = t.kmrep("refresh", "--source", "icp")
+    t.check_eq(r.code, 0, r)
+    t.check_eq(len(icp_calls(t, "/auth")), 2, "the token was renewed")
+    t.check_eq(check_json(t, "测试卡盟")["icp"]["status"], "filed")
 
 
 def test_token_expiry_renews_once(t):

@@ -42,6 +42,7 @@ Kinds and params (defaults in brackets):
   waf403        HTTP 403 with the 创宇盾 (365cyd) block page
   icp_500       MIIT {"success":false,"code":500,"msg":"服务器异常"}
   icp_429       MIIT rate-limit body (code 429, HTTP 200)
+  icp_token_expired  MIIT {"success":false,"code":401,"msg":"token过期,…"}
   gbk           a GBK-encoded home page with an ICP footer; params.number
                 [粤ICP备2021123456号-1]; params.declare both|meta|header [both]
   etag          200 with ETag "v1" (params.etag), 304 on a matching If-None-Match
@@ -328,6 +329,10 @@ def k_icp_429(h, req, p):
     return icp.miit_json(icp.RATE_LIMITED)
 
 
+def k_icp_token_expired(h, req, p):
+    return icp.miit_json(icp.TOKEN_EXPIRED)
+
+
 def k_gbk(h, req, p):
     number = str(p.get("number", "粤ICP备2021123456号-1"))
     declare = p.get("declare", "both")
@@ -382,6 +387,7 @@ KINDS = {
     "redirect_file": k_redirect_file, "redirect_loop": k_redirect_loop,
     "redirect_ok": k_redirect_ok, "invalid_utf8": k_invalid_utf8, "escapes": k_escapes,
     "waf403": k_waf403, "icp_500": k_icp_500, "icp_429": k_icp_429,
+    "icp_token_expired": k_icp_token_expired,
     "gbk": k_gbk, "etag": k_etag, "echo": k_echo, "delay": k_delay,
 }
 # Numeric kinds as shorthands: {"kind": "456"} == {"kind": "status", "params": {"code": 456}}

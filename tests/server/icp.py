@@ -11,13 +11,12 @@ import base64
 import hashlib
 import json
 import re
-import struct
 import threading
 import time
-import zlib
 from urllib.parse import parse_qs
 
 from common import BadRequest, Response, dumps_compact, html_escape
+import slider_gen
 
 BASE = "/icpproject_query/api/"
 MAX_PAGE_SIZE = 10                      # server-side cap (research §2.5: sizes conflict)
@@ -122,28 +121,7 @@ class MiitSessions:
             return True
 
 
-# -- tiny PNGs for the slider captcha ----------------------------------------
-
-def png_gray(w, h, pix):
-    """An 8-bit greyscale PNG from a bytes object of w*h pixels."""
-    raw = b"".join(b"\x00" + pix[y * w:(y + 1) * w] for y in range(h))
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
-
-
-def slider_images(rng, gap, top, w=120, h=60, piece=16):
-    """(bigImage, smallImage) PNG bytes: noisy background with a dark square
-    hole at x=gap, y=top, and the light square piece that fits it."""
-    pix = bytearray(rng.randrange(120, 220) for _ in range(w * h))
-    for y in range(top, top + piece):
-        for x in range(gap, gap + piece):
-            pix[y * w + x] = 40
-    small = bytearray([230] * (piece * piece))
-    return png_gray(w, h, bytes(pix)), png_gray(piece, piece, bytes(small))
-
+# -- the slider captcha's pictures: slider_gen.py ---------------------------------
 
 # -- endpoints -----------------------------------------------------------------
 
@@ -311,15 +289,16 @@ def query_detail(req):
 
 def get_check_image(req):
     """POST image/getCheckImagePoint: a slider challenge (SYNTH body shape
-    from client code: uuid, bigImage, smallImage, height, secretKey)."""
+    from client code: uuid, bigImage, smallImage, height, secretKey; the
+    pictures from slider_gen.py: a flat-filled gap, the piece as RGBA PNG)."""
     obj, err = _json_preamble(req)
     if err:
         return err
     s = req.state.miit
     with s.lock:
         uuid = "%032x" % s.rng.getrandbits(128)
-        gap, top = s.rng.randrange(30, 96), s.rng.randrange(4, 40)
-        big, small = slider_images(s.rng, gap, top)
+        c = slider_gen.challenge(s.rng)
+        big, small, gap, top = c["big"], c["small"], c["gap"], c["top"]
         secret = "".join(s.rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(16))
         s.captchas[uuid] = {"gap": gap, "expires": time.time() + 120}
     return miit_json({"code": 200, "msg": "操作成功", "success": True, "params": {

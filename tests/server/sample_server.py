@@ -97,7 +97,9 @@ World file (JSON)
       ]}]                            steps later than `now` are dropped
   },
   "icp": {
-    "require_captcha": false,        queries need live uuid+sign headers
+    "require_captcha": false,        queries need live uuid+sign headers; challenges
+                                     are drawn by slider_gen.py, answers within 5 px
+                                     pass, a uuid is checked once
     "token_ttl_queries": 0,          >0: a token dies after N queries
     "token_ttl_seconds": 300,        token lifetime (wall clock)
     "sign_ttl_seconds": 60,          captcha sign lifetime
