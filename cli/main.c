@@ -20,6 +20,7 @@
 #include "err.h"
 #include "interrupt.h"
 #include "msg.h"
+#include "sync/registry.h"
 #include "report/render.h"
 #include "store.h"
 #include "timeutil.h"
@@ -281,6 +282,7 @@ main(int argc, char **argv)
 	int status;
 
 	config_defaults(&cli.cfg);
+	registry_declare_config(&cli.cfg);
 	cli.db_path = config_default_db_path();
 	cli.config_path = config_default_config_path();
 	const char *env_config = getenv("KMREP_CONFIG");

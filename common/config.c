@@ -42,11 +42,6 @@ config_defaults(struct config *cfg)
 	cfg->retry_base_ms = 1000;
 	cfg->retry_max_ms = 60000;
 
-	cfg->heimao.enabled = true;
-	cfg->heimao.base_url = xstrdup("https://tousu.sina.com.cn");
-	cfg->heimao.min_interval_ms = 3000;
-	cfg->heimao.max_pages = 50;
-
 	cfg->icp.enabled = true;
 	cfg->icp.base_url = xstrdup("https://hlwicpfwc.miit.gov.cn/icpproject_query/api");
 	cfg->icp.min_interval_ms = 5000;
@@ -66,8 +61,10 @@ config_finish(struct config *cfg)
 		return;
 	free(cfg->path);
 	free(cfg->user_agent);
-	free(cfg->heimao.base_url);
-	free(cfg->heimao.cookie_file);
+	for (size_t i = 0; i < CONFIG_MAX_SITES; i++) {
+		free(cfg->sites[i].base_url);
+		free(cfg->sites[i].cookie_file);
+	}
 	free(cfg->icp.base_url);
 	free(cfg->icp.captcha_command);
 	free(cfg->site.url_template);
@@ -97,11 +94,6 @@ static const struct key keys[] = {
 	{"general", "max_retries", KEY_LONG, OFF(max_retries), 0, 10},
 	{"general", "retry_base_ms", KEY_LONG, OFF(retry_base_ms), 0, 600000},
 	{"general", "retry_max_ms", KEY_LONG, OFF(retry_max_ms), 0, 3600000},
-	{"heimao", "enabled", KEY_BOOL, OFF(heimao.enabled), 0, 0},
-	{"heimao", "base_url", KEY_URL, OFF(heimao.base_url), 0, 0},
-	{"heimao", "cookie_file", KEY_STRING, OFF(heimao.cookie_file), 0, 0},
-	{"heimao", "min_interval_ms", KEY_LONG, OFF(heimao.min_interval_ms), 0, 3600000},
-	{"heimao", "max_pages", KEY_LONG, OFF(heimao.max_pages), 1, 10000},
 	{"icp", "enabled", KEY_BOOL, OFF(icp.enabled), 0, 0},
 	{"icp", "base_url", KEY_URL, OFF(icp.base_url), 0, 0},
 	{"icp", "min_interval_ms", KEY_LONG, OFF(icp.min_interval_ms), 0, 3600000},
@@ -113,6 +105,17 @@ static const struct key keys[] = {
 	{"site", "min_interval_ms", KEY_LONG, OFF(site.min_interval_ms), 0, 3600000},
 };
 #undef OFF
+
+/* The keys of every complaint site's section, at offsets in its struct. */
+#define SITE(field) offsetof(struct complaint_config, field)
+static const struct key site_keys[] = {
+	{NULL, "enabled", KEY_BOOL, SITE(enabled), 0, 0},
+	{NULL, "base_url", KEY_URL, SITE(base_url), 0, 0},
+	{NULL, "cookie_file", KEY_STRING, SITE(cookie_file), 0, 0},
+	{NULL, "min_interval_ms", KEY_LONG, SITE(min_interval_ms), 0, 3600000},
+	{NULL, "max_pages", KEY_LONG, SITE(max_pages), 1, 10000},
+};
+#undef SITE
 
 enum score_param_index {
 #define X(name, def, range, doc) PARAM_##name,
@@ -161,10 +164,11 @@ parse_bool(const char *v, bool *out)
 	return -1;
 }
 
+/* Sets the key k of the struct at base (the config, or a site's section). */
 static int
-set_key(struct parse_state *st, const struct key *k, const char *value)
+set_key(struct parse_state *st, void *base, const struct key *k, const char *value)
 {
-	char *field = (char *)st->cfg + k->offset;
+	char *field = (char *)base + k->offset;
 	switch (k->type) {
 	case KEY_URL:
 		if (strncmp(value, "http://", 7) && strncmp(value, "https://", 8))
@@ -358,7 +362,13 @@ on_key(void *user, const char *section, const char *name, const char *value)
 			continue;
 		known_section = 1;
 		if (!strcmp(keys[i].name, name))
-			return set_key(st, &keys[i], value);
+			return set_key(st, st->cfg, &keys[i], value);
+	}
+	struct complaint_config *site = (struct complaint_config *)config_site(st->cfg, section);
+	for (size_t i = 0; site && i < sizeof(site_keys) / sizeof(site_keys[0]); i++) {
+		known_section = 1;
+		if (!strcmp(site_keys[i].name, name))
+			return set_key(st, site, &site_keys[i], value);
 	}
 	if (known_section)
 		msg_warn("%s:%d: unknown key '%s' in [%s] (ignored)", st->path, st->line, name,
@@ -455,6 +465,33 @@ config_default_config_path(void)
 }
 
 void
+config_add_site(struct config *cfg, const char *section, const char *base_url,
+		long min_interval_ms)
+{
+	for (size_t i = 0; i < CONFIG_MAX_SITES; i++) {
+		struct complaint_config *c = &cfg->sites[i];
+		if (c->section)
+			continue;
+		c->section = section;
+		c->enabled = true;
+		c->base_url = xstrdup(base_url);
+		c->min_interval_ms = min_interval_ms;
+		c->max_pages = 50;
+		return;
+	}
+	abort(); /* more sites than CONFIG_MAX_SITES: a build error, not a user's */
+}
+
+const struct complaint_config *
+config_site(const struct config *cfg, const char *section)
+{
+	for (size_t i = 0; i < CONFIG_MAX_SITES && cfg->sites[i].section; i++)
+		if (!strcmp(cfg->sites[i].section, section))
+			return &cfg->sites[i];
+	return NULL;
+}
+
+void
 config_dump(const struct config *cfg, struct buf *out)
 {
 	const char *section = "";
@@ -486,6 +523,13 @@ config_dump(const struct config *cfg, struct buf *out)
 			break;
 		}
 		}
+	}
+	for (size_t i = 0; i < CONFIG_MAX_SITES && cfg->sites[i].section; i++) {
+		const struct complaint_config *c = &cfg->sites[i];
+		buf_printf(out, "\n[%s]\nenabled = %s\nbase_url = %s\ncookie_file = %s\n"
+			   "min_interval_ms = %ld\nmax_pages = %ld\n",
+			   c->section, c->enabled ? "true" : "false", c->base_url,
+			   c->cookie_file ? c->cookie_file : "", c->min_interval_ms, c->max_pages);
 	}
 	buf_puts(out, "\n[score]\n");
 #define X(name, def, range, doc) buf_printf(out, "%s = %g\t; %s\n", #name, cfg->score.name, doc);

@@ -15,6 +15,8 @@ enum captcha_mode {
 	CAPTCHA_OFF          /* never: a captcha wall leaves the answer unknown */
 };
 
+#define CONFIG_MAX_SITES 8
+
 struct config {
 	char *path; /* the file that was read; NULL when built-in defaults */
 
@@ -29,14 +31,16 @@ struct config {
 	long retry_base_ms;   /* first backoff; doubles each retry, with jitter */
 	long retry_max_ms;    /* cap of one backoff, Retry-After included */
 
-	/* [heimao]; every complaint site's section has these keys. */
+	/* One section per complaint site, declared by sync/ (the registry)
+	 * with config_add_site before config_load; every site has these keys. */
 	struct complaint_config {
+		const char *section; /* the site's registry name; NULL: slot unused */
 		bool enabled;
 		char *base_url;
 		char *cookie_file; /* NULL: anonymous */
 		long min_interval_ms;
 		long max_pages;
-	} heimao;
+	} sites[CONFIG_MAX_SITES];
 
 	struct {
 		bool enabled;
@@ -56,8 +60,16 @@ struct config {
 	struct score_params score;
 };
 
-/* Fills cfg with the built-in defaults. */
+/* Fills cfg with the built-in defaults (no complaint site yet). */
 void config_defaults(struct config *cfg);
+
+/* Declares complaint site section (a static string) with its defaults:
+ * enabled, base_url, min_interval_ms, max_pages 50, no cookie file. */
+void config_add_site(struct config *cfg, const char *section, const char *base_url,
+		     long min_interval_ms);
+
+/* The values of complaint site section, or NULL when it was not declared. */
+const struct complaint_config *config_site(const struct config *cfg, const char *section);
 
 /* Loads path over the defaults.  A missing file is not an error when
  * missing_ok (the default location); unknown keys are warned about with

@@ -77,7 +77,7 @@ complaint_of_detail_url(const char *url)
 static const struct complaint_config *
 config(const struct config *cfg)
 {
-	return &cfg->heimao;
+	return config_site(cfg, "heimao");
 }
 
 static const struct complaint_site heimao = {
@@ -105,7 +105,15 @@ static const struct complaint_site heimao = {
 static bool
 enabled(const struct config *cfg)
 {
-	return cfg->heimao.enabled;
+	const struct complaint_config *c = config(cfg);
+	return c && c->enabled;
+}
+
+static void
+declare_config(struct config *cfg)
+{
+	/* The site blocks at about 40 requests a minute. */
+	config_add_site(cfg, "heimao", "https://tousu.sina.com.cn", 3000);
 }
 
 static int
@@ -134,6 +142,7 @@ after_run(struct sync *s, bool last)
 
 const struct source_desc heimao_source = {
 	.enabled = enabled,
+	.declare_config = declare_config,
 	.start = start,
 	.replay = replay,
 	.after_run = after_run,

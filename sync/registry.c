@@ -49,6 +49,14 @@ registry_names(char *out, size_t size)
 					registry[i].name);
 }
 
+void
+registry_declare_config(struct config *cfg)
+{
+	for (size_t i = 0; i < registry_count(); i++)
+		if (registry[i].desc->declare_config)
+			registry[i].desc->declare_config(cfg);
+}
+
 int
 registry_parse_list(const char *list, bool set[SOURCE_MAX], char *err)
 {

@@ -42,6 +42,11 @@ int registry_first(enum source_kind kind);
 /* Writes "heimao, icp, site" into out. */
 void registry_names(char *out, size_t size);
 
+/* Declares the config sections of the sources that have their own
+ * (complaint sites); call after config_defaults, before config_load. */
+struct config;
+void registry_declare_config(struct config *cfg);
+
 /* Parses "heimao,icp" into set[0..registry_count()); returns -1 with err on
  * an unknown name or an empty list. */
 int registry_parse_list(const char *list, bool set[SOURCE_MAX], char *err);

@@ -83,6 +83,8 @@ int crawl_start_details(struct sync *s, const struct complaint_site *site, int64
 struct source_desc {
 	/* The source's [section] enabled. */
 	bool (*enabled)(const struct config *cfg);
+	/* Optional: declares the source's config section (config_add_site). */
+	void (*declare_config)(struct config *cfg);
 	/* A probe of the platform's domains: nothing to do without one. */
 	bool needs_domain;
 	/* How many platforms' jobs may run at once; 0 for no limit (ICP: 1, one

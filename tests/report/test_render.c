@@ -25,8 +25,10 @@ make_view(struct platform_view *v, const char *name)
 	static struct merchant_ref merchant = {"6384912431", "测试卡盟", 0, 0};
 	static int merchant_source, have_cfg;
 	memset(v, 0, sizeof(*v));
-	if (!have_cfg++)
+	if (!have_cfg++) {
 		config_defaults(&cfg);
+		registry_declare_config(&cfg);
+	}
 	v->platform.name = (char *)name;
 	v->platform.domains = domains;
 	v->platform.n_domains = 1;
