@@ -108,6 +108,12 @@ run(struct cli *cli, int argc, char **argv)
 		return EXIT_INTERNAL;
 	}
 	int status = EXIT_DONE;
+	/* Files commit together, up to 10,000 complaints or 64 MB at a time; each
+	 * file is still all or nothing (a savepoint). */
+	if (store_batch_begin(st, 10000, 64u << 20, err) < 0) {
+		msg_error("import: %s", err);
+		status = EXIT_INTERNAL;
+	}
 	for (int i = optind; i < argc; i++) {
 		size_t len;
 		char *body = read_file(argv[i], &len, err);
@@ -139,6 +145,14 @@ run(struct cli *cli, int argc, char **argv)
 			msg_verbose("imported %s", argv[i]);
 		}
 		free(body);
+		if (store_batch_page_done(st, len, err) < 0) {
+			msg_error("import: %s", err);
+			status = EXIT_INTERNAL;
+		}
+	}
+	if (store_batch_end(st, 1, err) < 0) {
+		msg_error("import: %s", err);
+		status = EXIT_INTERNAL;
 	}
 	if (s.new_complaints || s.updated_complaints)
 		msg_info("imported %u new and %u updated complaints", s.new_complaints,

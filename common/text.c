@@ -70,6 +70,21 @@ utf8_valid(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	while (len) {
+		/* ASCII eight bytes at a time: JSON with \uXXXX escapes is all
+		 * ASCII, and this runs over every page kmrep reads. */
+		while (len >= 8) {
+			uint64_t w;
+			memcpy(&w, p, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			p += 8, len -= 8;
+		}
+		if (!len)
+			break;
+		if (*p < 0x80) {
+			p++, len--;
+			continue;
+		}
 		uint32_t cp;
 		size_t n = utf8_decode(p, len, &cp);
 		if (!n)
@@ -102,19 +117,32 @@ void
 text_fold(struct buf *out, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	/* Characters that fold to themselves are copied in runs, not one by
+	 * one: that is nearly all of them. */
+	const unsigned char *run = p;
 	while (len) {
-		uint32_t cp;
-		size_t n = utf8_decode(p, len, &cp);
-		if (!n) {
-			cp = 0xFFFD;
-			n = 1;
-		} else if (cp == 0x200B || cp == 0xFEFF) {
-			p += n, len -= n; /* zero-width space and BOM carry nothing */
+		if (*p < 0x80) {
+			p++, len--;
 			continue;
 		}
-		utf8_encode(out, fold_cp(cp));
+		uint32_t cp;
+		size_t n = utf8_decode(p, len, &cp);
+		if (n && cp != 0x200B && cp != 0xFEFF && fold_cp(cp) == cp) {
+			p += n, len -= n;
+			continue;
+		}
+		buf_append(out, run, (size_t)(p - run));
+		if (!n) {
+			utf8_encode(out, 0xFFFD);
+			n = 1;
+		} else if (cp != 0x200B && cp != 0xFEFF) {
+			/* zero-width space and BOM carry nothing */
+			utf8_encode(out, fold_cp(cp));
+		}
 		p += n, len -= n;
+		run = p;
 	}
+	buf_append(out, run, (size_t)(p - run));
 }
 
 char *

@@ -43,30 +43,22 @@ skip_ws(const char *s, size_t p, size_t end)
 	return p;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+/* Hex digit values plus one; 0 for anything else. */
+static const unsigned char hex1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+	['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
 
 /* The 4 hex digits at s, or -1. */
 static long
 hex4(const char *s)
 {
-	long v = 0;
-	for (int i = 0; i < 4; i++) {
-		int h = hexval(s[i]);
-		if (h < 0)
-			return -1;
-		v = v * 16 + h;
-	}
-	return v;
+	const unsigned char *u = (const unsigned char *)s;
+	int a = hex1[u[0]], b = hex1[u[1]], c = hex1[u[2]], d = hex1[u[3]];
+	if (!a || !b || !c || !d)
+		return -1;
+	return (long)(((a - 1) << 12) | ((b - 1) << 8) | ((c - 1) << 4) | (d - 1));
 }
 
 /* Checks the contents of a string token the way jansson's lexer does: no
