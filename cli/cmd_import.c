@@ -173,6 +173,7 @@ const struct command cmd_import = {
 		"                   site: the platform's home page (needs --platform)\n"
 		"  --platform NAME  the platform the complaints or page belong to (heimao lists\n"
 		"                   default to the platform their merchant is mapped to)\n"
-		"\nEach FILE (- for standard input) is one transaction: a file that does not\n"
-		"parse changes nothing and the others still import (exit 1).\n",
+		"\nEach FILE (- for standard input) is atomic: a file that does not parse\n"
+		"changes nothing and the others still import (exit 1).  Files are committed\n"
+		"in batches of up to 10,000 complaints or 64 MB.\n",
 };

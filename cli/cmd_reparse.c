@@ -29,6 +29,11 @@ one(const struct raw_response *r, void *ctx)
 	int db_error = 0, rc = 0;
 	if (r->status != 200)
 		return 0;
+	if (store_begin(s->st, err) < 0) {
+		rp->db_error = 1;
+		snprintf(rp->err, sizeof(rp->err), "%s", err);
+		return 1;
+	}
 	if (!strcmp(r->source, "heimao") && (!strcmp(r->kind, "list") || !strcmp(r->kind, "detail") ||
 					     !strcmp(r->kind, "search"))) {
 		rc = ingest_heimao(s, r->platform_id, !strcmp(r->kind, "search"), r->url, r->body,
@@ -52,10 +57,11 @@ one(const struct raw_response *r, void *ctx)
 		}
 		free(domain);
 	} else {
-		return 0;
+		return store_commit(s->st, rp->err) < 0 ? (rp->db_error = 1) : 0;
 	}
 	rp->pages++;
-	if (db_error) {
+	if (db_error || store_commit(s->st, err) < 0 ||
+	    store_batch_page_done(s->st, r->body_len, err) < 0) {
 		rp->db_error = 1;
 		snprintf(rp->err, sizeof(rp->err), "%s", err);
 		return 1;
@@ -103,10 +109,13 @@ run(struct cli *cli, int argc, char **argv)
 	}
 	struct reparse rp = {.s = &s};
 	int status = EXIT_DONE;
-	/* One transaction for the whole pass: all of it lands, or none. */
-	if (store_begin(st, err) < 0 || store_raw_each(st, source, one, &rp, err) < 0 ||
-	    rp.db_error || store_commit(st, err) < 0) {
-		store_rollback(st, NULL);
+	/* Responses commit together, up to 10,000 complaints or 64 MB at a
+	 * time; each response is all or nothing.  A killed reparse keeps what it
+	 * committed: parsing is idempotent, so running it again completes it. */
+	if (store_batch_begin(st, 10000, 64u << 20, err) < 0 ||
+	    store_raw_each(st, source, one, &rp, err) < 0 || rp.db_error ||
+	    store_batch_end(st, 1, err) < 0) {
+		store_batch_end(st, 0, NULL);
 		msg_error("reparse: %s", rp.db_error ? rp.err : err);
 		status = EXIT_INTERNAL;
 	} else {
@@ -126,6 +135,8 @@ const struct command cmd_reparse = {
 	.synopsis = "[--source S]",
 	.summary = "parse the stored raw responses again (after a parser fix), no network",
 	.help = "  --source S  only heimao, icp or site responses\n"
-		"\nAll archived responses are parsed again in one transaction: everything lands\n"
-		"or nothing does.  Exit 1 when some archived page is not recognised.\n",
+		"\nEach archived response is parsed again atomically; they are committed in\n"
+		"batches of up to 10,000 complaints, so a killed reparse keeps whole responses\n"
+		"and running it again completes it.  Exit 1 when some archived page is not\n"
+		"recognised.\n",
 };
