@@ -127,6 +127,13 @@ text_fold(struct buf *out, const char *s, size_t len)
 			p++, len--;
 			continue;
 		}
+		/* U+4000..U+9FFF (E4..E9 and two continuation bytes): CJK, never
+		 * folded, never overlong or a surrogate. */
+		if (*p >= 0xE4 && *p <= 0xE9 && len >= 3 && (p[1] & 0xC0) == 0x80 &&
+		    (p[2] & 0xC0) == 0x80) {
+			p += 3, len -= 3;
+			continue;
+		}
 		uint32_t cp;
 		size_t n = utf8_decode(p, len, &cp);
 		if (n && cp != 0x200B && cp != 0xFEFF && fold_cp(cp) == cp) {

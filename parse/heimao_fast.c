@@ -27,6 +27,8 @@ struct fast {
 	int *next;   /* index after each token's subtree */
 	char *arena; /* decoded strings, never reallocated */
 	size_t used, cap;
+	unsigned char *seen; /* per token: its contents were checked while decoding */
+	bool bad;            /* a decoded string is not one jansson accepts */
 };
 
 static bool
@@ -141,7 +143,8 @@ tok_finish(const jsmntok_t *t)
 
 /* Proves that token i and its subtree are exactly the JSON text they span:
  * every byte is a bracket, a separator in its place, white space or part of a
- * checked value.  Fills f->next.  Returns the index after the subtree, or -1
+ * checked value (string contents are checked afterwards, see
+ * heimao_fast_list).  Fills f->next.  Returns the index after the subtree, or -1
  * (not JSON as jansson reads it, or not handled). */
 static int
 check(struct fast *f, int i, int depth, bool key)
@@ -154,7 +157,9 @@ check(struct fast *f, int i, int depth, bool key)
 		return -1;
 	switch (t->type) {
 	case JSMN_STRING:
-		if (t->size != (key ? 1 : 0) || !string_ok(s + t->start, (size_t)(t->end - t->start)))
+		/* The contents are checked later, once: while decoding the strings
+		 * the record needs, by string_ok for the rest. */
+		if (t->size != (key ? 1 : 0))
 			return -1;
 		if (key && memchr(s + t->start, '\\', (size_t)(t->end - t->start)))
 			return -1; /* an escaped key: jansson compares it decoded */
@@ -226,18 +231,23 @@ get(const struct fast *f, int i, const char *key)
 	return found;
 }
 
-/* Decodes a checked string into the arena (NUL-terminated). */
+/* Decodes a string into the arena (NUL-terminated), checking it as
+ * string_ok does; NULL when jansson would refuse it. */
 static const char *
 decode(struct fast *f, const char *s, size_t len, size_t *out_len)
 {
 	char *out = f->arena + f->used, *o = out;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
+		if ((unsigned char)c < 0x20)
+			return NULL;
 		if (c != '\\') {
 			*o++ = c;
 			continue;
 		}
-		c = s[++i];
+		if (++i >= len)
+			return NULL;
+		c = s[i];
 		switch (c) {
 		case 'b': *o++ = '\b'; break;
 		case 'f': *o++ = '\f'; break;
@@ -245,11 +255,20 @@ decode(struct fast *f, const char *s, size_t len, size_t *out_len)
 		case 'r': *o++ = '\r'; break;
 		case 't': *o++ = '\t'; break;
 		case 'u': {
-			unsigned long cp = (unsigned long)hex4(s + i + 1);
+			if (len - i < 5)
+				return NULL;
+			long v = hex4(s + i + 1);
+			if (v < 0 || (v >= 0xDC00 && v <= 0xDFFF))
+				return NULL;
+			unsigned long cp = (unsigned long)v;
 			i += 4;
 			if (cp >= 0xD800 && cp <= 0xDBFF) {
-				unsigned long lo = (unsigned long)hex4(s + i + 3);
-				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				if (len - i < 7 || s[i + 1] != '\\' || s[i + 2] != 'u')
+					return NULL;
+				long lo = hex4(s + i + 3);
+				if (lo < 0xDC00 || lo > 0xDFFF)
+					return NULL;
+				cp = 0x10000 + ((cp - 0xD800) << 10) + ((unsigned long)lo - 0xDC00);
 				i += 6;
 			}
 			if (cp < 0x80) {
@@ -269,9 +288,11 @@ decode(struct fast *f, const char *s, size_t len, size_t *out_len)
 			}
 			break;
 		}
-		default: /* " \ / */
+		case '"': case '\\': case '/':
 			*o++ = c;
 			break;
+		default:
+			return NULL;
 		}
 	}
 	*o++ = '\0';
@@ -295,7 +316,13 @@ value(struct fast *f, int i)
 	case JSMN_ARRAY: r.t = JV_ARR; break;
 	case JSMN_STRING:
 		r.t = JV_STR;
+		f->seen[i] = 1;
 		r.s = decode(f, s, len, &r.len);
+		if (!r.s) {
+			f->bad = true;
+			r.s = "";
+			r.len = 0;
+		}
 		break;
 	case JSMN_PRIMITIVE:
 		if (s[0] == 't') {
@@ -384,6 +411,7 @@ heimao_fast_list(const char *json, size_t n, bool eof_check, struct heimao_list_
 	if (tokenise(&f, json, n) < 0)
 		goto out;
 	f.next = xmalloc((size_t)f.ntok * sizeof(*f.next));
+	f.seen = xcalloc((size_t)f.ntok, 1);
 	if (check(&f, 0, 0, false) < 0)
 		goto out;
 	if (eof_check && skip_ws(json, (size_t)f.tok[0].end, n) != n)
@@ -416,11 +444,19 @@ heimao_fast_list(const char *json, size_t n, bool eof_check, struct heimao_list_
 	} else if (is_array_or_null(&f, items)) {
 		v.items = 1;
 	}
+	/* Every string jansson would read, not only the decoded ones. */
+	for (int i = 0; i < f.next[0] && !f.bad; i++)
+		if (f.tok[i].type == JSMN_STRING && !f.seen[i] &&
+		    !string_ok(json + f.tok[i].start, (size_t)(f.tok[i].end - f.tok[i].start)))
+			f.bad = true;
+	if (f.bad)
+		goto out;
 	*rc = heimao_list_from_view(&v, out, err);
 	done = 1;
 out:
 	free(v.item);
 	free(f.arena);
+	free(f.seen);
 	free(f.next);
 	free(f.tok);
 	return done;
