@@ -651,6 +651,7 @@ classify_not_json(const char *s, size_t len, const char *json_error, char *err)
 	return HEIMAO_PAGE_NOT_JSON;
 }
 
+/* The JSON text of a body, repaired and unwrapped (see heimao_json.h). */
 bool
 heimao_json_text(const char *body, size_t len, struct buf *repaired, const char **text,
 		 size_t *text_len, const char **json, size_t *n, bool *eof_check)
@@ -784,6 +785,7 @@ heimao_list_page_finish(struct heimao_list_page *p)
 	heimao_list_page_init(p);
 }
 
+/* The records and the verdict of a parsed list page (see heimao_json.h). */
 int
 heimao_list_from_view(const struct heimao_list_view *v, struct heimao_list_page *out, char *err)
 {
@@ -860,6 +862,7 @@ list_parse_jansson(const char *body, size_t len, struct heimao_list_page *out, c
 	return rc;
 }
 
+/* heimao_list_parse with a chosen JSON back end (see heimao_json.h). */
 int
 heimao_list_parse_with(const char *body, size_t len, struct heimao_list_page *out,
 		       enum heimao_json_mode mode, char *err)
@@ -890,6 +893,7 @@ heimao_list_parse_with(const char *body, size_t len, struct heimao_list_page *ou
 	return list_parse_jansson(body, len, out, err);
 }
 
+/* The fast path first, jansson for whatever it declines. */
 int
 heimao_list_parse(const char *body, size_t len, struct heimao_list_page *out, char *err)
 {
