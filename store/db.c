@@ -264,8 +264,6 @@ store_rollback(struct store *s, char *err)
 	return stmt_exec(s, SQL_ROLLBACK, "ROLLBACK", err);
 }
 
-static const char SQL_CACHE_BATCH[] = "PRAGMA cache_size = -24576";
-static const char SQL_CACHE_DEFAULT[] = "PRAGMA cache_size = -2000";
 static const char SQL_TEMP_MEMORY[] = "PRAGMA temp_store = MEMORY";
 static const char SQL_TEMP_DEFAULT[] = "PRAGMA temp_store = DEFAULT";
 
@@ -275,11 +273,6 @@ store_batch_begin(struct store *s, size_t max_rows, size_t max_bytes, char *err)
 {
 	if (s->batch || !sqlite3_get_autocommit(s->db))
 		return set_err(err, "a transaction is already open");
-	/* The pages a batch dirties stay in the cache until its commit instead
-	 * of being spilled to the WAL over and over (about 1 KB per complaint;
-	 * the default cache is 2 MB). */
-	if (stmt_exec(s, SQL_CACHE_BATCH, "PRAGMA cache_size", err) < 0)
-		return -1;
 	/* A page's savepoint copies the pages it changes to a sub-journal: in
 	 * memory, not in a file under /var/tmp. */
 	if (stmt_exec(s, SQL_TEMP_MEMORY, "PRAGMA temp_store", err) < 0)
@@ -341,7 +334,6 @@ store_batch_end(struct store *s, int ok, char *err)
 		rc = store_rollback(s, err);
 	}
 	char ignored[ERRBUF_SIZE];
-	stmt_exec(s, SQL_CACHE_DEFAULT, "PRAGMA cache_size", ignored);
 	stmt_exec(s, SQL_TEMP_DEFAULT, "PRAGMA temp_store", ignored);
 	return rc;
 }
