@@ -26,6 +26,14 @@ def metrics(res):
         out["ingest %6d pages  re-import s" % n] = (r["kmrep_reimport"]["wall_s"], False)
         out["ingest %6d pages  baseline complaints/s" % n] = (r["baseline"]["cps"], True)
         out["ingest %6d pages  speedup vs baseline" % n] = (r["speedup"], True)
+    for r in res.get("reparse", []):
+        n = r["pages"]
+        out["reparse %5d pages  complaints/s" % n] = (r["kmrep"]["cps"], True)
+        out["reparse %5d pages  cpu s" % n] = (r["kmrep"]["user_s"] + r["kmrep"]["sys_s"], False)
+        out["reparse %5d pages  RSS KB" % n] = (r["kmrep"]["rss_kb"], False)
+    for k in ("import", "reparse"):
+        if k in res.get("instructions", {}):
+            out["instructions per complaint, %s" % k] = (res["instructions"][k], False)
     for c in res.get("check", []):
         n = c["db_complaints"]
         out["check  %8d db    median ms" % n] = (c["median_ms"], False)

@@ -101,6 +101,12 @@ run(struct cli *cli, int argc, char **argv)
 		return EXIT_INTERNAL;
 	}
 	int status = EXIT_DONE;
+	/* Files commit together, up to 10,000 complaints or 64 MB at a time; each
+	 * file is still all or nothing (a savepoint). */
+	if (store_batch_begin(st, 10000, 64u << 20, err) < 0) {
+		msg_error("import: %s", err);
+		status = EXIT_INTERNAL;
+	}
 	for (int i = optind; i < argc && status != EXIT_USAGE; i++) {
 		size_t len;
 		char *body = read_file(argv[i], (size_t)cli->cfg.max_body_kib * 1024, &len, err);
@@ -128,6 +134,14 @@ run(struct cli *cli, int argc, char **argv)
 			msg_verbose("imported %s", argv[i]);
 		}
 		free(body);
+		if (store_batch_page_done(st, len, err) < 0) {
+			msg_error("import: %s", err);
+			status = EXIT_INTERNAL;
+		}
+	}
+	if (store_batch_end(st, 1, err) < 0) {
+		msg_error("import: %s", err);
+		status = EXIT_INTERNAL;
 	}
 	if (r.added || r.changed)
 		msg_info("imported %u new and %u updated complaints", r.added, r.changed);
@@ -145,6 +159,7 @@ const struct command cmd_import = {
 		"                   site: the platform's home page (needs --platform)\n"
 		"  --platform NAME  the platform the complaints or page belong to (heimao lists\n"
 		"                   default to the platform their merchant is mapped to)\n"
-		"\nEach FILE (- for standard input) is one transaction: a file that does not\n"
-		"parse changes nothing and the others still import (exit 1).\n",
+		"\nEach FILE (- for standard input) is atomic: a file that does not parse\n"
+		"changes nothing and the others still import (exit 1).  Files are committed\n"
+		"in batches of up to 10,000 complaints or 64 MB.\n",
 };

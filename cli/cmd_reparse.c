@@ -34,7 +34,7 @@ one(const struct raw_response *raw, void *ctx)
 	rp->r.content_type = raw->content_type;
 	int rc = sync_replay(raw->source, &rp->r, err);
 	rp->pages++;
-	if (rc == -ERR_DB) {
+	if (rc == -ERR_DB || store_batch_page_done(rp->r.st, raw->body_len, err) < 0) {
 		rp->db_error = true;
 		snprintf(rp->err, sizeof(rp->err), "%s", err);
 		return 1;
@@ -83,10 +83,13 @@ run(struct cli *cli, int argc, char **argv)
 		return EXIT_INTERNAL;
 	}
 	int status = EXIT_DONE;
-	/* One transaction for the whole pass: all of it lands, or none. */
-	if (store_begin(st, err) < 0 || store_raw_each(st, source, one, &rp, err) < 0 ||
-	    rp.db_error || store_commit(st, err) < 0) {
-		store_rollback(st, NULL);
+	/* Responses commit together, up to 10,000 complaints or 64 MB at a
+	 * time; each response is all or nothing.  A killed reparse keeps what it
+	 * committed: parsing is idempotent, so running it again completes it. */
+	if (store_batch_begin(st, 10000, 64u << 20, err) < 0 ||
+	    store_raw_each(st, source, one, &rp, err) < 0 || rp.db_error ||
+	    store_batch_end(st, 1, err) < 0) {
+		store_batch_end(st, 0, NULL);
 		msg_error("reparse: %s", rp.db_error ? rp.err : err);
 		status = EXIT_INTERNAL;
 	} else {

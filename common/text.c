@@ -1,3 +1,5 @@
+/* SHA256_Init & co. without deprecation warnings (they are in OpenSSL 3). */
+#define OPENSSL_API_COMPAT 10101
 #include "text.h"
 
 #include <ctype.h>
@@ -71,6 +73,21 @@ utf8_valid(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	while (len) {
+		/* ASCII eight bytes at a time: JSON with \uXXXX escapes is all
+		 * ASCII, and this runs over every page kmrep reads. */
+		while (len >= 8) {
+			uint64_t w;
+			memcpy(&w, p, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			p += 8, len -= 8;
+		}
+		if (!len)
+			break;
+		if (*p < 0x80) {
+			p++, len--;
+			continue;
+		}
 		uint32_t cp;
 		size_t n = utf8_decode(p, len, &cp);
 		if (!n)
@@ -103,19 +120,39 @@ void
 text_fold(struct buf *out, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	/* Characters that fold to themselves are copied in runs, not one by
+	 * one: that is nearly all of them. */
+	const unsigned char *run = p;
 	while (len) {
-		uint32_t cp;
-		size_t n = utf8_decode(p, len, &cp);
-		if (!n) {
-			cp = 0xFFFD;
-			n = 1;
-		} else if (cp == 0x200B || cp == 0xFEFF) {
-			p += n, len -= n; /* zero-width space and BOM carry nothing */
+		if (*p < 0x80) {
+			p++, len--;
 			continue;
 		}
-		utf8_encode(out, fold_cp(cp));
+		/* U+4000..U+9FFF (E4..E9 and two continuation bytes): CJK, never
+		 * folded, never overlong or a surrogate. */
+		if (*p >= 0xE4 && *p <= 0xE9 && len >= 3 && (p[1] & 0xC0) == 0x80 &&
+		    (p[2] & 0xC0) == 0x80) {
+			p += 3, len -= 3;
+			continue;
+		}
+		uint32_t cp;
+		size_t n = utf8_decode(p, len, &cp);
+		if (n && cp != 0x200B && cp != 0xFEFF && fold_cp(cp) == cp) {
+			p += n, len -= n;
+			continue;
+		}
+		buf_append(out, run, (size_t)(p - run));
+		if (!n) {
+			utf8_encode(out, 0xFFFD);
+			n = 1;
+		} else if (cp != 0x200B && cp != 0xFEFF) {
+			/* zero-width space and BOM carry nothing */
+			utf8_encode(out, fold_cp(cp));
+		}
 		p += n, len -= n;
+		run = p;
 	}
+	buf_append(out, run, (size_t)(p - run));
 }
 
 char *
@@ -165,20 +202,23 @@ text_trim(char *s)
 	while (*start && is_space_at(start, &n))
 		start += n;
 	size_t len = strlen((char *)start);
-	memmove(s, start, len + 1);
-	/* Walk forward remembering where the last non-space ended. */
-	unsigned char *p = (unsigned char *)s, *end = p;
-	while (*p) {
-		if (is_space_at(p, &n)) {
-			p += n;
-		} else {
-			p++;
-			while ((*p & 0xC0) == 0x80)
-				p++;
-			end = p;
-		}
+	if (start != (unsigned char *)s)
+		memmove(s, start, len + 1);
+	/* Trailing spaces from the end.  C2 and E3 are lead bytes, never
+	 * continuation bytes, so "C2 A0" and "E3 80 80" at the end are always
+	 * whole characters. */
+	unsigned char *u = (unsigned char *)s;
+	for (;;) {
+		if (len && (u[len - 1] == ' ' || (u[len - 1] >= '\t' && u[len - 1] <= '\r')))
+			len--;
+		else if (len >= 2 && u[len - 2] == 0xC2 && u[len - 1] == 0xA0)
+			len -= 2;
+		else if (len >= 3 && u[len - 3] == 0xE3 && u[len - 2] == 0x80 && u[len - 1] == 0x80)
+			len -= 3;
+		else
+			break;
 	}
-	*end = '\0';
+	u[len] = '\0';
 	return s;
 }
 
@@ -187,7 +227,12 @@ sha256_hex(const void *data, size_t len, char out[static 65])
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char md[SHA256_DIGEST_LENGTH];
-	SHA256(data, len, md); /* the one-shot call: no EVP context per hash */
+	/* The low-level calls: OpenSSL 3's SHA256() fetches the algorithm on
+	 * every call, several times the cost of hashing a nickname. */
+	SHA256_CTX ctx;
+	SHA256_Init(&ctx);
+	SHA256_Update(&ctx, data, len);
+	SHA256_Final(md, &ctx);
 	for (size_t i = 0; i < SHA256_DIGEST_LENGTH; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];

@@ -1,4 +1,5 @@
 #include "heimao.h"
+#include "heimao_json.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -189,7 +190,7 @@ heimao_yuan_to_fen(const char *s, size_t len)
 	return yuan * 100 + fen + round_up;
 }
 
-/* ---- JSON helpers ------------------------------------------------------ */
+/* ---- JSON values ------------------------------------------------------- */
 
 /* Parses a decimal integer (optionally signed, surrounded by space). */
 static bool
@@ -212,46 +213,81 @@ parse_int64_text(const char *s, size_t len, int64_t *out)
 	return true;
 }
 
+/* A jansson value as the rules read it. */
+static struct jv
+jv_of(const json_t *v)
+{
+	struct jv r = {0};
+	if (!v)
+		return r;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: r.t = JV_OBJ; break;
+	case JSON_ARRAY: r.t = JV_ARR; break;
+	case JSON_STRING:
+		r.t = JV_STR;
+		r.s = json_string_value(v);
+		r.len = json_string_length(v);
+		break;
+	case JSON_INTEGER:
+		r.t = JV_INT;
+		r.i = (int64_t)json_integer_value(v);
+		break;
+	case JSON_REAL:
+		r.t = JV_REAL;
+		r.d = json_real_value(v);
+		break;
+	case JSON_TRUE: r.t = JV_TRUE; break;
+	case JSON_FALSE: r.t = JV_FALSE; break;
+	case JSON_NULL: r.t = JV_NULL; break;
+	}
+	return r;
+}
+
 /* An integer given as a JSON integer, an integral real or a decimal string. */
 static bool
-json_int64(const json_t *v, int64_t *out)
+jv_int64(const struct jv *v, int64_t *out)
 {
-	if (json_is_integer(v)) {
-		*out = (int64_t)json_integer_value(v);
+	if (v->t == JV_INT) {
+		*out = v->i;
 		return true;
 	}
-	if (json_is_real(v)) {
-		double d = json_real_value(v);
+	if (v->t == JV_REAL) {
+		double d = v->d;
 		if (!(d >= -9.0e18 && d <= 9.0e18) || d != (double)(int64_t)d)
 			return false;
 		*out = (int64_t)d;
 		return true;
 	}
-	if (json_is_string(v))
-		return parse_int64_text(json_string_value(v), json_string_length(v), out);
+	if (v->t == JV_STR)
+		return parse_int64_text(v->s, v->len, out);
 	return false;
 }
 
+static bool
+json_int64(const json_t *v, int64_t *out)
+{
+	struct jv j = jv_of(v);
+	return jv_int64(&j, out);
+}
+
 static int64_t
-json_int64_or(const json_t *v, int64_t fallback)
+jv_int64_or(const struct jv *v, int64_t fallback)
 {
 	int64_t r;
-	return json_int64(v, &r) ? r : fallback;
+	return jv_int64(v, &r) ? r : fallback;
 }
 
 /* A source id (sn, couid, uid): decimal text from a string or an integer;
  * NULL when absent or not a non-negative decimal number. */
 static char *
-json_id_text(const json_t *v)
+jv_id_text(const struct jv *v)
 {
-	if (json_is_integer(v)) {
-		json_int_t n = json_integer_value(v);
-		return n >= 0 ? xasprintf("%lld", (long long)n) : NULL;
-	}
-	if (!json_is_string(v))
+	if (v->t == JV_INT)
+		return v->i >= 0 ? xasprintf("%lld", (long long)v->i) : NULL;
+	if (v->t != JV_STR)
 		return NULL;
-	const char *s = json_string_value(v);
-	size_t start = 0, end = json_string_length(v);
+	const char *s = v->s;
+	size_t start = 0, end = v->len;
 	trim_span(s, &start, &end);
 	if (start == end || end - start > MAX_ID_DIGITS)
 		return NULL;
@@ -261,23 +297,37 @@ json_id_text(const json_t *v)
 	return xstrndup(s + start, end - start);
 }
 
+static char *
+json_id_text(const json_t *v)
+{
+	struct jv j = jv_of(v);
+	return jv_id_text(&j);
+}
+
 /* Text of a JSON string that may hold HTML (search highlights, entities);
  * NULL when absent or empty. */
 static char *
+jv_snippet(const struct jv *v)
+{
+	if (v->t != JV_STR)
+		return NULL;
+	return null_if_empty(html_snippet_text(v->s, v->len));
+}
+
+static char *
 json_snippet(const json_t *v)
 {
-	if (!json_is_string(v))
-		return NULL;
-	return null_if_empty(html_snippet_text(json_string_value(v), json_string_length(v)));
+	struct jv j = jv_of(v);
+	return jv_snippet(&j);
 }
 
 /* Unix seconds from a number or a string; 13-digit milliseconds are
  * accepted too.  0 when absent or not positive. */
 static int64_t
-json_unix_seconds(const json_t *v)
+jv_unix_seconds(const struct jv *v)
 {
 	int64_t t;
-	if (!json_int64(v, &t) || t <= 0)
+	if (!jv_int64(v, &t) || t <= 0)
 		return 0;
 	if (t > 99999999999LL)
 		t /= 1000;
@@ -313,11 +363,13 @@ part_cmp_idx(const void *a, const void *b)
 
 /* 投诉问题 / 投诉要求: split on "," and "，", trim, drop empty parts and
  * repeats (the first occurrence stays), join with "\n".  NULL when nothing
- * is left.  Sorting keeps long hostile lists out of quadratic time. */
+ * is left.  Sorting keeps long hostile lists out of quadratic time; a
+ * handful of parts (the usual case) is compared directly. */
 static char *
 split_list(const char *s, size_t len)
 {
-	struct part *parts = NULL;
+	struct part small[8];
+	struct part *parts = small;
 	size_t n = 0, cap = 0, start = 0;
 	for (size_t i = 0; i <= len;) {
 		size_t sep = 0;
@@ -334,7 +386,13 @@ split_list(const char *s, size_t len)
 		size_t a = start, b = i;
 		trim_span(s, &a, &b);
 		if (b > a) {
-			parts = xgrow(parts, &cap, n + 1, sizeof(*parts));
+			if (parts == small && n == sizeof(small) / sizeof(small[0])) {
+				parts = NULL;
+				parts = xgrow(parts, &cap, n + 1, sizeof(*parts));
+				memcpy(parts, small, sizeof(small));
+			} else if (parts != small) {
+				parts = xgrow(parts, &cap, n + 1, sizeof(*parts));
+			}
 			parts[n] = (struct part){s + a, b - a, n, false};
 			n++;
 		}
@@ -342,44 +400,64 @@ split_list(const char *s, size_t len)
 		start = i;
 	}
 	if (!n) {
-		free(parts);
+		if (parts != small)
+			free(parts);
 		return NULL;
 	}
-	qsort(parts, n, sizeof(*parts), part_cmp_text);
-	for (size_t i = 1; i < n; i++)
-		parts[i].dup = parts[i].len == parts[i - 1].len &&
-			       !memcmp(parts[i].p, parts[i - 1].p, parts[i].len);
-	qsort(parts, n, sizeof(*parts), part_cmp_idx);
-	struct buf out;
-	buf_init(&out);
+	if (parts == small) {
+		for (size_t i = 1; i < n; i++)
+			for (size_t k = 0; k < i && !parts[i].dup; k++)
+				parts[i].dup = parts[k].len == parts[i].len &&
+					       !memcmp(parts[k].p, parts[i].p, parts[i].len);
+	} else {
+		qsort(parts, n, sizeof(*parts), part_cmp_text);
+		for (size_t i = 1; i < n; i++)
+			parts[i].dup = parts[i].len == parts[i - 1].len &&
+				       !memcmp(parts[i].p, parts[i - 1].p, parts[i].len);
+		qsort(parts, n, sizeof(*parts), part_cmp_idx);
+	}
+	size_t total = 0; /* each byte may become U+FFFD (3), then a newline */
+	for (size_t i = 0; i < n; i++)
+		total += 3 * parts[i].len + 1;
+	char *out = xmalloc(total + 1), *p = out;
 	for (size_t i = 0; i < n; i++) {
 		if (parts[i].dup)
 			continue;
-		if (out.len)
-			buf_putc(&out, '\n');
-		buf_append_text(&out, parts[i].p, parts[i].len);
+		if (p != out)
+			*p++ = '\n';
+		/* A NUL (from \u0000) would cut the text: U+FFFD instead. */
+		for (size_t k = 0; k < parts[i].len; k++) {
+			if (parts[i].p[k]) {
+				*p++ = parts[i].p[k];
+			} else {
+				memcpy(p, "\xEF\xBF\xBD", 3);
+				p += 3;
+			}
+		}
 	}
-	free(parts);
-	return buf_steal(&out);
+	*p = '\0';
+	if (parts != small)
+		free(parts);
+	return out;
 }
 
 static char *
-json_split_list(const json_t *v)
+jv_split_list(const struct jv *v)
 {
-	if (!json_is_string(v))
+	if (v->t != JV_STR)
 		return NULL;
-	return split_list(json_string_value(v), json_string_length(v));
+	return split_list(v->s, v->len);
 }
 
 /* main.url made absolute: "//host/..." -> "https://host/...", "/path" on
  * tousu.sina.com.cn; http(s) URLs kept exactly; anything else NULL. */
 static char *
-absolute_url(const json_t *v)
+absolute_url(const struct jv *v)
 {
-	if (!json_is_string(v))
+	if (v->t != JV_STR)
 		return NULL;
-	const char *s = json_string_value(v);
-	size_t a = 0, b = json_string_length(v);
+	const char *s = v->s;
+	size_t a = 0, b = v->len;
 	trim_span(s, &a, &b);
 	if (b - a < 2 || memchr(s + a, '\0', b - a))
 		return NULL;
@@ -408,25 +486,25 @@ static char *
 person_key(const char *name, size_t len)
 {
 	char hex[65];
-	struct buf msg;
-	buf_init(&msg);
-	buf_puts(&msg, "heimao:");
-	buf_append(&msg, name, len);
-	sha256_hex(msg.data, msg.len, hex);
-	buf_finish(&msg);
+	char small[256];
+	char *msg = len + 7 <= sizeof(small) ? small : xmalloc(len + 7);
+	memcpy(msg, "heimao:", 7);
+	memcpy(msg + 7, name, len);
+	sha256_hex(msg, len + 7, hex);
+	if (msg != small)
+		free(msg);
 	return xstrdup(hex);
 }
 
 /* evaluate_u.satisfaction stars (0-5) -> 0-10; -1 when absent. */
 static int
-satisfaction_of(const json_t *evaluate)
+satisfaction_of(const struct jv *v)
 {
-	const json_t *v = json_object_get(evaluate, "satisfaction");
 	double stars;
 	int64_t whole;
-	if (json_is_real(v))
-		stars = json_real_value(v);
-	else if (json_int64(v, &whole))
+	if (v->t == JV_REAL)
+		stars = v->d;
+	else if (jv_int64(v, &whole))
 		stars = (double)whole;
 	else
 		return -1;
@@ -437,59 +515,77 @@ satisfaction_of(const json_t *evaluate)
 
 /* cost as a string (the documented form) or, tolerated, a number. */
 static int64_t
-cost_fen(const json_t *v)
+cost_fen(const struct jv *v)
 {
-	if (json_is_string(v))
-		return heimao_yuan_to_fen(json_string_value(v), json_string_length(v));
-	if (json_is_integer(v)) {
-		json_int_t n = json_integer_value(v);
-		return n >= 0 && n < 10000000000000LL ? (int64_t)n * 100 : -1;
+	if (v->t == JV_STR)
+		return heimao_yuan_to_fen(v->s, v->len);
+	if (v->t == JV_INT) {
+		int64_t n = v->i;
+		return n >= 0 && n < 10000000000000LL ? n * 100 : -1;
 	}
-	if (json_is_real(v)) {
-		double d = json_real_value(v);
+	if (v->t == JV_REAL) {
+		double d = v->d;
 		return d >= 0 && d < 1.0e13 ? (int64_t)(d * 100 + 0.5) : -1;
 	}
 	return -1;
 }
 
-/* Fills c from one list item; false (c untouched) when it has no usable
- * main.sn. */
+/* Adds the record of one list item to list; false (list untouched) when it
+ * has no usable main.sn. */
 static bool
-complaint_from_item(const json_t *item, struct complaint_list *list)
+complaint_from_item(const struct heimao_item *f, struct complaint_list *list)
 {
-	const json_t *m = json_object_get(item, "main");
-	char *sn = json_id_text(json_object_get(m, "sn"));
+	char *sn = jv_id_text(&f->sn);
 	if (!sn)
 		return false;
 	struct complaint *c = complaint_list_add(list);
 	c->source_id = sn;
-	c->merchant_id = json_id_text(json_object_get(m, "couid"));
-	c->merchant_name = json_snippet(json_object_get(m, "cotitle"));
-	c->title = json_snippet(json_object_get(m, "title"));
-	c->summary = json_snippet(json_object_get(m, "summary"));
-	c->issue = json_split_list(json_object_get(m, "issue"));
-	c->appeal = json_split_list(json_object_get(m, "appeal"));
-	c->amount_fen = cost_fen(json_object_get(m, "cost"));
+	c->merchant_id = jv_id_text(&f->couid);
+	c->merchant_name = jv_snippet(&f->cotitle);
+	c->title = jv_snippet(&f->title);
+	c->summary = jv_snippet(&f->summary);
+	c->issue = jv_split_list(&f->issue);
+	c->appeal = jv_split_list(&f->appeal);
+	c->amount_fen = cost_fen(&f->cost);
 	int64_t status;
-	if (json_int64(json_object_get(m, "status"), &status) && status >= 0 &&
-	    status <= 1000000) {
+	if (jv_int64(&f->status, &status) && status >= 0 && status <= 1000000) {
 		c->raw_status = (int)status;
 		c->status = heimao_status_normalise(c->raw_status);
 	}
-	c->filed_at = json_unix_seconds(json_object_get(m, "timestamp"));
+	c->filed_at = jv_unix_seconds(&f->timestamp);
 	if (!c->filed_at)
-		c->filed_at = json_unix_seconds(json_object_get(m, "created_at"));
-	c->url = absolute_url(json_object_get(m, "url"));
-	const json_t *nick = json_object_get(json_object_get(item, "author"), "title");
-	if (json_is_string(nick)) {
-		const char *s = json_string_value(nick);
-		size_t a = 0, b = json_string_length(nick);
+		c->filed_at = jv_unix_seconds(&f->created_at);
+	c->url = absolute_url(&f->url);
+	if (f->nick.t == JV_STR) {
+		const char *s = f->nick.s;
+		size_t a = 0, b = f->nick.len;
 		trim_span(s, &a, &b);
 		if (b > a)
 			c->complainant_key = person_key(s + a, b - a);
 	}
-	c->satisfaction = satisfaction_of(json_object_get(m, "evaluate_u"));
+	c->satisfaction = satisfaction_of(&f->satisfaction);
 	return true;
+}
+
+/* The fields of a jansson list item. */
+static void
+item_of(const json_t *item, struct heimao_item *f)
+{
+	const json_t *m = json_object_get(item, "main");
+	f->sn = jv_of(json_object_get(m, "sn"));
+	f->couid = jv_of(json_object_get(m, "couid"));
+	f->cotitle = jv_of(json_object_get(m, "cotitle"));
+	f->title = jv_of(json_object_get(m, "title"));
+	f->summary = jv_of(json_object_get(m, "summary"));
+	f->issue = jv_of(json_object_get(m, "issue"));
+	f->appeal = jv_of(json_object_get(m, "appeal"));
+	f->cost = jv_of(json_object_get(m, "cost"));
+	f->status = jv_of(json_object_get(m, "status"));
+	f->timestamp = jv_of(json_object_get(m, "timestamp"));
+	f->created_at = jv_of(json_object_get(m, "created_at"));
+	f->url = jv_of(json_object_get(m, "url"));
+	f->satisfaction = jv_of(json_object_get(json_object_get(m, "evaluate_u"), "satisfaction"));
+	f->nick = jv_of(json_object_get(json_object_get(item, "author"), "title"));
 }
 
 /* ---- envelope ---------------------------------------------------------- */
@@ -562,6 +658,92 @@ classify_not_json(const char *s, size_t len, const char *json_error, char *err)
 	return HEIMAO_PAGE_NOT_JSON;
 }
 
+/* The JSON text of a body, repaired and unwrapped (see heimao_json.h). */
+bool
+heimao_json_text(const char *body, size_t len, struct buf *repaired, const char **text,
+		 size_t *text_len, const char **json, size_t *n, bool *eof_check)
+{
+	buf_init(repaired);
+	if (!utf8_valid(body, len)) {
+		utf8_repair(repaired, body, len);
+		body = repaired->data;
+		len = repaired->len;
+	}
+	*text = body;
+	*text_len = len;
+	*json = NULL;
+	*n = 0;
+	*eof_check = true;
+	size_t i = 0;
+	if (len >= 3 && !memcmp(body, "\xEF\xBB\xBF", 3))
+		i = 3;
+	while (i < len && is_ascii_space(body[i]))
+		i++;
+	if (i < len && (body[i] == '{' || body[i] == '[')) {
+		*json = body + i;
+		*n = len - i;
+		return true;
+	}
+	size_t p = i < len ? jsonp_payload(body, len, i) : 0;
+	if (!p)
+		return false;
+	*json = body + p;
+	*n = len - p;
+	*eof_check = false;
+	return true;
+}
+
+/* The verdict on result.status: HEIMAO_PAGE_OK for code 0, otherwise the
+ * kind with a reason in err.  *code and *msg are set in every case. */
+static enum heimao_page_kind
+envelope_kind(const struct jv *jcode, const struct jv *jmsg, int64_t *code, char **msg,
+	      char *err)
+{
+	*msg = NULL;
+	if (!jv_int64(jcode, code)) {
+		*code = -1;
+		set_err(err, "JSON without result.status.code");
+		return HEIMAO_PAGE_LAYOUT_CHANGED;
+	}
+	*msg = jv_snippet(jmsg);
+	const char *m = *msg ? *msg : "";
+	if (*code == CODE_LOGIN_REQUIRED) {
+		set_err(err, "login required (code %d%s%s)", CODE_LOGIN_REQUIRED, *m ? ": " : "", m);
+		return HEIMAO_PAGE_LOGIN_REQUIRED;
+	}
+	if (*code == CODE_PAGE_LIMIT) {
+		set_err(err, "page limit: login needed for more pages (code %d%s%s)",
+			CODE_PAGE_LIMIT, *m ? ": " : "", m);
+		return HEIMAO_PAGE_LIMIT;
+	}
+	if (*code != 0) {
+		set_err(err, "API error %lld%s%s", (long long)*code, *m ? ": " : "", m);
+		return HEIMAO_PAGE_API_ERROR;
+	}
+	return HEIMAO_PAGE_OK;
+}
+
+/* Parses the body with jansson.  NULL with the kind in *kind and a reason
+ * in err when it is not JSON. */
+static json_t *
+jansson_load(const char *body, size_t len, enum heimao_page_kind *kind, char *err)
+{
+	struct buf repaired;
+	const char *text, *json;
+	size_t text_len, n;
+	bool eof_check;
+	json_error_t jerr;
+	json_t *doc = NULL;
+	strcpy(jerr.text, "not JSON");
+	if (heimao_json_text(body, len, &repaired, &text, &text_len, &json, &n, &eof_check))
+		doc = json_loadb(json, n, JSON_ALLOW_NUL | (eof_check ? 0 : JSON_DISABLE_EOF_CHECK),
+				 &jerr);
+	if (!doc)
+		*kind = classify_not_json(text, text_len, jerr.text, err);
+	buf_finish(&repaired);
+	return doc;
+}
+
 /* Parses the body and checks the envelope.  On HEIMAO_PAGE_OK (meaning
  * "code 0, look at the data") *root holds the document and *data its
  * result.data; any other kind has a reason in err and *root NULL. */
@@ -573,62 +755,21 @@ open_envelope(const char *body, size_t len, json_t **root, const json_t **data, 
 	*data = NULL;
 	*code = -1;
 	*msg = NULL;
-	struct buf repaired;
-	buf_init(&repaired);
-	if (!utf8_valid(body, len)) {
-		utf8_repair(&repaired, body, len);
-		body = repaired.data;
-		len = repaired.len;
-	}
-	size_t i = 0;
-	if (len >= 3 && !memcmp(body, "\xEF\xBB\xBF", 3))
-		i = 3;
-	while (i < len && is_ascii_space(body[i]))
-		i++;
-	json_error_t jerr;
-	json_t *doc = NULL;
-	strcpy(jerr.text, "not JSON");
-	if (i < len && (body[i] == '{' || body[i] == '[')) {
-		doc = json_loadb(body + i, len - i, JSON_ALLOW_NUL, &jerr);
-	} else if (i < len) {
-		size_t p = jsonp_payload(body, len, i);
-		if (p)
-			doc = json_loadb(body + p, len - p,
-					 JSON_ALLOW_NUL | JSON_DISABLE_EOF_CHECK, &jerr);
-	}
 	enum heimao_page_kind kind;
-	if (!doc) {
-		kind = classify_not_json(body, len, jerr.text, err);
-		buf_finish(&repaired);
+	json_t *doc = jansson_load(body, len, &kind, err);
+	if (!doc)
+		return kind;
+	const json_t *status = json_object_get(json_object_get(doc, "result"), "status");
+	struct jv jcode = jv_of(json_object_get(status, "code"));
+	struct jv jmsg = jv_of(json_object_get(status, "msg"));
+	kind = envelope_kind(&jcode, &jmsg, code, msg, err);
+	if (kind != HEIMAO_PAGE_OK) {
+		json_decref(doc);
 		return kind;
 	}
-	buf_finish(&repaired);
-	const json_t *status = json_object_get(json_object_get(doc, "result"), "status");
-	if (!json_int64(json_object_get(status, "code"), code)) {
-		json_decref(doc);
-		*code = -1;
-		set_err(err, "JSON without result.status.code");
-		return HEIMAO_PAGE_LAYOUT_CHANGED;
-	}
-	*msg = json_snippet(json_object_get(status, "msg"));
-	const char *m = *msg ? *msg : "";
-	if (*code == CODE_LOGIN_REQUIRED) {
-		set_err(err, "login required (code %d%s%s)", CODE_LOGIN_REQUIRED, *m ? ": " : "", m);
-		kind = HEIMAO_PAGE_LOGIN_REQUIRED;
-	} else if (*code == CODE_PAGE_LIMIT) {
-		set_err(err, "page limit: login needed for more pages (code %d%s%s)",
-			CODE_PAGE_LIMIT, *m ? ": " : "", m);
-		kind = HEIMAO_PAGE_LIMIT;
-	} else if (*code != 0) {
-		set_err(err, "API error %lld%s%s", (long long)*code, *m ? ": " : "", m);
-		kind = HEIMAO_PAGE_API_ERROR;
-	} else {
-		*root = doc;
-		*data = json_object_get(json_object_get(doc, "result"), "data");
-		return HEIMAO_PAGE_OK;
-	}
-	json_decref(doc);
-	return kind;
+	*root = doc;
+	*data = json_object_get(json_object_get(doc, "result"), "data");
+	return HEIMAO_PAGE_OK;
 }
 
 /* ---- list pages -------------------------------------------------------- */
@@ -654,48 +795,46 @@ heimao_list_page_finish(struct heimao_list_page *p)
 /* The name of the first pager field present but neither a number nor null,
  * or NULL. */
 static const char *
-pager_field_not_number(const json_t *pager)
+pager_field_not_number(const struct heimao_list_view *v)
 {
-	static const char *const fields[] = {"current", "next", "page_amount", "item_count"};
+	const struct {
+		const char *name;
+		const struct jv *value;
+	} fields[] = {{"current", &v->current}, {"next", &v->next},
+		      {"page_amount", &v->page_amount}, {"item_count", &v->item_count}};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		const json_t *v = json_object_get(pager, fields[i]);
 		int64_t n;
-		if (v && !json_is_null(v) && !json_int64(v, &n))
-			return fields[i];
+		const struct jv *f = fields[i].value;
+		if (f->t != JV_ABSENT && f->t != JV_NULL && !jv_int64(f, &n))
+			return fields[i].name;
 	}
 	return NULL;
 }
 
+/* The records and the verdict of a parsed list page (see heimao_json.h). */
 int
-heimao_list_parse(const char *body, size_t len, struct heimao_list_page *out, char *err)
+heimao_list_from_view(const struct heimao_list_view *v, struct heimao_list_page *out, char *err)
 {
-	heimao_list_page_finish(out);
-	json_t *root;
-	const json_t *data;
-	out->kind = open_envelope(body ? body : "", body ? len : 0, &root, &data, &out->code,
-				  &out->msg, err);
+	out->kind = envelope_kind(&v->code, &v->msg, &out->code, &out->msg, err);
 	if (out->kind != HEIMAO_PAGE_OK)
 		return -1;
-	const json_t *pager = json_object_get(data, "pager");
-	out->page = json_int64_or(json_object_get(pager, "current"), -1);
-	out->next = json_int64_or(json_object_get(pager, "next"), -1);
-	out->page_amount = json_int64_or(json_object_get(pager, "page_amount"), -1);
-	out->item_count = json_int64_or(json_object_get(pager, "item_count"), -1);
-
-	const json_t *items = json_object_get(data, "complaints");
-	if (!items || !(json_is_array(items) || json_is_null(items)))
-		items = json_object_get(data, "lists");
-	if (!items || !(json_is_array(items) || json_is_null(items))) {
-		json_decref(root);
+	out->page = jv_int64_or(&v->current, -1);
+	out->next = jv_int64_or(&v->next, -1);
+	out->page_amount = jv_int64_or(&v->page_amount, -1);
+	out->item_count = jv_int64_or(&v->item_count, -1);
+	if (!v->items) {
 		out->kind = HEIMAO_PAGE_LAYOUT_CHANGED;
 		return set_err(err, "code 0 but result.data has neither complaints[] nor lists[]");
 	}
-	size_t n = json_is_array(items) ? json_array_size(items) : 0;
+	size_t n = v->n_items;
+	if (n && !out->complaints.cap) {
+		out->complaints.items = xcalloc(n, sizeof(*out->complaints.items));
+		out->complaints.cap = n;
+	}
 	for (size_t i = 0; i < n; i++)
-		if (!complaint_from_item(json_array_get(items, i), &out->complaints))
+		if (!complaint_from_item(&v->item[i], &out->complaints))
 			out->skipped++;
-	const char *bad_pager = pager_field_not_number(pager);
-	json_decref(root);
+	const char *bad_pager = pager_field_not_number(v);
 	if (n == 0) {
 		bool past_end = out->page > 0 && out->page_amount >= 0 && out->page > out->page_amount;
 		if (out->item_count > 0 && !past_end) {
@@ -725,6 +864,80 @@ heimao_list_parse(const char *body, size_t len, struct heimao_list_page *out, ch
 	}
 	out->kind = HEIMAO_PAGE_OK;
 	return (int)out->complaints.len;
+}
+
+/* The list page through jansson. */
+static int
+list_parse_jansson(const char *body, size_t len, struct heimao_list_page *out, char *err)
+{
+	json_t *doc = jansson_load(body, len, &out->kind, err);
+	if (!doc)
+		return -1;
+	struct heimao_list_view v = {0};
+	const json_t *result = json_object_get(doc, "result");
+	const json_t *status = json_object_get(result, "status");
+	v.code = jv_of(json_object_get(status, "code"));
+	v.msg = jv_of(json_object_get(status, "msg"));
+	const json_t *data = json_object_get(result, "data");
+	const json_t *pager = json_object_get(data, "pager");
+	v.current = jv_of(json_object_get(pager, "current"));
+	v.next = jv_of(json_object_get(pager, "next"));
+	v.page_amount = jv_of(json_object_get(pager, "page_amount"));
+	v.item_count = jv_of(json_object_get(pager, "item_count"));
+	const json_t *items = json_object_get(data, "complaints");
+	if (!items || !(json_is_array(items) || json_is_null(items)))
+		items = json_object_get(data, "lists");
+	if (items && json_is_array(items)) {
+		v.items = 2;
+		v.n_items = json_array_size(items);
+		v.item = xcalloc(v.n_items ? v.n_items : 1, sizeof(*v.item));
+		for (size_t i = 0; i < v.n_items; i++)
+			item_of(json_array_get(items, i), &v.item[i]);
+	} else if (items && json_is_null(items)) {
+		v.items = 1;
+	}
+	int rc = heimao_list_from_view(&v, out, err);
+	free(v.item);
+	json_decref(doc);
+	return rc;
+}
+
+/* heimao_list_parse with a chosen JSON back end (see heimao_json.h). */
+int
+heimao_list_parse_with(const char *body, size_t len, struct heimao_list_page *out,
+		       enum heimao_json_mode mode, char *err)
+{
+	if (!body)
+		body = "", len = 0;
+	if (mode != HEIMAO_JSON_JANSSON) {
+		struct buf repaired;
+		const char *text, *json;
+		size_t text_len, n;
+		bool eof_check;
+		int rc = 0, done = 0;
+		struct heimao_list_page fast;
+		heimao_list_page_init(&fast);
+		if (heimao_json_text(body, len, &repaired, &text, &text_len, &json, &n, &eof_check))
+			done = heimao_fast_list(json, n, eof_check, &fast, &rc, err);
+		buf_finish(&repaired);
+		if (done) {
+			heimao_list_page_finish(out);
+			*out = fast;
+			return rc;
+		}
+		heimao_list_page_finish(&fast);
+		if (mode == HEIMAO_JSON_FAST_ONLY)
+			return -2;
+	}
+	heimao_list_page_finish(out);
+	return list_parse_jansson(body, len, out, err);
+}
+
+/* The fast path first, jansson for whatever it declines. */
+int
+heimao_list_parse(const char *body, size_t len, struct heimao_list_page *out, char *err)
+{
+	return heimao_list_parse_with(body, len, out, HEIMAO_JSON_AUTO, err);
 }
 
 /* ---- company search ---------------------------------------------------- */

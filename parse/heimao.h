@@ -60,7 +60,9 @@ void heimao_list_page_finish(struct heimao_list_page *p);
  * freed first.  Raw bytes that are not UTF-8 are replaced by U+FFFD rather
  * than losing the page.  Returns the number of complaints (>= 0) when
  * out->kind is OK or EMPTY; otherwise -1 with a one-line reason in err.
- * out->kind is set in every case; the caller finishes out. */
+ * out->kind is set in every case; the caller finishes out.  Bodies are read by
+ * a jsmn fast path (heimao_fast.c) when it can prove jansson would read them
+ * the same way, by jansson otherwise: the result is the same either way. */
 int heimao_list_parse(const char *body, size_t len, struct heimao_list_page *out, char *err);
 
 /* Parses an /api/company/search body into out (initialised; earlier contents

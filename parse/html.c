@@ -90,7 +90,9 @@ html_snippet_text(const char *s, size_t len)
 	 * of white space.  Those are copied whole instead of byte by byte. */
 	int plain = 1;
 	for (size_t i = 0; i < len && plain; i++) {
-		char c = s[i];
+		unsigned char c = (unsigned char)s[i];
+		if (c > '<' || (c > '&' && c < '<'))
+			continue; /* nearly every byte: UTF-8, letters, digits */
 		plain = c != '<' && c != '&' && c != '\t' && c != '\n' && c != '\r' && c != '\f' &&
 			c != '\0' && !(c == ' ' && (i + 1 == len || s[i + 1] == ' '));
 	}

@@ -191,6 +191,7 @@ store_complaint_upsert(struct store *s, int64_t platform_id, const struct compla
 	bind_i64(st, 19, complainant_tag(c->complainant_key));
 	if (stmt_run(s, st, "storing a complaint", err) < 0)
 		return -1;
+	s->batch_rows++;
 	if (res)
 		*res = r == 1 ? UPSERT_CHANGED : UPSERT_NEW;
 	return 0;

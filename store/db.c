@@ -208,22 +208,41 @@ tx_leave(struct store *s, struct tx *t, int ok, char *err)
 	return -1;
 }
 
-/* BEGIN IMMEDIATE for the caller; 0 or -1. */
+static const char SQL_PAGE_SAVEPOINT[] = "SAVEPOINT store_page";
+static const char SQL_PAGE_RELEASE[] = "RELEASE store_page";
+static const char SQL_PAGE_ROLLBACK_TO[] = "ROLLBACK TO store_page";
+
+/* BEGIN IMMEDIATE for the caller (in a batch: a savepoint in the batch's
+ * transaction, which is begun when none is open); 0 or -1. */
 int
 store_begin(struct store *s, char *err)
 {
+	if (s->batch) {
+		if (s->batch_tx && sqlite3_get_autocommit(s->db))
+			return set_err(err, "the transaction of the pages since the last commit "
+					    "was rolled back by SQLite");
+		if (sqlite3_get_autocommit(s->db)) {
+			if (stmt_exec(s, SQL_BEGIN, "BEGIN IMMEDIATE", err) < 0)
+				return -1;
+			s->batch_tx = 1;
+		}
+		return stmt_exec(s, SQL_PAGE_SAVEPOINT, "SAVEPOINT", err);
+	}
 	if (!sqlite3_get_autocommit(s->db))
 		return set_err(err, "a transaction is already open");
 	return stmt_exec(s, SQL_BEGIN, "BEGIN IMMEDIATE", err);
 }
 
-/* COMMIT; 0 or -1 (the transaction is rolled back when COMMIT fails). */
+/* COMMIT (in a batch: RELEASE of the page's savepoint); 0 or -1 (the
+ * transaction is rolled back when COMMIT fails). */
 int
 store_commit(struct store *s, char *err)
 {
 	char ignored[ERRBUF_SIZE];
 	if (sqlite3_get_autocommit(s->db))
 		return set_err(err, "COMMIT: no transaction is open");
+	if (s->batch)
+		return stmt_exec(s, SQL_PAGE_RELEASE, "RELEASE", err);
 	if (stmt_exec(s, SQL_COMMIT, "COMMIT", err) == 0)
 		return 0;
 	if (!sqlite3_get_autocommit(s->db))
@@ -231,13 +250,94 @@ store_commit(struct store *s, char *err)
 	return -1;
 }
 
-/* ROLLBACK; a no-op without a transaction.  0 or -1. */
+/* ROLLBACK (in a batch: back to the page's savepoint); a no-op without a
+ * transaction.  0 or -1. */
 int
 store_rollback(struct store *s, char *err)
 {
 	if (sqlite3_get_autocommit(s->db))
 		return 0;
+	if (s->batch) {
+		char ignored[ERRBUF_SIZE];
+		if (stmt_exec(s, SQL_PAGE_ROLLBACK_TO, "ROLLBACK TO", ignored) < 0)
+			return stmt_exec(s, SQL_ROLLBACK, "ROLLBACK", err);
+		return stmt_exec(s, SQL_PAGE_RELEASE, "RELEASE", err);
+	}
 	return stmt_exec(s, SQL_ROLLBACK, "ROLLBACK", err);
+}
+
+static const char SQL_TEMP_MEMORY[] = "PRAGMA temp_store = MEMORY";
+static const char SQL_TEMP_DEFAULT[] = "PRAGMA temp_store = DEFAULT";
+
+/* Starts batching pages; 0 or -1. */
+int
+store_batch_begin(struct store *s, size_t max_rows, size_t max_bytes, char *err)
+{
+	if (s->batch || !sqlite3_get_autocommit(s->db))
+		return set_err(err, "a transaction is already open");
+	/* A page's savepoint copies the pages it changes to a sub-journal: in
+	 * memory, not in a file under /var/tmp. */
+	if (stmt_exec(s, SQL_TEMP_MEMORY, "PRAGMA temp_store", err) < 0)
+		return -1;
+	s->batch = 1;
+	s->batch_max_rows = max_rows;
+	s->batch_max_bytes = max_bytes;
+	s->batch_rows = s->batch_bytes = 0;
+	return 0;
+}
+
+/* Commits the batch's transaction when it is open; 0 or -1. */
+static int
+batch_commit(struct store *s, char *err)
+{
+	int lost = s->batch_tx && sqlite3_get_autocommit(s->db);
+	s->batch_rows = s->batch_bytes = 0;
+	s->batch_tx = 0;
+	if (lost)
+		return set_err(err, "the transaction of the pages since the last commit was "
+				    "rolled back by SQLite");
+	if (sqlite3_get_autocommit(s->db))
+		return 0;
+	if (stmt_exec(s, SQL_COMMIT, "COMMIT", err) == 0)
+		return 0;
+	char ignored[ERRBUF_SIZE];
+	if (!sqlite3_get_autocommit(s->db))
+		stmt_exec(s, SQL_ROLLBACK, "ROLLBACK", ignored);
+	return -1;
+}
+
+/* Counts a page and commits when a limit is reached; 0 or -1. */
+int
+store_batch_page_done(struct store *s, size_t bytes, char *err)
+{
+	if (!s->batch)
+		return 0;
+	if (s->batch_tx && sqlite3_get_autocommit(s->db))
+		return batch_commit(s, err); /* reports the loss */
+	s->batch_bytes += bytes;
+	if (s->batch_rows >= s->batch_max_rows || s->batch_bytes >= s->batch_max_bytes)
+		return batch_commit(s, err);
+	return 0;
+}
+
+/* Ends batching: commits (ok) or rolls back what is pending; 0 or -1. */
+int
+store_batch_end(struct store *s, int ok, char *err)
+{
+	if (!s->batch)
+		return 0;
+	int rc;
+	if (ok) {
+		rc = batch_commit(s, err);
+		s->batch = 0;
+	} else {
+		s->batch = 0;
+		s->batch_rows = s->batch_bytes = s->batch_tx = 0;
+		rc = store_rollback(s, err);
+	}
+	char ignored[ERRBUF_SIZE];
+	stmt_exec(s, SQL_TEMP_DEFAULT, "PRAGMA temp_store", ignored);
+	return rc;
 }
 
 /* Runs a PRAGMA that returns one value and copies it; 0 or -1. */

@@ -19,6 +19,9 @@ struct store {
 	int version_opened;
 	struct stmt_slot *stmts;
 	size_t n_stmts, cap_stmts;
+	/* store_batch_*: on, limits, and what was written since the last commit */
+	int batch, batch_tx; /* batch_tx: store_begin began the batch's transaction */
+	size_t batch_max_rows, batch_max_bytes, batch_rows, batch_bytes;
 };
 
 /* The cached statement for sql (a static string: the cache is keyed on its

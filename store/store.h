@@ -66,6 +66,21 @@ int store_begin(struct store *s, char *err);
 int store_commit(struct store *s, char *err);
 int store_rollback(struct store *s, char *err);
 
+/* Batched pages (import, reparse): between store_batch_begin and
+ * store_batch_end, a page's store_begin / store_commit / store_rollback are a
+ * savepoint inside one transaction instead of a transaction of their own, so
+ * a page that fails still changes nothing.  store_batch_page_done, called
+ * after each page, commits that transaction once max_rows complaints have
+ * been written or max_bytes of input read since the last commit;
+ * store_batch_end commits the rest (ok) or rolls it back.  A process killed
+ * midway keeps the pages up to the last commit: whole pages, never part of
+ * one.  Without a batch the three calls behave as documented above.  Return
+ * 0 or -1 (a failed commit loses the pages since the previous one: the
+ * caller reports it as a database error). */
+int store_batch_begin(struct store *s, size_t max_rows, size_t max_bytes, char *err);
+int store_batch_page_done(struct store *s, size_t bytes, char *err);
+int store_batch_end(struct store *s, int ok, char *err);
+
 /* ---- platforms --------------------------------------------------------- */
 
 struct platform {

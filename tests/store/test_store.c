@@ -1548,6 +1548,81 @@ test_refresh_lock_not_a_plain_file(void)
 	tmp_cleanup();
 }
 
+/* One page of n complaints in a batch: its own savepoint. */
+static void
+batch_page(struct store *s, int64_t pid, int first, int n, int ok)
+{
+	char err[ERRBUF_SIZE], sn[32];
+	CHECK_INT(store_begin(s, err), 0);
+	for (int i = first; i < first + n; i++) {
+		struct complaint c;
+		snprintf(sn, sizeof(sn), "%d", 17000000 + i);
+		make_complaint(&c, sn, 4, T0 + i);
+		CHECK_INT(store_complaint_upsert(s, pid, &c, CAT_OTHER, T0, NULL, err), 0);
+		complaint_finish(&c);
+	}
+	if (ok)
+		CHECK_INT(store_commit(s, err), 0);
+	else
+		CHECK_INT(store_rollback(s, err), 0);
+	CHECK_INT(store_batch_page_done(s, 1000, err), 0);
+}
+
+static void
+test_batch_killed_keeps_whole_pages(void)
+{
+	char err[ERRBUF_SIZE];
+	struct store *s = NULL;
+	const char *path = tmp_path("batch.db");
+	CHECK_INT(store_open(path, &s, err), 0);
+	if (!s)
+		return;
+	int64_t pid = add(s, "启慧卡盟", NULL, NULL);
+	CHECK_INT(store_batch_begin(s, 25, 1u << 30, err), 0);
+	batch_page(s, pid, 0, 10, 1);
+	batch_page(s, pid, 10, 10, 1);
+	batch_page(s, pid, 20, 10, 1); /* 30 rows >= 25: committed */
+	batch_page(s, pid, 30, 10, 1); /* pending when the process "dies" */
+	store_begin(s, err);           /* and half of a page written */
+	struct complaint c;
+	make_complaint(&c, "18000000", 4, T0);
+	CHECK_INT(store_complaint_upsert(s, pid, &c, CAT_OTHER, T0, NULL, err), 0);
+	complaint_finish(&c);
+	store_close(s); /* no store_batch_end: what a kill leaves */
+	CHECK_INT(store_open(path, &s, err), 0);
+	if (!s)
+		return;
+	CHECK_INT(q_int(s, "SELECT count(*) FROM complaints"), 30);
+	store_close(s);
+	tmp_cleanup();
+}
+
+static void
+test_batch_failed_page_alone(void)
+{
+	char err[ERRBUF_SIZE];
+	struct store *s = open_mem();
+	int64_t pid = add(s, "启慧卡盟", NULL, NULL);
+	CHECK_INT(store_batch_begin(s, 10000, 1u << 30, err), 0);
+	CHECK_INT(store_batch_begin(s, 10000, 1u << 30, err), -1); /* not twice */
+	batch_page(s, pid, 0, 10, 1);
+	batch_page(s, pid, 10, 10, 0); /* rolled back: only this page is lost */
+	batch_page(s, pid, 20, 10, 1);
+	CHECK_INT(store_batch_end(s, 1, err), 0);
+	CHECK_INT(q_int(s, "SELECT count(*) FROM complaints"), 20);
+	CHECK_INT(q_int(s, "SELECT count(*) FROM complaints WHERE source_id = '17000015'"), 0);
+	/* After the batch, store_begin is a transaction of its own again. */
+	CHECK_INT(store_begin(s, err), 0);
+	CHECK_INT(store_begin(s, err), -1);
+	CHECK_INT(store_rollback(s, err), 0);
+	/* A batch that ends badly keeps only what it committed. */
+	CHECK_INT(store_batch_begin(s, 10000, 1u << 30, err), 0);
+	batch_page(s, pid, 40, 10, 1);
+	CHECK_INT(store_batch_end(s, 0, err), 0);
+	CHECK_INT(q_int(s, "SELECT count(*) FROM complaints"), 20);
+	store_close(s);
+}
+
 TEST_MAIN(
 	{"migrate_empty", test_migrate_empty},
 	{"reopen_file", test_reopen_file},
@@ -1558,6 +1633,8 @@ TEST_MAIN(
 	{"foreign_sqlite_refused", test_foreign_sqlite_refused},
 	{"missing_directory", test_missing_directory},
 	{"rollback_keeps_state", test_rollback_keeps_state},
+	{"batch_killed_keeps_whole_pages", test_batch_killed_keeps_whole_pages},
+	{"batch_failed_page_alone", test_batch_failed_page_alone},
 	{"failed_call_inside_tx", test_failed_call_inside_tx},
 	{"domain_normalise", test_domain_normalise},
 	{"platform_add_idempotent", test_platform_add_idempotent},
