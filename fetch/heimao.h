@@ -10,7 +10,7 @@
 
 /* The secret every signed API call hashes along (research §1.3). */
 #define HEIMAO_SECRET "$d6eb7ff91ee257475%"
-#define HEIMAO_PAGE_SIZE 10
+#define PAGE_SIZE 10
 
 /* signature = lowercase hex SHA-256 over the strcmp-sorted concatenation of
  * ts, rs, HEIMAO_SECRET and values[0..n) (values only, no names).  out gets

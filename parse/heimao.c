@@ -20,22 +20,6 @@
 /* Longest decimal id accepted (sn and couid have 7-11 digits today). */
 #define MAX_ID_DIGITS 24
 
-static const char *const page_kind_names[HEIMAO_PAGE_KIND_COUNT] = {
-	[HEIMAO_PAGE_OK] = "ok",
-	[HEIMAO_PAGE_EMPTY] = "empty",
-	[HEIMAO_PAGE_LOGIN_REQUIRED] = "login_required",
-	[HEIMAO_PAGE_LIMIT] = "page_limit",
-	[HEIMAO_PAGE_BLOCKED] = "blocked",
-	[HEIMAO_PAGE_API_ERROR] = "api_error",
-	[HEIMAO_PAGE_NOT_JSON] = "not_json",
-	[HEIMAO_PAGE_LAYOUT_CHANGED] = "layout_changed",
-};
-
-const char *
-heimao_page_kind_name(enum heimao_page_kind kind)
-{
-	return (unsigned)kind < HEIMAO_PAGE_KIND_COUNT ? page_kind_names[kind] : "unknown";
-}
 
 enum complaint_status
 heimao_status_normalise(int raw)
@@ -625,21 +609,21 @@ jsonp_payload(const char *s, size_t len, size_t i)
 }
 
 /* Why a body that is not JSON was served: captcha, login wall, or other. */
-static enum heimao_page_kind
+static enum page_kind
 classify_not_json(const char *s, size_t len, const char *json_error, char *err)
 {
 	size_t a = 0, b = len;
 	trim_span(s, &a, &b);
 	if (a == b) {
 		set_err(err, "empty body where JSON was expected");
-		return HEIMAO_PAGE_NOT_JSON;
+		return PAGE_NOT_JSON;
 	}
 	static const char *const captcha[] = {"geetest", "sec-captcha", "captcha", "验证码",
 					      "滑块验证"};
 	for (size_t i = 0; i < sizeof(captcha) / sizeof(captcha[0]); i++) {
 		if (contains_ci(s + a, b - a, captcha[i])) {
 			set_err(err, "captcha page where JSON was expected (%s)", captcha[i]);
-			return HEIMAO_PAGE_BLOCKED;
+			return PAGE_BLOCKED;
 		}
 	}
 	static const char *const login[] = {"passport.sina", "login.sina.com.cn", "请先登录",
@@ -647,15 +631,15 @@ classify_not_json(const char *s, size_t len, const char *json_error, char *err)
 	for (size_t i = 0; i < sizeof(login) / sizeof(login[0]); i++) {
 		if (contains_ci(s + a, b - a, login[i])) {
 			set_err(err, "login page where JSON was expected (%s)", login[i]);
-			return HEIMAO_PAGE_LOGIN_REQUIRED;
+			return PAGE_LOGIN_REQUIRED;
 		}
 	}
 	if (s[a] == '<') {
 		set_err(err, "HTML page where JSON was expected (no login or captcha marker)");
-		return HEIMAO_PAGE_NOT_JSON;
+		return PAGE_NOT_JSON;
 	}
 	set_err(err, "body is not JSON: %s", json_error);
-	return HEIMAO_PAGE_NOT_JSON;
+	return PAGE_NOT_JSON;
 }
 
 /* The JSON text of a body, repaired and unwrapped (see heimao_json.h). */
@@ -693,9 +677,9 @@ heimao_json_text(const char *body, size_t len, struct buf *repaired, const char 
 	return true;
 }
 
-/* The verdict on result.status: HEIMAO_PAGE_OK for code 0, otherwise the
+/* The verdict on result.status: PAGE_OK for code 0, otherwise the
  * kind with a reason in err.  *code and *msg are set in every case. */
-static enum heimao_page_kind
+static enum page_kind
 envelope_kind(const struct jv *jcode, const struct jv *jmsg, int64_t *code, char **msg,
 	      char *err)
 {
@@ -703,30 +687,30 @@ envelope_kind(const struct jv *jcode, const struct jv *jmsg, int64_t *code, char
 	if (!jv_int64(jcode, code)) {
 		*code = -1;
 		set_err(err, "JSON without result.status.code");
-		return HEIMAO_PAGE_LAYOUT_CHANGED;
+		return PAGE_LAYOUT_CHANGED;
 	}
 	*msg = jv_snippet(jmsg);
 	const char *m = *msg ? *msg : "";
 	if (*code == CODE_LOGIN_REQUIRED) {
 		set_err(err, "login required (code %d%s%s)", CODE_LOGIN_REQUIRED, *m ? ": " : "", m);
-		return HEIMAO_PAGE_LOGIN_REQUIRED;
+		return PAGE_LOGIN_REQUIRED;
 	}
 	if (*code == CODE_PAGE_LIMIT) {
 		set_err(err, "page limit: login needed for more pages (code %d%s%s)",
 			CODE_PAGE_LIMIT, *m ? ": " : "", m);
-		return HEIMAO_PAGE_LIMIT;
+		return PAGE_LIMIT;
 	}
 	if (*code != 0) {
 		set_err(err, "API error %lld%s%s", (long long)*code, *m ? ": " : "", m);
-		return HEIMAO_PAGE_API_ERROR;
+		return PAGE_API_ERROR;
 	}
-	return HEIMAO_PAGE_OK;
+	return PAGE_OK;
 }
 
 /* Parses the body with jansson.  NULL with the kind in *kind and a reason
  * in err when it is not JSON. */
 static json_t *
-jansson_load(const char *body, size_t len, enum heimao_page_kind *kind, char *err)
+jansson_load(const char *body, size_t len, enum page_kind *kind, char *err)
 {
 	struct buf repaired;
 	const char *text, *json;
@@ -744,10 +728,10 @@ jansson_load(const char *body, size_t len, enum heimao_page_kind *kind, char *er
 	return doc;
 }
 
-/* Parses the body and checks the envelope.  On HEIMAO_PAGE_OK (meaning
+/* Parses the body and checks the envelope.  On PAGE_OK (meaning
  * "code 0, look at the data") *root holds the document and *data its
  * result.data; any other kind has a reason in err and *root NULL. */
-static enum heimao_page_kind
+static enum page_kind
 open_envelope(const char *body, size_t len, json_t **root, const json_t **data, int64_t *code,
 	      char **msg, char *err)
 {
@@ -755,7 +739,7 @@ open_envelope(const char *body, size_t len, json_t **root, const json_t **data, 
 	*data = NULL;
 	*code = -1;
 	*msg = NULL;
-	enum heimao_page_kind kind;
+	enum page_kind kind;
 	json_t *doc = jansson_load(body, len, &kind, err);
 	if (!doc)
 		return kind;
@@ -763,34 +747,18 @@ open_envelope(const char *body, size_t len, json_t **root, const json_t **data, 
 	struct jv jcode = jv_of(json_object_get(status, "code"));
 	struct jv jmsg = jv_of(json_object_get(status, "msg"));
 	kind = envelope_kind(&jcode, &jmsg, code, msg, err);
-	if (kind != HEIMAO_PAGE_OK) {
+	if (kind != PAGE_OK) {
 		json_decref(doc);
 		return kind;
 	}
 	*root = doc;
 	*data = json_object_get(json_object_get(doc, "result"), "data");
-	return HEIMAO_PAGE_OK;
+	return PAGE_OK;
 }
 
 /* ---- list pages -------------------------------------------------------- */
 
-void
-heimao_list_page_init(struct heimao_list_page *p)
-{
-	memset(p, 0, sizeof(*p));
-	complaint_list_init(&p->complaints);
-	p->page = p->next = p->page_amount = p->item_count = p->code = -1;
-}
 
-void
-heimao_list_page_finish(struct heimao_list_page *p)
-{
-	if (!p)
-		return;
-	complaint_list_finish(&p->complaints);
-	free(p->msg);
-	heimao_list_page_init(p);
-}
 
 /* The name of the first pager field present but neither a number nor null,
  * or NULL. */
@@ -813,17 +781,17 @@ pager_field_not_number(const struct heimao_list_view *v)
 
 /* The records and the verdict of a parsed list page (see heimao_json.h). */
 int
-heimao_list_from_view(const struct heimao_list_view *v, struct heimao_list_page *out, char *err)
+heimao_list_from_view(const struct heimao_list_view *v, struct list_page *out, char *err)
 {
 	out->kind = envelope_kind(&v->code, &v->msg, &out->code, &out->msg, err);
-	if (out->kind != HEIMAO_PAGE_OK)
+	if (out->kind != PAGE_OK)
 		return -1;
 	out->page = jv_int64_or(&v->current, -1);
 	out->next = jv_int64_or(&v->next, -1);
 	out->page_amount = jv_int64_or(&v->page_amount, -1);
 	out->item_count = jv_int64_or(&v->item_count, -1);
 	if (!v->items) {
-		out->kind = HEIMAO_PAGE_LAYOUT_CHANGED;
+		out->kind = PAGE_LAYOUT_CHANGED;
 		return set_err(err, "code 0 but result.data has neither complaints[] nor lists[]");
 	}
 	size_t n = v->n_items;
@@ -838,7 +806,7 @@ heimao_list_from_view(const struct heimao_list_view *v, struct heimao_list_page 
 	if (n == 0) {
 		bool past_end = out->page > 0 && out->page_amount >= 0 && out->page > out->page_amount;
 		if (out->item_count > 0 && !past_end) {
-			out->kind = HEIMAO_PAGE_BLOCKED;
+			out->kind = PAGE_BLOCKED;
 			return set_err(err, "empty page while the pager claims %lld items",
 				       (long long)out->item_count);
 		}
@@ -846,29 +814,29 @@ heimao_list_from_view(const struct heimao_list_view *v, struct heimao_list_page 
 		 * or says nothing: a pager field that is not a number, or pages
 		 * claimed up to this one, is a page we do not understand. */
 		if (bad_pager) {
-			out->kind = HEIMAO_PAGE_LAYOUT_CHANGED;
+			out->kind = PAGE_LAYOUT_CHANGED;
 			return set_err(err, "empty page with a pager.%s that is not a number",
 				       bad_pager);
 		}
 		if (out->page_amount > 0 && !past_end) {
-			out->kind = HEIMAO_PAGE_LAYOUT_CHANGED;
+			out->kind = PAGE_LAYOUT_CHANGED;
 			return set_err(err, "empty page while the pager claims %lld pages",
 				       (long long)out->page_amount);
 		}
-		out->kind = HEIMAO_PAGE_EMPTY;
+		out->kind = PAGE_EMPTY;
 		return 0;
 	}
 	if (out->complaints.len == 0) {
-		out->kind = HEIMAO_PAGE_LAYOUT_CHANGED;
+		out->kind = PAGE_LAYOUT_CHANGED;
 		return set_err(err, "%zu items but none has main.sn", n);
 	}
-	out->kind = HEIMAO_PAGE_OK;
+	out->kind = PAGE_OK;
 	return (int)out->complaints.len;
 }
 
 /* The list page through jansson. */
 static int
-list_parse_jansson(const char *body, size_t len, struct heimao_list_page *out, char *err)
+list_parse_jansson(const char *body, size_t len, struct list_page *out, char *err)
 {
 	json_t *doc = jansson_load(body, len, &out->kind, err);
 	if (!doc)
@@ -904,7 +872,7 @@ list_parse_jansson(const char *body, size_t len, struct heimao_list_page *out, c
 
 /* heimao_list_parse with a chosen JSON back end (see heimao_json.h). */
 int
-heimao_list_parse_with(const char *body, size_t len, struct heimao_list_page *out,
+heimao_list_parse_with(const char *body, size_t len, struct list_page *out,
 		       enum heimao_json_mode mode, char *err)
 {
 	if (!body)
@@ -915,27 +883,27 @@ heimao_list_parse_with(const char *body, size_t len, struct heimao_list_page *ou
 		size_t text_len, n;
 		bool eof_check;
 		int rc = 0, done = 0;
-		struct heimao_list_page fast;
-		heimao_list_page_init(&fast);
+		struct list_page fast;
+		list_page_init(&fast);
 		if (heimao_json_text(body, len, &repaired, &text, &text_len, &json, &n, &eof_check))
 			done = heimao_fast_list(json, n, eof_check, &fast, &rc, err);
 		buf_finish(&repaired);
 		if (done) {
-			heimao_list_page_finish(out);
+			list_page_finish(out);
 			*out = fast;
 			return rc;
 		}
-		heimao_list_page_finish(&fast);
+		list_page_finish(&fast);
 		if (mode == HEIMAO_JSON_FAST_ONLY)
 			return -2;
 	}
-	heimao_list_page_finish(out);
+	list_page_finish(out);
 	return list_parse_jansson(body, len, out, err);
 }
 
 /* The fast path first, jansson for whatever it declines. */
 int
-heimao_list_parse(const char *body, size_t len, struct heimao_list_page *out, char *err)
+heimao_list_parse(const char *body, size_t len, struct list_page *out, char *err)
 {
 	return heimao_list_parse_with(body, len, out, HEIMAO_JSON_AUTO, err);
 }
@@ -944,7 +912,7 @@ heimao_list_parse(const char *body, size_t len, struct heimao_list_page *out, ch
 
 int
 heimao_company_search_parse(const char *body, size_t len, struct merchant_list *out,
-			    enum heimao_page_kind *kind, char *err)
+			    enum page_kind *kind, char *err)
 {
 	merchant_list_finish(out);
 	json_t *root;
@@ -953,12 +921,12 @@ heimao_company_search_parse(const char *body, size_t len, struct merchant_list *
 	char *msg;
 	*kind = open_envelope(body ? body : "", body ? len : 0, &root, &data, &code, &msg, err);
 	free(msg);
-	if (*kind != HEIMAO_PAGE_OK)
+	if (*kind != PAGE_OK)
 		return -1;
 	const json_t *items = json_object_get(data, "lists");
 	if (!items || !(json_is_array(items) || json_is_null(items))) {
 		json_decref(root);
-		*kind = HEIMAO_PAGE_LAYOUT_CHANGED;
+		*kind = PAGE_LAYOUT_CHANGED;
 		return set_err(err, "code 0 but result.data has no lists[]");
 	}
 	size_t n = json_is_array(items) ? json_array_size(items) : 0;
@@ -978,10 +946,10 @@ heimao_company_search_parse(const char *body, size_t len, struct merchant_list *
 	}
 	json_decref(root);
 	if (n > 0 && out->len == 0) {
-		*kind = HEIMAO_PAGE_LAYOUT_CHANGED;
+		*kind = PAGE_LAYOUT_CHANGED;
 		return set_err(err, "%zu merchants but none has uid", n);
 	}
-	*kind = n ? HEIMAO_PAGE_OK : HEIMAO_PAGE_EMPTY;
+	*kind = n ? PAGE_OK : PAGE_EMPTY;
 	return (int)out->len;
 }
 

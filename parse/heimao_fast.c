@@ -401,7 +401,7 @@ tokenise(struct fast *f, const char *js, size_t n)
 
 /* The list page from jsmn tokens; 1 done, 0 declined (see heimao_json.h). */
 int
-heimao_fast_list(const char *json, size_t n, bool eof_check, struct heimao_list_page *out,
+heimao_fast_list(const char *json, size_t n, bool eof_check, struct list_page *out,
 		 int *rc, char *err)
 {
 	if (n == 0 || n > INT_MAX / 2)

@@ -43,7 +43,7 @@ struct heimao_list_view {
 };
 
 /* Fills out from a view; returns what heimao_list_parse returns. */
-int heimao_list_from_view(const struct heimao_list_view *v, struct heimao_list_page *out,
+int heimao_list_from_view(const struct heimao_list_view *v, struct list_page *out,
 			  char *err);
 
 /* The JSON text of a body: repaired UTF-8 (repaired is set up and must be
@@ -57,7 +57,7 @@ bool heimao_json_text(const char *body, size_t len, struct buf *repaired, const 
  * Returns 1 when it did (out->kind set, *rc the result), 0 when the text is
  * something it does not handle (invalid JSON, reals, escaped keys, deep
  * nesting...): the caller then uses jansson, which decides. */
-int heimao_fast_list(const char *json, size_t n, bool eof_check, struct heimao_list_page *out,
+int heimao_fast_list(const char *json, size_t n, bool eof_check, struct list_page *out,
 		     int *rc, char *err);
 
 /* Which JSON back end heimao_list_parse_with uses. */
@@ -66,7 +66,7 @@ enum heimao_json_mode { HEIMAO_JSON_AUTO = 0, HEIMAO_JSON_JANSSON, HEIMAO_JSON_F
 /* heimao_list_parse with a chosen back end (tests and the differential fuzz
  * target).  HEIMAO_JSON_FAST_ONLY returns -2 with out untouched when the
  * fast path declined. */
-int heimao_list_parse_with(const char *body, size_t len, struct heimao_list_page *out,
+int heimao_list_parse_with(const char *body, size_t len, struct list_page *out,
 			   enum heimao_json_mode mode, char *err);
 
 #endif

@@ -151,3 +151,38 @@ merchant_list_finish(struct merchant_list *l)
 	free(l->items);
 	merchant_list_init(l);
 }
+
+static const char *const page_kind_names[PAGE_KIND_COUNT] = {
+	[PAGE_OK] = "ok",
+	[PAGE_EMPTY] = "empty",
+	[PAGE_LOGIN_REQUIRED] = "login_required",
+	[PAGE_LIMIT] = "page_limit",
+	[PAGE_BLOCKED] = "blocked",
+	[PAGE_API_ERROR] = "api_error",
+	[PAGE_NOT_JSON] = "not_json",
+	[PAGE_LAYOUT_CHANGED] = "layout_changed",
+};
+
+const char *
+page_kind_name(enum page_kind kind)
+{
+	return (unsigned)kind < PAGE_KIND_COUNT ? page_kind_names[kind] : "unknown";
+}
+
+void
+list_page_init(struct list_page *p)
+{
+	memset(p, 0, sizeof(*p));
+	complaint_list_init(&p->complaints);
+	p->page = p->next = p->page_amount = p->item_count = p->code = -1;
+}
+
+void
+list_page_finish(struct list_page *p)
+{
+	if (!p)
+		return;
+	complaint_list_finish(&p->complaints);
+	free(p->msg);
+	list_page_init(p);
+}

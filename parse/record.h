@@ -75,6 +75,46 @@ void complaint_list_init(struct complaint_list *l);
 struct complaint *complaint_list_add(struct complaint_list *l);
 void complaint_list_finish(struct complaint_list *l);
 
+/* What a complaint site's list page (or merchant search) turned out to be:
+ * every body is classified, so a login wall or a changed layout never looks
+ * like "no complaints". */
+enum page_kind {
+	PAGE_OK = 0,         /* at least one record (黑猫: code 0) */
+	PAGE_EMPTY,          /* a known empty shape (黑猫: complaints null / [] or lists []) */
+	PAGE_LOGIN_REQUIRED, /* the login wall (黑猫: code 10005, or an HTML login page) */
+	PAGE_LIMIT,          /* login needed past a depth (黑猫: code 10017 past page 50) */
+	PAGE_BLOCKED,        /* captcha page, or an empty page while the pager
+				claims items (risk control) */
+	PAGE_API_ERROR,      /* any other error code; msg kept */
+	PAGE_NOT_JSON,       /* empty body, other HTML, broken JSON */
+	PAGE_LAYOUT_CHANGED, /* no known data shape, or items none of which has an id */
+	PAGE_KIND_COUNT
+};
+
+/* "ok", "empty", "login_required", "page_limit", "blocked", "api_error",
+ * "not_json", "layout_changed" (static strings). */
+const char *page_kind_name(enum page_kind kind);
+
+/* One list page of a complaint site.  Numbers are -1 when the body did not
+ * say. */
+struct list_page {
+	enum page_kind kind;
+	struct complaint_list complaints;
+	int64_t page;        /* this page's number (黑猫 pager.current) */
+	int64_t next;        /* the next page's (pager.next) */
+	int64_t page_amount; /* pages in the list (pager.page_amount); inflated on
+				黑猫's feed, never trust it as the real depth */
+	int64_t item_count;  /* items in the list (pager.item_count); same caveat */
+	int64_t code;        /* the site's status code; -1 when there is no envelope */
+	char *msg;           /* the site's status message; NULL when absent or empty */
+	size_t skipped;      /* items dropped because they had no usable id */
+};
+
+/* Zeroes p: no complaints, every number -1, msg NULL. */
+void list_page_init(struct list_page *p);
+/* Frees what the page owns and re-initialises it; accepts NULL. */
+void list_page_finish(struct list_page *p);
+
 /* Who acted in a timeline step. */
 enum actor { ACTOR_UNKNOWN = 0, ACTOR_USER, ACTOR_MERCHANT, ACTOR_PLATFORM };
 

@@ -189,9 +189,9 @@ http_ok(struct crawl_job *job, const struct http_response *resp, const char *wha
 
 /* The outcome of a page the site refused or the parser did not recognise. */
 static enum fetch_outcome
-page_outcome(const struct crawl_job *job, enum heimao_page_kind kind)
+page_outcome(const struct crawl_job *job, enum page_kind kind)
 {
-	if (kind == HEIMAO_PAGE_LOGIN_REQUIRED || kind == HEIMAO_PAGE_BLOCKED)
+	if (kind == PAGE_LOGIN_REQUIRED || kind == PAGE_BLOCKED)
 		return FETCH_BLOCKED;
 	return job->pages_stored ? FETCH_PARTIAL : FETCH_FAILED;
 }
@@ -205,7 +205,7 @@ handle_search(struct crawl_job *job, const struct http_response *resp)
 		return;
 	struct merchant_list found;
 	merchant_list_init(&found);
-	enum heimao_page_kind kind;
+	enum page_kind kind;
 	int n = job->site->merchant_search_parse(resp->body.data, resp->body.len, &found, &kind,
 						 err);
 	struct raw_response raw = archived(job, "company_search", resp);
@@ -220,8 +220,8 @@ handle_search(struct crawl_job *job, const struct http_response *resp)
 		char line[ERRBUF_SIZE + 32];
 		snprintf(line, sizeof(line), "merchant search: %s", err);
 		fail(job, page_outcome(job, kind), line,
-		     kind == HEIMAO_PAGE_LOGIN_REQUIRED ? job->site->login_hint : NULL);
-		job->login_wall = kind == HEIMAO_PAGE_LOGIN_REQUIRED;
+		     kind == PAGE_LOGIN_REQUIRED ? job->site->login_hint : NULL);
+		job->login_wall = kind == PAGE_LOGIN_REQUIRED;
 		merchant_list_finish(&found);
 		return;
 	}
@@ -285,8 +285,8 @@ handle_list(struct crawl_job *job, const struct http_response *resp)
 	char err[ERRBUF_SIZE];
 	if (!http_ok(job, resp, "complaint list"))
 		return 0;
-	struct heimao_list_page page;
-	heimao_list_page_init(&page);
+	struct list_page page;
+	list_page_init(&page);
 	int n = site->list_parse(resp->body.data, resp->body.len, &page, err);
 	bool keyword = job->step == STEP_KEYWORD;
 	struct ingest_scope scope = {
@@ -298,7 +298,7 @@ handle_list(struct crawl_job *job, const struct http_response *resp)
 	/* Where the list ends: the pager says so, the page is empty, or the
 	 * configured depth (or the site's anonymous limit) is reached. */
 	bool end = n >= 0 &&
-		   (page.kind != HEIMAO_PAGE_OK || (page.page_amount >= 0 && job->page >= page.page_amount) ||
+		   (page.kind != PAGE_OK || (page.page_amount >= 0 && job->page >= page.page_amount) ||
 		    job->page >= job->cfg->max_pages);
 	bool more = n >= 0 && !end;
 	/* The progress this page makes, and (when nothing on it is new and the
@@ -326,14 +326,14 @@ handle_list(struct crawl_job *job, const struct http_response *resp)
 	struct ingest_counts counts;
 	if (store_ingest_list(s->st, &pg, n >= 0 ? &page.complaints : NULL, &counts, err) < 0) {
 		fail_db(job, err);
-		heimao_list_page_finish(&page);
+		list_page_finish(&page);
 		return 0;
 	}
 	s->new_complaints += counts.added;
 	s->updated_complaints += counts.changed;
 	if (n < 0) {
 		char line[ERRBUF_SIZE + 96];
-		const char *drift = page.kind == HEIMAO_PAGE_LAYOUT_CHANGED ? "page layout changed: "
+		const char *drift = page.kind == PAGE_LAYOUT_CHANGED ? "page layout changed: "
 									    : "";
 		if (keyword)
 			snprintf(line, sizeof(line), "keyword search for %s page %ld: %s%s",
@@ -342,13 +342,13 @@ handle_list(struct crawl_job *job, const struct http_response *resp)
 			snprintf(line, sizeof(line), "complaint list of merchant %s page %ld: %s%s",
 				 job->merchants[job->merchant_idx], job->page, drift, err);
 		fail(job, page_outcome(job, page.kind), line,
-		     page.kind == HEIMAO_PAGE_LOGIN_REQUIRED ? site->login_hint : NULL);
-		job->login_wall = job->login_required = page.kind == HEIMAO_PAGE_LOGIN_REQUIRED;
-		heimao_list_page_finish(&page);
+		     page.kind == PAGE_LOGIN_REQUIRED ? site->login_hint : NULL);
+		job->login_wall = job->login_required = page.kind == PAGE_LOGIN_REQUIRED;
+		list_page_finish(&page);
 		return 0;
 	}
 	job->pages_stored++;
-	heimao_list_page_finish(&page);
+	list_page_finish(&page);
 	if (!more)
 		return 0;
 	/* Nothing new here: the rest is known when the previous walk was
@@ -384,7 +384,7 @@ handle_detail(struct crawl_job *job, const struct http_response *resp)
 	} else if (rc < 0 && d.kind == DETAIL_UNRECOGNISED) {
 		char line[ERRBUF_SIZE + 64];
 		snprintf(line, sizeof(line), "detail page of complaint %s: %s", ref->id, err);
-		fail(job, page_outcome(job, HEIMAO_PAGE_LAYOUT_CHANGED), line,
+		fail(job, page_outcome(job, PAGE_LAYOUT_CHANGED), line,
 		     "the page layout changed; kmrep needs an update");
 	}
 	complaint_detail_finish(&d);

@@ -151,8 +151,8 @@ store_page(struct feed_job *f, const struct http_response *resp, char *err)
 		return -1;
 	for (size_t i = 0; i < f->n_wants; i++) {
 		struct feed_want *w = &f->wants[i];
-		struct heimao_list_page page;
-		heimao_list_page_init(&page);
+		struct list_page page;
+		list_page_init(&page);
 		char perr[ERRBUF_SIZE];
 		if (f->site->list_parse(resp->body.data, resp->body.len, &page, perr) >= 0) {
 			struct ingest_scope scope = {
@@ -167,14 +167,14 @@ store_page(struct feed_job *f, const struct http_response *resp, char *err)
 				.now = s->now,
 			};
 			if (store_ingest_list(s->st, &pg, &page.complaints, &counts, err) < 0) {
-				heimao_list_page_finish(&page);
+				list_page_finish(&page);
 				return -1;
 			}
 			s->new_complaints += counts.added;
 			s->updated_complaints += counts.changed;
 			note_seen(w, &page.complaints);
 		}
-		heimao_list_page_finish(&page);
+		list_page_finish(&page);
 	}
 	return 0;
 }
@@ -191,13 +191,13 @@ on_response(const struct http_response *resp, void *user)
 		finish(f, true);
 		return;
 	}
-	struct heimao_list_page page;
-	heimao_list_page_init(&page);
+	struct list_page page;
+	list_page_init(&page);
 	int n = f->site->list_parse(resp->body.data, resp->body.len, &page, err);
-	enum heimao_page_kind kind = page.kind;
-	heimao_list_page_finish(&page);
-	if (n < 0 || kind != HEIMAO_PAGE_OK) {
-		if (kind != HEIMAO_PAGE_EMPTY && kind != HEIMAO_PAGE_LIMIT)
+	enum page_kind kind = page.kind;
+	list_page_finish(&page);
+	if (n < 0 || kind != PAGE_OK) {
+		if (kind != PAGE_EMPTY && kind != PAGE_LIMIT)
 			f->stopped = xasprintf("stopped: %s", err);
 		finish(f, true);
 		return;

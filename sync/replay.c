@@ -95,8 +95,8 @@ scope_finish(struct list_scope *ls)
 static int
 replay_list(const struct complaint_site *site, struct replay *r, char *err)
 {
-	struct heimao_list_page page;
-	heimao_list_page_init(&page);
+	struct list_page page;
+	list_page_init(&page);
 	int rc = site->list_parse(r->body, r->len, &page, err) < 0 ? -ERR_PARSE : 0;
 	struct list_scope ls;
 	bool scoped = false;
@@ -121,7 +121,7 @@ replay_list(const struct complaint_site *site, struct replay *r, char *err)
 	}
 	if (scoped)
 		scope_finish(&ls);
-	heimao_list_page_finish(&page);
+	list_page_finish(&page);
 	return rc;
 }
 

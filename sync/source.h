@@ -8,7 +8,6 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "parse/heimao.h"
 #include "parse/record.h"
 
 struct sync;
@@ -51,14 +50,14 @@ struct complaint_site {
 
 	char *(*merchant_search_url)(const char *base, const char *name);
 	int (*merchant_search_parse)(const char *body, size_t len, struct merchant_list *out,
-				     enum heimao_page_kind *kind, char *err);
+				     enum page_kind *kind, char *err);
 	/* Page page (1-based) of a merchant's list. */
 	char *(*list_url)(const char *base, const char *merchant_id, long page, const char *session);
 	char *(*keyword_url)(const char *base, const char *name, long page, const char *session);
 	/* Optional: the anonymous latest-complaints feed, the fallback behind a
 	 * login wall (feed.c). */
 	char *(*feed_url)(const char *base, long page, const char *session);
-	int (*list_parse)(const char *body, size_t len, struct heimao_list_page *out, char *err);
+	int (*list_parse)(const char *body, size_t len, struct list_page *out, char *err);
 	int (*detail_parse)(const char *body, size_t len, struct complaint_detail *out, char *err);
 	/* The merchant whose list an archived list URL asked for, malloc'd, or
 	 * NULL; and the complaint a detail URL is about (for private pages that

@@ -11,7 +11,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct merchant_list list;
-	enum heimao_page_kind kind;
+	enum page_kind kind;
 	char err[ERRBUF_SIZE];
 	merchant_list_init(&list);
 	heimao_company_search_parse((const char *)data, size, &list, &kind, err);

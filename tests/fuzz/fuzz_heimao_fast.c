@@ -29,7 +29,7 @@ same_text(const char *a, const char *b, const char *what)
 }
 
 static void
-same_page(const struct heimao_list_page *a, const struct heimao_list_page *b)
+same_page(const struct list_page *a, const struct list_page *b)
 {
 	if (a->kind != b->kind)
 		differ("kind");
@@ -61,10 +61,10 @@ same_page(const struct heimao_list_page *a, const struct heimao_list_page *b)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct heimao_list_page fast, slow;
+	struct list_page fast, slow;
 	char err_fast[ERRBUF_SIZE] = "", err_slow[ERRBUF_SIZE] = "";
-	heimao_list_page_init(&fast);
-	heimao_list_page_init(&slow);
+	list_page_init(&fast);
+	list_page_init(&slow);
 	int rf = heimao_list_parse_with((const char *)data, size, &fast, HEIMAO_JSON_FAST_ONLY,
 					err_fast);
 	int rs = heimao_list_parse_with((const char *)data, size, &slow, HEIMAO_JSON_JANSSON,
@@ -76,7 +76,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rs < 0 && strcmp(err_fast, err_slow))
 			differ("error text");
 	}
-	heimao_list_page_finish(&fast);
-	heimao_list_page_finish(&slow);
+	list_page_finish(&fast);
+	list_page_finish(&slow);
 	return 0;
 }

@@ -10,10 +10,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct heimao_list_page page;
+	struct list_page page;
 	char err[ERRBUF_SIZE];
-	heimao_list_page_init(&page);
+	list_page_init(&page);
 	heimao_list_parse((const char *)data, size, &page, err);
-	heimao_list_page_finish(&page);
+	list_page_finish(&page);
 	return 0;
 }

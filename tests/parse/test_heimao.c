@@ -17,11 +17,11 @@
 
 /* Parses a list fixture; returns heimao_list_parse's result. */
 static int
-parse_list_file(const char *name, struct heimao_list_page *page, char *err)
+parse_list_file(const char *name, struct list_page *page, char *err)
 {
 	size_t len;
 	char *body = harness_read_file(name, &len);
-	heimao_list_page_init(page);
+	list_page_init(page);
 	err[0] = '\0';
 	int rc = heimao_list_parse(body, len, page, err);
 	free(body);
@@ -41,7 +41,7 @@ parse_detail_file(const char *name, struct complaint_detail *d, char *err)
 }
 
 static const struct complaint *
-by_sn(const struct heimao_list_page *page, const char *sn)
+by_sn(const struct list_page *page, const char *sn)
 {
 	for (size_t i = 0; i < page->complaints.len; i++)
 		if (!strcmp(page->complaints.items[i].source_id, sn))
@@ -101,10 +101,10 @@ contains_text(const char *s, const char *needle)
 static void
 test_real_records(void)
 {
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	CHECK_INT(parse_list_file(REAL_JSON, &p, err), 10);
-	CHECK_INT(p.kind, HEIMAO_PAGE_OK);
+	CHECK_INT(p.kind, PAGE_OK);
 	CHECK_INT(p.code, 0);
 	CHECK_INT(p.page, 1);
 	CHECK_INT(p.page_amount, 5);
@@ -153,7 +153,7 @@ test_real_records(void)
 	c = by_sn(&p, "17368331402");
 	if (c)
 		CHECK(contains_text(c->summary, "985**********"));
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 /* Collapses runs of ASCII space and trims, as the parser does. */
@@ -190,7 +190,7 @@ test_real_sample_match(void)
 	CHECK(real != NULL);
 	if (!real)
 		return;
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	parse_list_file(REAL_JSON, &p, err);
 	size_t matched = 0;
@@ -238,17 +238,17 @@ test_real_sample_match(void)
 	}
 	CHECK_INT(matched, 10);
 	json_decref(real);
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 static void
 test_jsonp_equals_json(void)
 {
-	struct heimao_list_page a, b;
+	struct list_page a, b;
 	char err[ERRBUF_SIZE];
 	CHECK_INT(parse_list_file(REAL_JSON, &a, err), 10);
 	CHECK_INT(parse_list_file(REAL_JSONP, &b, err), 10);
-	CHECK_INT(b.kind, HEIMAO_PAGE_OK);
+	CHECK_INT(b.kind, PAGE_OK);
 	CHECK_INT(a.complaints.len, b.complaints.len);
 	for (size_t i = 0; i < a.complaints.len && i < b.complaints.len; i++) {
 		const struct complaint *x = &a.complaints.items[i], *y = &b.complaints.items[i];
@@ -267,17 +267,17 @@ test_jsonp_equals_json(void)
 		CHECK_INT(x->satisfaction, y->satisfaction);
 	}
 	CHECK_INT(a.page_amount, b.page_amount);
-	heimao_list_page_finish(&a);
-	heimao_list_page_finish(&b);
+	list_page_finish(&a);
+	list_page_finish(&b);
 }
 
 static void
 test_jsonp_bare_callback(void)
 {
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	CHECK_INT(parse_list_file(DATA "SYNTH_company_complaints_jsonp_bare.txt", &p, err), 1);
-	CHECK_INT(p.kind, HEIMAO_PAGE_OK);
+	CHECK_INT(p.kind, PAGE_OK);
 	CHECK_INT(p.page_amount, 3);
 	CHECK_INT(p.next, 2);
 	CHECK_INT(p.item_count, -1);
@@ -288,7 +288,7 @@ test_jsonp_bare_callback(void)
 		CHECK_STR(c->url, "https://tousu.sina.com.cn/complaint/view/17390000101/");
 		CHECK_INT(c->amount_fen, 5000);
 	}
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 /* One complaint against two merchants: consecutive sns, same text and
@@ -296,7 +296,7 @@ test_jsonp_bare_callback(void)
 static void
 test_multi_merchant(void)
 {
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	parse_list_file(REAL_JSON, &p, err);
 	const struct complaint *a = by_sn(&p, "17382167486"), *b = by_sn(&p, "17382167485");
@@ -316,13 +316,13 @@ test_multi_merchant(void)
 		CHECK_INT(c->raw_status, 4);
 		CHECK_INT(d->raw_status, 3);
 	}
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 static void
 test_sn_as_text(void)
 {
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	CHECK_INT(parse_list_file(FIELDS, &p, err), 10);
 	CHECK_INT(p.skipped, 2);
@@ -332,7 +332,7 @@ test_sn_as_text(void)
 	c = by_sn(&p, "17390000002"); /* given as a JSON number */
 	if (c)
 		CHECK_STR(c->merchant_id, NULL);
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 static void
@@ -349,7 +349,7 @@ test_statuses(void)
 		{"17390000007", 2, STATUS_UNKNOWN},    {"17390000008", 5, STATUS_UNKNOWN},
 		{"17390000009", 9, STATUS_UNKNOWN},    {"17390000010", 7, STATUS_RESOLVED},
 	};
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	parse_list_file(FIELDS, &p, err);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
@@ -359,7 +359,7 @@ test_statuses(void)
 		CHECK_INT(c->raw_status, want[i].raw);
 		CHECK_INT(c->status, want[i].status);
 	}
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 static void
@@ -381,7 +381,7 @@ test_status_normalise(void)
 static void
 test_timestamps(void)
 {
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	parse_list_file(FIELDS, &p, err);
 	const struct complaint *c;
@@ -395,7 +395,7 @@ test_timestamps(void)
 		CHECK_INT(c->filed_at, 1735661500); /* milliseconds */
 	if ((c = by_sn(&p, "17390000010")))
 		CHECK_INT(c->filed_at, 0); /* missing */
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 static void
@@ -409,7 +409,7 @@ test_cost_fields(void)
 		{"17390000004", 50}, {"17390000005", -1},    {"17390000006", -1},
 		{"17390000007", 30000}, {"17390000008", 18738}, {"17390000009", -1},
 	};
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	parse_list_file(FIELDS, &p, err);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
@@ -417,7 +417,7 @@ test_cost_fields(void)
 		if (c)
 			CHECK_INT(c->amount_fen, want[i].fen);
 	}
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 static void
@@ -449,7 +449,7 @@ test_yuan_to_fen(void)
 static void
 test_html_in_fields(void)
 {
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	parse_list_file(FIELDS, &p, err);
 	const struct complaint *c = by_sn(&p, "17390000001");
@@ -459,13 +459,13 @@ test_html_in_fields(void)
 		CHECK(c->summary && !strchr(c->summary, '<'));
 		CHECK(contains_text(c->summary, "在某某卡盟购买"));
 	}
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 static void
 test_truncated_summary(void)
 {
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	parse_list_file(FIELDS, &p, err);
 	const struct complaint *c = by_sn(&p, "17390000001");
@@ -476,7 +476,7 @@ test_truncated_summary(void)
 		CHECK(contains_text(c->summary, "985**********"));
 		CHECK(contains_text(c->summary, "138****1234"));
 	}
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 /* Raw bytes cut inside a character: the page survives, the bad bytes
@@ -484,16 +484,16 @@ test_truncated_summary(void)
 static void
 test_invalid_utf8(void)
 {
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	CHECK_INT(parse_list_file(DATA "SYNTH_invalid_utf8.json", &p, err), 1);
-	CHECK_INT(p.kind, HEIMAO_PAGE_OK);
+	CHECK_INT(p.kind, PAGE_OK);
 	if (p.complaints.len) {
 		const char *s = p.complaints.items[0].summary;
 		CHECK_STR(s, "卡盟跑路了\xEF\xBF\xBD\xEF\xBF\xBD...");
 		CHECK(s && utf8_valid(s, strlen(s)));
 	}
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 /* A "\u0000" inside a JSON string never cuts the text short: it becomes
@@ -507,11 +507,11 @@ test_nul_in_strings(void)
 		"\"cotitle\":\"测试\\u0000卡盟\",\"couid\":\"6384912431\",\"issue\":\"卡密\\u0000无效,退款\","
 		"\"status\":4,\"timestamp\":\"1790000000\"}}],"
 		"\"pager\":{\"current\":1,\"next\":0,\"page_amount\":1,\"item_count\":1}}}}";
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
-	heimao_list_page_init(&p);
+	list_page_init(&p);
 	heimao_list_parse(body, sizeof(body) - 1, &p, err);
-	CHECK_INT(p.kind, HEIMAO_PAGE_OK);
+	CHECK_INT(p.kind, PAGE_OK);
 	CHECK_INT(p.complaints.len, 1);
 	if (p.complaints.len) {
 		const struct complaint *c = &p.complaints.items[0];
@@ -520,13 +520,13 @@ test_nul_in_strings(void)
 		CHECK_STR(c->merchant_name, "测试\xEF\xBF\xBD卡盟");
 		CHECK_STR(c->issue, "卡密\xEF\xBF\xBD无效\n退款");
 	}
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 static void
 test_issue_appeal_split(void)
 {
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	parse_list_file(FIELDS, &p, err);
 	const struct complaint *c = by_sn(&p, "17390000002");
@@ -539,13 +539,13 @@ test_issue_appeal_split(void)
 		CHECK_STR(c->issue, NULL);
 		CHECK_STR(c->appeal, NULL);
 	}
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 static void
 test_url_variants(void)
 {
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	parse_list_file(FIELDS, &p, err);
 	const struct complaint *c;
@@ -563,13 +563,13 @@ test_url_variants(void)
 		CHECK_STR(c->url, NULL);
 	if ((c = by_sn(&p, "17390000010")))
 		CHECK_STR(c->url, NULL); /* not http(s) */
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 static void
 test_author(void)
 {
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE], key[65];
 	parse_list_file(FIELDS, &p, err);
 	key_of("用户A喵", key);
@@ -584,13 +584,13 @@ test_author(void)
 		CHECK_STR(c->complainant_key, NULL); /* blank title */
 	if ((c = by_sn(&p, "17390000005")))
 		CHECK_STR(c->complainant_key, NULL); /* no author at all */
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 static void
 test_evaluate_u(void)
 {
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	parse_list_file(FIELDS, &p, err);
 	const struct complaint *c;
@@ -602,34 +602,34 @@ test_evaluate_u(void)
 		CHECK_INT(c->satisfaction, 10);
 	if ((c = by_sn(&p, "17390000004")))
 		CHECK_INT(c->satisfaction, 4);
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 static void
 test_inflated_page_amount(void)
 {
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	CHECK_INT(parse_list_file(FIELDS, &p, err), 10);
-	CHECK_INT(p.kind, HEIMAO_PAGE_OK);
+	CHECK_INT(p.kind, PAGE_OK);
 	CHECK_INT(p.page, 1);
 	CHECK_INT(p.next, 2);
 	CHECK_INT(p.page_amount, 12000);
 	CHECK_INT(p.item_count, 120000);
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 /* ---- list pages: classification ---------------------------------------- */
 
 static void
-expect_kind(const char *file, enum heimao_page_kind kind, const char *reason_part)
+expect_kind(const char *file, enum page_kind kind, const char *reason_part)
 {
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	int rc = parse_list_file(file, &p, err);
 	CHECK_INT(p.kind, kind);
-	CHECK_STR(heimao_page_kind_name(p.kind), heimao_page_kind_name(kind));
-	if (kind == HEIMAO_PAGE_OK || kind == HEIMAO_PAGE_EMPTY) {
+	CHECK_STR(page_kind_name(p.kind), page_kind_name(kind));
+	if (kind == PAGE_OK || kind == PAGE_EMPTY) {
 		CHECK(rc >= 0);
 	} else {
 		CHECK_INT(rc, -1);
@@ -639,69 +639,69 @@ expect_kind(const char *file, enum heimao_page_kind kind, const char *reason_par
 		fprintf(stderr, "%s: reason \"%s\" lacks \"%s\"\n", file, err, reason_part);
 		harness_failures++;
 	}
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 static void
 test_code_10005(void)
 {
-	expect_kind(DATA "SYNTH_code_10005.json", HEIMAO_PAGE_LOGIN_REQUIRED, "10005");
-	struct heimao_list_page p;
+	expect_kind(DATA "SYNTH_code_10005.json", PAGE_LOGIN_REQUIRED, "10005");
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	parse_list_file(DATA "SYNTH_code_10005.json", &p, err);
 	CHECK_INT(p.code, 10005);
 	CHECK_STR(p.msg, "请先登录");
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 static void
 test_code_10017(void)
 {
-	expect_kind(DATA "SYNTH_code_10017.json", HEIMAO_PAGE_LIMIT, "10017");
+	expect_kind(DATA "SYNTH_code_10017.json", PAGE_LIMIT, "10017");
 }
 
 static void
 test_code_unknown(void)
 {
-	expect_kind(DATA "SYNTH_code_unknown.json", HEIMAO_PAGE_API_ERROR, "20003: 签名错误");
-	struct heimao_list_page p;
+	expect_kind(DATA "SYNTH_code_unknown.json", PAGE_API_ERROR, "20003: 签名错误");
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	parse_list_file(DATA "SYNTH_code_unknown.json", &p, err);
 	CHECK_STR(p.msg, "签名错误");
 	CHECK_INT(p.code, 20003);
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 static void
 test_login_page(void)
 {
-	expect_kind(DATA "SYNTH_login_page.html", HEIMAO_PAGE_LOGIN_REQUIRED, "login page");
+	expect_kind(DATA "SYNTH_login_page.html", PAGE_LOGIN_REQUIRED, "login page");
 }
 
 static void
 test_captcha_page(void)
 {
-	expect_kind(DATA "SYNTH_captcha_page.html", HEIMAO_PAGE_BLOCKED, "captcha");
+	expect_kind(DATA "SYNTH_captcha_page.html", PAGE_BLOCKED, "captcha");
 }
 
 static void
 test_html_error_body(void)
 {
-	expect_kind(DATA "SYNTH_http456_body.html", HEIMAO_PAGE_NOT_JSON, "HTML page");
+	expect_kind(DATA "SYNTH_http456_body.html", PAGE_NOT_JSON, "HTML page");
 }
 
 static void
 test_empty_body(void)
 {
-	expect_kind(DATA "SYNTH_empty_body.txt", HEIMAO_PAGE_NOT_JSON, "empty body");
-	struct heimao_list_page p;
+	expect_kind(DATA "SYNTH_empty_body.txt", PAGE_NOT_JSON, "empty body");
+	struct list_page p;
 	char err[ERRBUF_SIZE];
-	heimao_list_page_init(&p);
+	list_page_init(&p);
 	CHECK_INT(heimao_list_parse(NULL, 0, &p, err), -1);
-	CHECK_INT(p.kind, HEIMAO_PAGE_NOT_JSON);
+	CHECK_INT(p.kind, PAGE_NOT_JSON);
 	CHECK_INT(heimao_list_parse(" \r\n\t", 4, &p, err), -1);
-	CHECK_INT(p.kind, HEIMAO_PAGE_NOT_JSON);
-	heimao_list_page_finish(&p);
+	CHECK_INT(p.kind, PAGE_NOT_JSON);
+	list_page_finish(&p);
 }
 
 static void
@@ -709,57 +709,57 @@ test_truncated_json(void)
 {
 	size_t len;
 	char *body = harness_read_file(REAL_JSONP, &len);
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
-	heimao_list_page_init(&p);
+	list_page_init(&p);
 	const char *tail = strstr(body, ");}catch");
 	CHECK(tail != NULL);
 	size_t whole = tail ? (size_t)(tail - body) : len;
 	for (size_t cut = 0; cut < whole; cut += 97) {
 		int rc = heimao_list_parse(body, cut, &p, err);
 		CHECK_INT(rc, -1);
-		CHECK_INT(p.kind, HEIMAO_PAGE_NOT_JSON);
+		CHECK_INT(p.kind, PAGE_NOT_JSON);
 	}
 	/* Cut right after the payload, before ");}catch": still whole. */
 	CHECK_INT(heimao_list_parse(body, whole, &p, err), 10);
 	free(body);
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 static void
 test_complaints_null(void)
 {
-	expect_kind(DATA "SYNTH_complaints_null.json", HEIMAO_PAGE_EMPTY, NULL);
+	expect_kind(DATA "SYNTH_complaints_null.json", PAGE_EMPTY, NULL);
 }
 
 static void
 test_lists_empty_with_item_count(void)
 {
-	expect_kind(DATA "SYNTH_lists_empty_item_count.json", HEIMAO_PAGE_BLOCKED,
+	expect_kind(DATA "SYNTH_lists_empty_item_count.json", PAGE_BLOCKED,
 		    "empty page while the pager claims 37 items");
 	/* Past the last page an empty list is just the end. */
-	expect_kind(DATA "SYNTH_lists_empty_past_end.json", HEIMAO_PAGE_EMPTY, NULL);
+	expect_kind(DATA "SYNTH_lists_empty_past_end.json", PAGE_EMPTY, NULL);
 }
 
 /* An empty list the pager contradicts is not "no complaints". */
 static void
 test_lists_empty_contradictory(void)
 {
-	expect_kind(DATA "SYNTH_lists_empty_contradictory.json", HEIMAO_PAGE_LAYOUT_CHANGED,
+	expect_kind(DATA "SYNTH_lists_empty_contradictory.json", PAGE_LAYOUT_CHANGED,
 		    "pager.item_count that is not a number");
-	expect_kind(DATA "SYNTH_complaints_empty_page_amount.json", HEIMAO_PAGE_LAYOUT_CHANGED,
+	expect_kind(DATA "SYNTH_complaints_empty_page_amount.json", PAGE_LAYOUT_CHANGED,
 		    "empty page while the pager claims 5 pages");
 }
 
 static void
 test_layout_drift(void)
 {
-	expect_kind(DATA "SYNTH_layout_drift.json", HEIMAO_PAGE_LAYOUT_CHANGED, "neither");
-	expect_kind(DATA "SYNTH_items_without_sn.json", HEIMAO_PAGE_LAYOUT_CHANGED,
+	expect_kind(DATA "SYNTH_layout_drift.json", PAGE_LAYOUT_CHANGED, "neither");
+	expect_kind(DATA "SYNTH_items_without_sn.json", PAGE_LAYOUT_CHANGED,
 		    "2 items but none has main.sn");
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
-	heimao_list_page_init(&p);
+	list_page_init(&p);
 	static const char *const bodies[] = {
 		"[]", "{}", "{\"result\":{}}", "{\"result\":{\"status\":{\"code\":0}}}",
 		"{\"result\":{\"status\":{\"code\":0},\"data\":[1,2]}}",
@@ -767,9 +767,9 @@ test_layout_drift(void)
 	};
 	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
 		CHECK_INT(heimao_list_parse(bodies[i], strlen(bodies[i]), &p, err), -1);
-		CHECK_INT(p.kind, HEIMAO_PAGE_LAYOUT_CHANGED);
+		CHECK_INT(p.kind, PAGE_LAYOUT_CHANGED);
 	}
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 }
 
 /* The real "no cookie" scraper output is not an API body: it must not pass
@@ -780,14 +780,14 @@ test_real_empty_output(void)
 	char *path = shared_path(REAL_EMPTY);
 	if (!path)
 		SKIP("shared samples not present");
-	expect_kind(path, HEIMAO_PAGE_LAYOUT_CHANGED, NULL);
+	expect_kind(path, PAGE_LAYOUT_CHANGED, NULL);
 	free(path);
 }
 
 static void
 test_reparse_reuses_page(void)
 {
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
 	parse_list_file(REAL_JSON, &p, err);
 	size_t len;
@@ -800,14 +800,14 @@ test_reparse_reuses_page(void)
 	CHECK_INT(p.complaints.len, 0);
 	CHECK_INT(p.skipped, 0);
 	free(body);
-	heimao_list_page_finish(&p);
-	heimao_list_page_finish(NULL);
+	list_page_finish(&p);
+	list_page_finish(NULL);
 }
 
 /* ---- company search ----------------------------------------------------- */
 
 static int
-parse_company_file(const char *name, struct merchant_list *l, enum heimao_page_kind *kind,
+parse_company_file(const char *name, struct merchant_list *l, enum page_kind *kind,
 		   char *err)
 {
 	size_t len;
@@ -822,10 +822,10 @@ static void
 test_company_search(void)
 {
 	struct merchant_list l;
-	enum heimao_page_kind kind;
+	enum page_kind kind;
 	char err[ERRBUF_SIZE];
 	CHECK_INT(parse_company_file(DATA "SYNTH_company_search.json", &l, &kind, err), 3);
-	CHECK_INT(kind, HEIMAO_PAGE_OK);
+	CHECK_INT(kind, PAGE_OK);
 	if (l.len == 3) {
 		CHECK_STR(l.items[0].id, "6384912431");
 		CHECK_STR(l.items[0].name, "某某卡盟");
@@ -847,22 +847,22 @@ static void
 test_company_search_kinds(void)
 {
 	struct merchant_list l;
-	enum heimao_page_kind kind;
+	enum page_kind kind;
 	char err[ERRBUF_SIZE];
 	CHECK_INT(parse_company_file(DATA "SYNTH_company_search_empty.json", &l, &kind, err), 0);
-	CHECK_INT(kind, HEIMAO_PAGE_EMPTY);
+	CHECK_INT(kind, PAGE_EMPTY);
 	merchant_list_finish(&l);
 	CHECK_INT(parse_company_file(DATA "SYNTH_code_10005.json", &l, &kind, err), -1);
-	CHECK_INT(kind, HEIMAO_PAGE_LOGIN_REQUIRED);
+	CHECK_INT(kind, PAGE_LOGIN_REQUIRED);
 	merchant_list_finish(&l);
 	CHECK_INT(parse_company_file(DATA "SYNTH_login_page.html", &l, &kind, err), -1);
-	CHECK_INT(kind, HEIMAO_PAGE_LOGIN_REQUIRED);
+	CHECK_INT(kind, PAGE_LOGIN_REQUIRED);
 	merchant_list_finish(&l);
 	CHECK_INT(parse_company_file(DATA "SYNTH_layout_drift.json", &l, &kind, err), -1);
-	CHECK_INT(kind, HEIMAO_PAGE_LAYOUT_CHANGED);
+	CHECK_INT(kind, PAGE_LAYOUT_CHANGED);
 	merchant_list_finish(&l);
 	CHECK_INT(parse_company_file(DATA "SYNTH_empty_body.txt", &l, &kind, err), -1);
-	CHECK_INT(kind, HEIMAO_PAGE_NOT_JSON);
+	CHECK_INT(kind, PAGE_NOT_JSON);
 	merchant_list_finish(&l);
 }
 

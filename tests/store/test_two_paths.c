@@ -56,7 +56,7 @@ open_mem(void)
 }
 
 static void
-store_records(struct store *st, struct categorizer *cat, const struct heimao_list_page *p)
+store_records(struct store *st, struct categorizer *cat, const struct list_page *p)
 {
 	char err[ERRBUF_SIZE];
 	for (size_t i = 0; i < p->complaints.len; i++) {
@@ -103,10 +103,10 @@ test_same_database(void)
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
 		size_t len;
 		char *body = harness_read_file(pages[i], &len);
-		struct heimao_list_page fast, slow;
+		struct list_page fast, slow;
 		char ef[ERRBUF_SIZE] = "", es[ERRBUF_SIZE] = "";
-		heimao_list_page_init(&fast);
-		heimao_list_page_init(&slow);
+		list_page_init(&fast);
+		list_page_init(&slow);
 		int rs = heimao_list_parse_with(body, len, &slow, HEIMAO_JSON_JANSSON, es);
 		int rf = heimao_list_parse_with(body, len, &fast, HEIMAO_JSON_FAST_ONLY, ef);
 		if (rf == -2) {
@@ -115,7 +115,7 @@ test_same_database(void)
 				fprintf(stderr, "fast path declined %s\n", pages[i]);
 				harness_failures++;
 			}
-			heimao_list_page_finish(&fast);
+			list_page_finish(&fast);
 			rf = heimao_list_parse(body, len, &fast, ef);
 		} else {
 			taken++;
@@ -133,8 +133,8 @@ test_same_database(void)
 		records += fast.complaints.len;
 		store_records(fast_db, cat, &fast);
 		store_records(slow_db, cat, &slow);
-		heimao_list_page_finish(&fast);
-		heimao_list_page_finish(&slow);
+		list_page_finish(&fast);
+		list_page_finish(&slow);
 		free(body);
 	}
 	CHECK(taken >= MUST_TAKE);
@@ -159,9 +159,9 @@ test_edges_values(void)
 {
 	size_t len;
 	char *body = harness_read_file(DATA "SYNTH_fastpath_edges.json", &len);
-	struct heimao_list_page p;
+	struct list_page p;
 	char err[ERRBUF_SIZE];
-	heimao_list_page_init(&p);
+	list_page_init(&p);
 	CHECK_INT(heimao_list_parse_with(body, len, &p, HEIMAO_JSON_FAST_ONLY, err), 3);
 	CHECK_INT(p.page_amount, 3);
 	CHECK_INT(p.skipped, 3);
@@ -175,7 +175,7 @@ test_edges_values(void)
 	c = &p.complaints.items[2];
 	CHECK_STR(c->source_id, "900004");
 	CHECK_STR(c->issue, "a\nb\nc\nd\ne\nf\ng\nh\ni\nj");
-	heimao_list_page_finish(&p);
+	list_page_finish(&p);
 	free(body);
 }
 
