@@ -50,6 +50,9 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_refresh(struct cli *cli, const int64_t *ids, size_t n, const bool *sources, bool full,
 		bool summary);
 
+/* Lists a command's --help takes from the registry of sources. */
+enum { CLI_LIST_SOURCES = 1, CLI_LIST_PINS = 2 };
+
 /* One entry per command; each lives in cli/cmd_NAME.c. */
 struct command {
 	const char *name;
@@ -57,6 +60,7 @@ struct command {
 	const char *synopsis; /* after "kmrep NAME " */
 	const char *summary;
 	const char *help;     /* the options, shown by `kmrep NAME --help` */
+	unsigned lists;       /* what --help lists from the registry (CLI_LIST_*) */
 	unsigned formats;     /* the render_view whose renderers --format takes
 			       * (report/render.h), listed after help; 0 none */
 };

@@ -1,4 +1,5 @@
-/* kmrep add NAME [--domain D]... [--alias A]... [--heimao-couid ID]... */
+/* kmrep add NAME [--domain D]... [--alias A]... [--SITE-ID ID]... (one pin option
+ * per complaint site in the registry) */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "msg.h"
 #include "platform_input.h"
 #include "store.h"
+#include "sync/registry.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -54,12 +56,18 @@ same_name(const char *a, const char *b)
 static int
 run(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
+	/* --domain, --alias, then each complaint site's pin (value PIN + its
+	 * registry position). */
+	enum { PIN = 256 };
+	struct option opts[2 + SOURCE_MAX + 1] = {
 		{"domain", required_argument, NULL, 'd'},
 		{"alias", required_argument, NULL, 'a'},
-		{"heimao-couid", required_argument, NULL, 'c'},
-		{NULL, 0, NULL, 0},
 	};
+	size_t n_opts = 2;
+	for (size_t i = 0; i < registry_count(); i++)
+		if (registry[i].pin_option)
+			opts[n_opts++] = (struct option){registry[i].pin_option, required_argument,
+							 NULL, PIN + (int)i};
 	struct platform_input in;
 	platform_input_init(&in);
 	int c, status = EXIT_DONE;
@@ -76,10 +84,11 @@ run(struct cli *cli, int argc, char **argv)
 		case 'a':
 			rc = platform_input_add_alias(&in, optarg, err);
 			break;
-		case 'c':
-			rc = platform_input_add_couid(&in, optarg, err);
-			break;
 		default:
+			if (c >= PIN && c < PIN + SOURCE_MAX) {
+				rc = platform_input_add_pin(&in, (size_t)(c - PIN), optarg, err);
+				break;
+			}
 			status = cli_usage_error("add: unknown option or missing argument '%s'",
 						 argv[optind - 1]);
 			goto out;
@@ -141,9 +150,11 @@ out:
 const struct command cmd_add = {
 	.name = "add",
 	.run = run,
-	.synopsis = "NAME [--domain D]... [--alias A]... [--heimao-couid ID]...",
+	.synopsis = "NAME [--domain D]... [--alias A]... [--SITE-ID ID]...",
 	.summary = "track a platform (idempotent: merges into an existing one)",
 	.help = "  --domain D         a domain the platform sells on (www. and a URL are accepted)\n"
 		"  --alias A          another name buyers or complaint sites use for it\n"
-		"  --heimao-couid ID  pin its 黑猫投诉 merchant id (skips the name search)\n",
+		"  --SITE-ID ID       pin its merchant id on a complaint site (skips the name\n"
+		"                     search); the sites and their options:\n",
+	.lists = CLI_LIST_PINS,
 };

@@ -1,4 +1,4 @@
-/* kmrep import --source heimao|icp|site [--platform NAME] FILE...: parse pages
+/* kmrep import --source S [--platform NAME] FILE...: parse pages
  * or API responses saved from a browser (when the sites refuse kmrep, or to
  * add evidence by hand).  Each file is one transaction: a file that does not
  * parse changes nothing. */
@@ -152,14 +152,16 @@ run(struct cli *cli, int argc, char **argv)
 const struct command cmd_import = {
 	.name = "import",
 	.run = run,
-	.synopsis = "--source heimao|icp|site [--platform NAME] FILE...",
+	.synopsis = "--source S [--platform NAME] FILE...",
 	.summary = "parse pages or API responses saved from a browser",
-	.help = "  --source S       heimao: complaint list JSON/JSONP or a complaint's detail page\n"
-		"                   icp: a MIIT queryByCondition JSON answer\n"
-		"                   site: the platform's home page (needs --platform)\n"
-		"  --platform NAME  the platform the complaints or page belong to (heimao lists\n"
-		"                   default to the platform their merchant is mapped to)\n"
+	.help = "  --source S       a complaint site: a complaint list (JSON/JSONP) or a\n"
+		"                   complaint's detail page; icp: a MIIT queryByCondition JSON\n"
+		"                   answer; site: the platform's home page (needs --platform)\n"
+		"  --platform NAME  the platform the complaints or page belong to (complaint\n"
+		"                   lists default to the platform their merchant is mapped to;\n"
+		"                   a platform bound to merchants keeps only theirs)\n"
 		"\nEach FILE (- for standard input) is atomic: a file that does not parse\n"
 		"changes nothing and the others still import (exit 1).  Files are committed\n"
 		"in batches of up to 10,000 complaints or 64 MB.\n",
+	.lists = CLI_LIST_SOURCES,
 };

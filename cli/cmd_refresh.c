@@ -91,9 +91,10 @@ const struct command cmd_refresh = {
 	.run = run,
 	.synopsis = "[NAME...] [--source LIST] [--full]",
 	.summary = "fetch, parse and store for all or the named platforms",
-	.help = "  --source LIST  only these sources, comma-separated: heimao,icp,site\n"
+	.help = "  --source LIST  only these sources, comma-separated (below)\n"
 		"  --full         re-read everything (default: stop at the first page with\n"
 		"                 nothing new; ICP answers are reused for [icp] cache_days)\n"
 		"\nPrints one summary line (nothing with -q) and one line per failure.\n"
 		"Exit 1 when any source or page failed, 4 when another refresh is running.\n",
+	.lists = CLI_LIST_SOURCES,
 };

@@ -108,7 +108,10 @@ const struct command cmd_reparse = {
 	.run = run,
 	.synopsis = "[--source S]",
 	.summary = "parse the stored raw responses again (after a parser fix), no network",
-	.help = "  --source S  only heimao, icp or site responses\n"
-		"\nAll archived responses are parsed again in one transaction: everything lands\n"
-		"or nothing does.  Exit 1 when some archived page is not recognised.\n",
+	.help = "  --source S  only that source's responses (below)\n"
+		"\nEach archived response is parsed again atomically; they are committed in\n"
+		"batches of up to 10,000 complaints, so a killed reparse keeps whole responses\n"
+		"and running it again completes it.  Exit 1 when some archived page is not\n"
+		"recognised.\n",
+	.lists = CLI_LIST_SOURCES,
 };

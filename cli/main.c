@@ -94,6 +94,15 @@ cli_command_help(const struct command *cmd)
 	printf("Usage: kmrep %s %s\n%s\n", cmd->name, cmd->synopsis, cmd->summary);
 	if (cmd->help && *cmd->help)
 		printf("\n%s", cmd->help);
+	if (cmd->lists & CLI_LIST_PINS)
+		for (size_t i = 0; i < registry_count(); i++)
+			if (registry[i].pin_option)
+				printf("    --%s ID  %s\n", registry[i].pin_option, registry[i].title);
+	if (cmd->lists & CLI_LIST_SOURCES) {
+		char names[128];
+		registry_names(names, sizeof(names));
+		printf("\nSources (--source S): %s\n", names);
+	}
 	if (cmd->formats) {
 		char names[128];
 		renderer_names((enum render_view)cmd->formats, ", ", ", ", names, sizeof(names));

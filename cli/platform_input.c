@@ -10,6 +10,7 @@
 #include "host.h"
 #include "err.h"
 #include "store.h"
+#include "sync/registry.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -33,7 +34,9 @@ platform_input_finish(struct platform_input *in)
 	free(in->name);
 	free_list(in->domains, in->n_domains);
 	free_list(in->aliases, in->n_aliases);
-	free_list(in->couids, in->n_couids);
+	for (size_t i = 0; i < in->n_pins; i++)
+		free(in->pins[i].id);
+	free(in->pins);
 	platform_input_init(in);
 }
 
@@ -186,12 +189,14 @@ platform_input_add_alias(struct platform_input *in, const char *alias, char *err
 }
 
 int
-platform_input_add_couid(struct platform_input *in, const char *couid, char *err)
+platform_input_add_pin(struct platform_input *in, size_t source, const char *id, char *err)
 {
-	size_t n = strlen(couid);
-	if (n == 0 || n > 20 || strspn(couid, "0123456789") != n)
-		return set_err(err, "--heimao-couid '%s' is not a merchant id (digits only)", couid);
-	push(&in->couids, &in->n_couids, &in->cap_couids, xstrdup(couid));
+	size_t n = strlen(id);
+	if (n == 0 || n > 20 || strspn(id, "0123456789") != n)
+		return set_err(err, "--%s '%s' is not a merchant id (digits only)",
+			       registry[source].pin_option, id);
+	in->pins = xgrow(in->pins, &in->cap_pins, in->n_pins + 1, sizeof(*in->pins));
+	in->pins[in->n_pins++] = (struct pin){source, xstrdup(id)};
 	return 0;
 }
 
@@ -206,8 +211,9 @@ platform_input_save(const struct platform_input *in, struct store *st, int64_t n
 				    err);
 	if (rc < 0)
 		goto fail;
-	for (size_t i = 0; i < in->n_couids; i++)
-		if (store_merchant_set(st, *id, "heimao", in->couids[i], NULL, 1, now, err) < 0)
+	for (size_t i = 0; i < in->n_pins; i++)
+		if (store_merchant_set(st, *id, registry[in->pins[i].source].name, in->pins[i].id,
+				       NULL, 1, now, err) < 0)
 			goto fail;
 	if (store_commit(st, err) < 0)
 		goto fail;

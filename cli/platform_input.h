@@ -15,8 +15,11 @@ struct platform_input {
 	size_t n_domains, cap_domains;
 	char **aliases;
 	size_t n_aliases, cap_aliases;
-	char **couids;
-	size_t n_couids, cap_couids;
+	struct pin {
+		size_t source;  /* registry position of the complaint site */
+		char *id;       /* the merchant id there */
+	} *pins;
+	size_t n_pins, cap_pins;
 };
 
 void platform_input_init(struct platform_input *in);
@@ -26,9 +29,10 @@ int platform_input_set_name(struct platform_input *in, const char *name, char *e
 /* Accepts a bare domain, www.domain or a URL; stores the lowercase host. */
 int platform_input_add_domain(struct platform_input *in, const char *domain, char *err);
 int platform_input_add_alias(struct platform_input *in, const char *alias, char *err);
-/* A 黑猫 couid: decimal digits only. */
-int platform_input_add_couid(struct platform_input *in, const char *couid, char *err);
-/* Adds or merges the platform and pins its couids, in one transaction.
+/* A merchant id on the complaint site at registry position source
+ * (add --SITE-ID): decimal digits only. */
+int platform_input_add_pin(struct platform_input *in, size_t source, const char *id, char *err);
+/* Adds or merges the platform and pins its merchants, in one transaction.
  * Returns 0, -ERR_CONFLICT (a name or domain is another platform's) or -1. */
 int platform_input_save(const struct platform_input *in, struct store *st, int64_t now,
 			int64_t *id, int *created, char *err);

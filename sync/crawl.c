@@ -494,10 +494,12 @@ fail_no_merchant(struct crawl_job *job)
 	char reason[ERRBUF_SIZE];
 	snprintf(reason, sizeof(reason), "no %s merchant is named %s", job->site->title,
 		 job->platform.name);
+	int i = registry_find(job->site->name);
+	const char *pin = i >= 0 && registry[i].pin_option ? registry[i].pin_option : "?";
 	char *hint = job->lookalikes.len
-		? xasprintf("similar merchants: %s; pin the right one with kmrep add NAME %s ID",
-			    buf_cstr(&job->lookalikes), job->site->pin_option)
-		: xasprintf("pin its merchant with kmrep add NAME %s ID", job->site->pin_option);
+		? xasprintf("similar merchants: %s; pin the right one with kmrep add NAME --%s ID",
+			    buf_cstr(&job->lookalikes), pin)
+		: xasprintf("pin its merchant with kmrep add NAME --%s ID", pin);
 	fail(job, FETCH_FAILED, reason, hint);
 	free(hint);
 }

@@ -89,7 +89,6 @@ static const struct complaint_site heimao = {
 		      "see README \"Logging in to 黑猫\"",
 	.blocked_hint = "黑猫 risk control; wait 10-30 minutes and raise [heimao] min_interval_ms",
 	.login_cookie = "SUB",
-	.pin_option = "--heimao-couid",
 	.session_init = session_init,
 	.merchant_search_url = heimao_url_company_search,
 	.merchant_search_parse = heimao_company_search_parse,

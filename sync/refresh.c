@@ -44,6 +44,37 @@ start_platform(struct sync *s, int64_t id)
 	platform_finish(&p);
 }
 
+/* Every selected source that applies to a platform ends its job with a
+ * recorded outcome; a platform it never reached would read as "never
+ * queried" (an ICP check silently skipped is a false safe verdict), so that
+ * is reported as the internal error it is.  An interrupted run is exempt:
+ * its queued jobs never started, and it says so. */
+static void
+check_every_job_ran(struct sync *s, const int64_t *ids, size_t n, int64_t started_at)
+{
+	char err[ERRBUF_SIZE];
+	for (size_t k = 0; k < n; k++) {
+		struct platform p;
+		if (store_platform_get(s->st, ids[k], &p, err) < 0)
+			continue;
+		for (size_t i = 0; i < registry_count(); i++) {
+			const struct source_desc *d = registry[i].desc;
+			if (!s->sources[i] || !d->enabled(s->cfg) || (d->needs_domain && !p.n_domains))
+				continue;
+			struct fetch_state f;
+			int rc = store_fetch_state_get(s->st, ids[k], registry[i].name, &f, err);
+			if (rc == 0 || (rc == 1 && f.last_attempt_at < started_at)) {
+				msg_error("%s: %s: not run by this refresh (a bug in kmrep)", p.name,
+					  registry[i].name);
+				s->internal_error = true;
+			}
+			if (rc == 1)
+				fetch_state_finish(&f);
+		}
+		platform_finish(&p);
+	}
+}
+
 enum refresh_status
 sync_refresh(struct store *st, const struct refresh_options *o, const int64_t *ids, size_t n,
 	     struct refresh_result *res)
@@ -98,6 +129,8 @@ sync_refresh(struct store *st, const struct refresh_options *o, const int64_t *i
 	progress_destroy(s.progress);
 	s.progress = NULL;
 	res->interrupted = interrupt_requested();
+	if (!res->interrupted)
+		check_every_job_ran(&s, ids, n, o->now);
 	if (res->interrupted) {
 		msg_error("interrupted: what was fetched before the signal is stored");
 		if (!s.failures)

@@ -10,9 +10,10 @@
 
 /* One line per source, in the order they are shown. */
 const struct source_info registry[] = {
-	{"heimao", "黑猫投诉", SOURCE_COMPLAINTS, "https://tousu.sina.com.cn/", &heimao_source},
-	{"icp", "ICP 备案", SOURCE_FILING, NULL, &icp_source},
-	{"site", "官网", SOURCE_HOMEPAGE, NULL, &site_source},
+	{"heimao", "黑猫投诉", SOURCE_COMPLAINTS, "https://tousu.sina.com.cn/", "heimao-couid",
+	 &heimao_source},
+	{"icp", "ICP 备案", SOURCE_FILING, NULL, NULL, &icp_source},
+	{"site", "官网", SOURCE_HOMEPAGE, NULL, NULL, &site_source},
 };
 
 size_t

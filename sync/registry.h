@@ -26,6 +26,8 @@ struct source_info {
 	const char *title;       /* "黑猫投诉": how people call it */
 	enum source_kind kind;
 	const char *complain_url; /* complaint sites: where a buyer files one; else NULL */
+	const char *pin_option;  /* complaint sites: the add option that binds a merchant
+				    id ("heimao-couid"); else NULL */
 	const struct source_desc *desc; /* how sync/ reads it (sync/source.h) */
 };
 

@@ -43,7 +43,6 @@ struct complaint_site {
 	const char *login_hint;        /* what to do about the login wall */
 	const char *login_cookie;      /* the cookie a logged-in session has ("SUB") */
 	const char *blocked_hint;      /* what to do when the site blocks the run */
-	const char *pin_option;        /* the add option that binds a merchant */
 	/* Per-job signing state (a timestamp and nonce reused across pages, as
 	 * the site's own pages do), at most CRAWL_SESSION_SIZE bytes. */
 	void (*session_init)(char *session);
