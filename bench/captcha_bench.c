@@ -58,39 +58,6 @@ base64(const uint8_t *data, size_t len)
 	return out;
 }
 
-/* The image as JPEG quality 75; transparent pixels become black. */
-static uint8_t *
-to_jpeg(const struct image *im, size_t *len)
-{
-	struct jpeg_compress_struct c;
-	struct jpeg_error_mgr e;
-	unsigned char *out = NULL;
-	unsigned long n = 0;
-	c.err = jpeg_std_error(&e);
-	jpeg_create_compress(&c);
-	jpeg_mem_dest(&c, &out, &n);
-	c.image_width = (JDIMENSION)im->w;
-	c.image_height = (JDIMENSION)im->h;
-	c.input_components = 3;
-	c.in_color_space = JCS_RGB;
-	jpeg_set_defaults(&c);
-	jpeg_set_quality(&c, 75, TRUE);
-	jpeg_start_compress(&c, TRUE);
-	uint8_t *row = xmalloc((size_t)im->w * 3);
-	while (c.next_scanline < c.image_height) {
-		const uint8_t *p = im->rgba + (size_t)c.next_scanline * (size_t)im->w * 4;
-		for (int x = 0; x < im->w; x++)
-			for (int k = 0; k < 3; k++)
-				row[x * 3 + k] = (uint8_t)(p[x * 4 + k] * p[x * 4 + 3] / 255);
-		JSAMPROW r = row;
-		jpeg_write_scanlines(&c, &r, 1);
-	}
-	jpeg_finish_compress(&c);
-	jpeg_destroy_compress(&c);
-	free(row);
-	*len = n;
-	return out;
-}
 
 /* --solve: saved challenges, one file each. */
 static int
@@ -191,7 +158,7 @@ main(int argc, char **argv)
 				return 2;
 			}
 			size_t jlen;
-			uint8_t *jpeg = to_jpeg(&im, &jlen);
+			uint8_t *jpeg = image_encode_jpeg(&im, &jlen);
 			(part ? c->small : c->big)[0] = base64(png, len);
 			(part ? c->small : c->big)[1] = base64(jpeg, jlen);
 			free(jpeg);

@@ -40,4 +40,9 @@ int image_base64_decode(const char *text, size_t len, uint8_t **out, size_t *out
 /* image_base64_decode then image_decode. */
 int image_decode_base64(const char *text, size_t len, struct image *im, char *err);
 
+/* The image as JPEG quality 75, transparent pixels black: a challenge as the
+ * registry might send it, for the tests and bench/captcha (kmrep itself only
+ * decodes).  Returns a malloc'd buffer (caller frees) and its *len. */
+uint8_t *image_encode_jpeg(const struct image *im, size_t *len);
+
 #endif

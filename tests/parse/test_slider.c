@@ -106,40 +106,6 @@ make_png(int w, int h, int ctype, const uint8_t *pix, uint32_t fake_w, uint32_t 
 	return out;
 }
 
-/* The image as JPEG quality 75 (transparent pixels black), as the
- * benchmark makes them. */
-static uint8_t *
-make_jpeg(const struct image *im, size_t *len)
-{
-	struct jpeg_compress_struct c;
-	struct jpeg_error_mgr e;
-	unsigned char *out = NULL;
-	unsigned long n = 0;
-	c.err = jpeg_std_error(&e);
-	jpeg_create_compress(&c);
-	jpeg_mem_dest(&c, &out, &n);
-	c.image_width = (JDIMENSION)im->w;
-	c.image_height = (JDIMENSION)im->h;
-	c.input_components = 3;
-	c.in_color_space = JCS_RGB;
-	jpeg_set_defaults(&c);
-	jpeg_set_quality(&c, 75, TRUE);
-	jpeg_start_compress(&c, TRUE);
-	uint8_t *row = xmalloc((size_t)im->w * 3);
-	while (c.next_scanline < c.image_height) {
-		const uint8_t *p = im->rgba + (size_t)c.next_scanline * (size_t)im->w * 4;
-		for (int x = 0; x < im->w; x++)
-			for (int k = 0; k < 3; k++)
-				row[x * 3 + k] = (uint8_t)(p[x * 4 + k] * p[x * 4 + 3] / 255);
-		JSAMPROW r = row;
-		jpeg_write_scanlines(&c, &r, 1);
-	}
-	jpeg_finish_compress(&c);
-	jpeg_destroy_compress(&c);
-	free(row);
-	*len = n;
-	return out;
-}
 
 static void
 test_png_rgb_and_rgba(void)
@@ -179,7 +145,7 @@ test_jpeg_decodes(void)
 	src.rgba = xmalloc(24 * 16 * 4);
 	for (int k = 0; k < 24 * 16; k++)
 		memcpy(src.rgba + k * 4, "\xc8\x32\x64\xff", 4);
-	uint8_t *jpeg = make_jpeg(&src, &len);
+	uint8_t *jpeg = image_encode_jpeg(&src, &len);
 	image_init(&im);
 	CHECK_INT(image_decode(jpeg, len, &im, err), 0);
 	CHECK_INT(im.w, 24);
@@ -247,7 +213,7 @@ test_hostile_jpeg_header(void)
 	size_t len;
 	src.w = src.h = 8;
 	src.rgba = xcalloc(8 * 8 * 4, 1);
-	uint8_t *jpeg = make_jpeg(&src, &len);
+	uint8_t *jpeg = image_encode_jpeg(&src, &len);
 	for (size_t i = 0; i + 9 < len; i++) {
 		if (jpeg[i] == 0xff && jpeg[i + 1] == 0xc0) { /* SOF0: height, width */
 			jpeg[i + 5] = 30000 >> 8;
@@ -387,7 +353,7 @@ test_generated_jpeg(void)
 			size_t len;
 			image_init(&im);
 			CHECK_INT(image_decode_base64(src, strlen(src), &im, err), 0);
-			uint8_t *jpeg = make_jpeg(&im, &len);
+			uint8_t *jpeg = image_encode_jpeg(&im, &len);
 			char *t = b64(jpeg, len);
 			/* the data: URL form, as some clients pass it */
 			text[part] = xasprintf("data:image/jpeg;base64,%s", t);
