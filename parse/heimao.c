@@ -886,7 +886,8 @@ heimao_list_parse_with(const char *body, size_t len, struct list_page *out,
 		struct list_page fast;
 		list_page_init(&fast);
 		if (heimao_json_text(body, len, &repaired, &text, &text_len, &json, &n, &eof_check))
-			done = heimao_fast_list(json, n, eof_check, &fast, &rc, err);
+			done = heimao_fast_list(json, n, eof_check, heimao_list_from_view, &fast,
+						&rc, err);
 		buf_finish(&repaired);
 		if (done) {
 			list_page_finish(out);

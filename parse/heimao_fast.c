@@ -401,8 +401,8 @@ tokenise(struct fast *f, const char *js, size_t n)
 
 /* The list page from jsmn tokens; 1 done, 0 declined (see heimao_json.h). */
 int
-heimao_fast_list(const char *json, size_t n, bool eof_check, struct list_page *out,
-		 int *rc, char *err)
+heimao_fast_list(const char *json, size_t n, bool eof_check, heimao_view_fn to_records,
+		 struct list_page *out, int *rc, char *err)
 {
 	if (n == 0 || n > INT_MAX / 2)
 		return 0;
@@ -452,7 +452,7 @@ heimao_fast_list(const char *json, size_t n, bool eof_check, struct list_page *o
 			f.bad = true;
 	if (f.bad)
 		goto out;
-	*rc = heimao_list_from_view(&v, out, err);
+	*rc = to_records(&v, out, err);
 	done = 1;
 out:
 	free(v.item);

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "buf.h"
-#include "heimao.h"
+#include "record.h"
 
 enum jv_type { JV_ABSENT = 0, JV_NULL, JV_TRUE, JV_FALSE, JV_INT, JV_REAL, JV_STR, JV_OBJ, JV_ARR };
 
@@ -53,12 +53,18 @@ int heimao_list_from_view(const struct heimao_list_view *v, struct list_page *ou
 bool heimao_json_text(const char *body, size_t len, struct buf *repaired, const char **text,
 		      size_t *text_len, const char **json, size_t *n, bool *eof_check);
 
-/* The fast path: tokenises json[0..n) without building a tree and fills out.
- * Returns 1 when it did (out->kind set, *rc the result), 0 when the text is
- * something it does not handle (invalid JSON, reals, escaped keys, deep
- * nesting...): the caller then uses jansson, which decides. */
-int heimao_fast_list(const char *json, size_t n, bool eof_check, struct list_page *out,
-		     int *rc, char *err);
+/* What turns a view into records (heimao_list_from_view), passed to the
+ * fast path so that heimao_fast.c calls nothing in heimao.c back. */
+typedef int (*heimao_view_fn)(const struct heimao_list_view *v, struct list_page *out,
+			      char *err);
+
+/* The fast path: tokenises json[0..n) without building a tree and fills out
+ * through to_records while its strings are alive.  Returns 1 when it did
+ * (out->kind set, *rc the result), 0 when the text is something it does not
+ * handle (invalid JSON, reals, escaped keys, deep nesting...): the caller
+ * then uses jansson, which decides. */
+int heimao_fast_list(const char *json, size_t n, bool eof_check, heimao_view_fn to_records,
+		     struct list_page *out, int *rc, char *err);
 
 /* Which JSON back end heimao_list_parse_with uses. */
 enum heimao_json_mode { HEIMAO_JSON_AUTO = 0, HEIMAO_JSON_JANSSON, HEIMAO_JSON_FAST_ONLY };

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "parse/category.h"
 #include "harness.h"
+#include "heimao.h"
 #include "heimao_json.h"
 #include "internal.h"
 #include "store.h"
