@@ -8,6 +8,9 @@
 #include "source.h"
 #include "xalloc.h"
 
+/* The descriptors, each in its sync/NAME.c. */
+extern const struct source_desc heimao_source, icp_source, site_source;
+
 /* One line per source, in the order they are shown. */
 const struct source_info registry[] = {
 	{"heimao", "黑猫投诉", SOURCE_COMPLAINTS, "https://tousu.sina.com.cn/", "heimao-couid",

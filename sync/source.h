@@ -101,6 +101,5 @@ struct source_desc {
 	bool (*after_run)(struct sync *s, bool last);
 };
 
-extern const struct source_desc heimao_source, icp_source, site_source;
 
 #endif
