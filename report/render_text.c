@@ -89,9 +89,7 @@ print_merchants(FILE *out, const struct platform_view *v, struct text_pool *pool
 		size_t n = 0;
 		while (m + n < v->n_merchants && v->merchant_source[m + n] == src)
 			n++;
-		char label[64];
-		source_short_title((size_t)src, label, sizeof(label));
-		fprintf(out, "  %s merchants:", label);
+		fprintf(out, "  %s merchants:", registry[src].short_title);
 		for (size_t i = m; i < m + n; i++)
 			fprintf(out, "%s %s (%s%s)", i > m ? "," : "",
 				text_shown(pool, v->merchants[i].name ? v->merchants[i].name : "?"),

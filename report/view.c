@@ -71,17 +71,6 @@ platform_view_risk_cmp(const void *a, const void *b)
 		      ((const struct platform_view *)b)->platform.name);
 }
 
-void
-source_short_title(size_t i, char *out, size_t size)
-{
-	static const char suffix[] = "投诉";
-	const char *t = registry[i].title;
-	size_t n = strlen(t), k = sizeof(suffix) - 1;
-	/* Two CJK characters are six bytes: keep "聚投诉" whole. */
-	if (n >= k + 6 && !strcmp(t + n - k, suffix))
-		n -= k;
-	snprintf(out, size, "%.*s", (int)n, t);
-}
 
 /* The merchants of every complaint source, in registry order. */
 static int

@@ -90,10 +90,6 @@ int deduction_shown(const struct score_result *r, int component);
  * rated), then by name. */
 int platform_view_risk_cmp(const void *a, const void *b);
 
-/* The short name of source i for labels ("NAME merchants"): its title
- * without a trailing "投诉" (complaints) when two or more characters remain,
- * else the title; into out. */
-void source_short_title(size_t i, char *out, size_t size);
 
 /* Stores v's score in the score history (refresh does this). */
 int platform_view_record_score(struct store *st, const struct platform_view *v, char *err);

@@ -114,6 +114,14 @@ fail_db(struct crawl_job *job, const char *err)
 	fail(job, FETCH_FAILED, err, NULL);
 }
 
+/* The site's name in running text ("黑猫"), from the registry. */
+static const char *
+short_title(const struct crawl_job *job)
+{
+	int i = registry_find(job->site->name);
+	return i >= 0 ? registry[i].short_title : job->site->name;
+}
+
 static void
 add_merchant(struct crawl_job *job, const char *id)
 {
@@ -427,7 +435,7 @@ note_cookie_file(struct crawl_job *job)
 		msg_error("%s: cookie_file %s: %s", job->site->name, path, err);
 	else
 		msg_error("%s: cookie_file %s: %s did not accept its %s cookie; export it again",
-			  job->site->name, path, job->site->title, job->site->login_cookie);
+			  job->site->name, path, short_title(job), job->site->login_cookie);
 	free(host);
 }
 
@@ -492,7 +500,7 @@ static void
 fail_no_merchant(struct crawl_job *job)
 {
 	char reason[ERRBUF_SIZE];
-	snprintf(reason, sizeof(reason), "no %s merchant is named %s", job->site->title,
+	snprintf(reason, sizeof(reason), "no %s merchant is named %s", short_title(job),
 		 job->platform.name);
 	int i = registry_find(job->site->name);
 	const char *pin = i >= 0 && registry[i].pin_option ? registry[i].pin_option : "?";

@@ -82,7 +82,6 @@ config(const struct config *cfg)
 
 static const struct complaint_site heimao = {
 	.name = "heimao",
-	.title = "黑猫",
 	.config = config,
 	.headers = heimao_headers,
 	.login_hint = "save a logged-in 黑猫 cookie to [heimao] cookie_file; "

@@ -13,10 +13,10 @@ extern const struct source_desc heimao_source, icp_source, site_source;
 
 /* One line per source, in the order they are shown. */
 const struct source_info registry[] = {
-	{"heimao", "黑猫投诉", SOURCE_COMPLAINTS, "https://tousu.sina.com.cn/", "heimao-couid",
-	 &heimao_source},
-	{"icp", "ICP 备案", SOURCE_FILING, NULL, NULL, &icp_source},
-	{"site", "官网", SOURCE_HOMEPAGE, NULL, NULL, &site_source},
+	{"heimao", "黑猫投诉", "黑猫", SOURCE_COMPLAINTS, "https://tousu.sina.com.cn/",
+	 "heimao-couid", &heimao_source},
+	{"icp", "ICP 备案", "ICP", SOURCE_FILING, NULL, NULL, &icp_source},
+	{"site", "官网", "官网", SOURCE_HOMEPAGE, NULL, NULL, &site_source},
 };
 
 size_t

@@ -24,6 +24,7 @@ struct source_desc;
 struct source_info {
 	const char *name;        /* "heimao": config section, --source, database */
 	const char *title;       /* "黑猫投诉": how people call it */
+	const char *short_title; /* "黑猫": in running text */
 	enum source_kind kind;
 	const char *complain_url; /* complaint sites: where a buyer files one; else NULL */
 	const char *pin_option;  /* complaint sites: the add option that binds a merchant

@@ -37,7 +37,6 @@ struct replay {
  * the URLs are malloc'd, base is the section's base_url. */
 struct complaint_site {
 	const char *name;              /* the registry name: config section, database */
-	const char *title;             /* in messages: "黑猫" */
 	const struct complaint_config *(*config)(const struct config *cfg);
 	const char *const *headers;    /* sent with every request */
 	const char *login_hint;        /* what to do about the login wall */
