@@ -289,6 +289,9 @@ test_query_nul_in_unit_name(void)
 	/* The same answer without the NUL is a record. */
 	char *plain = xstrndup(body, sizeof(body) - 1);
 	char *nul = strstr(plain, "\\u0000");
+	CHECK(nul != NULL);
+	if (!nul)
+		abort();
 	memmove(nul, nul + 6, strlen(nul + 6) + 1);
 	parse_query(plain, strlen(plain), &p);
 	CHECK_INT(p.kind, ICP_OK);
