@@ -1063,6 +1063,44 @@ def test_killed_between_pages_next_refresh_completes(t):
     assert_same_as_clean(t, ref, r)
 
 
+def test_feed_counts_distinct_complaints(t):
+    # The anonymous feed repeats itself (the same page every time): the
+    # coverage message counts each complaint once.
+    t.cookie = False
+    setup(t)
+    t.add(NAME, "--domain", DOMAIN)
+    items = [{"main": {"sn": sn, "title": "未发货", "summary": "未到账", "cotitle": NAME,
+                       "couid": "6384912431", "status": 1, "timestamp": "1790000000",
+                       "url": f"//tousu.sina.com.cn/complaint/view/{sn}/"},
+              "author": {"title": "u" + sn[-1]}} for sn in ("17391234611", "17391234612")]
+    page = {"result": {"status": {"code": 0, "msg": ""},
+                       "data": {"lists": items, "pager": {"current": 1, "next": 2,
+                                                          "page_amount": 3, "item_count": 30}}}}
+    fault(t, "/api/index/feed", "status", params={"code": 200, "body": json.dumps(page)})
+    r = refresh(t, now=NOW1)
+    lines = failure_lines(r, "heimao")
+    t.check(len(lines) == 1, r)
+    t.check(re.search(r"\(\d+ pages\) had 2 of its complaints", lines[0]),
+            f"the same page each time, two distinct complaints: {lines[0]}")
+
+
+def test_malformed_detail_link_skips_only_that_detail(t):
+    # One new complaint's link is not a URL: its detail page is skipped and
+    # the refresh goes on (the other new complaint's detail is read), now and
+    # on every later refresh.
+    clean_start(t)
+    fault(t, LIST, "bad_detail_url", times=1)
+    r = refresh(t, "-v")
+    t.check_eq(r.code, 0, r)
+    t.check(any(e["path"] == DETAIL + "17391234602/" for e in t.server.requests(DETAIL)),
+            f"the good link's detail page is read\n{r}")
+    t.check("not a URL" in r.err, f"the skipped link is said under -v\n{r}")
+    t.check_eq(t.sql("SELECT COUNT(*) FROM complaints WHERE source_id IN"
+                     " ('17391234601', '17391234602')")[0][0], 2, "both complaints stored")
+    r = refresh(t)
+    t.check_eq(r.code, 0, f"a later refresh is not stopped by the bad link\n{r}")
+
+
 # -- every platform gets its probes -------------------------------------------
 
 def test_cached_first_platform_does_not_stall_the_icp_queue(t):

@@ -317,6 +317,24 @@ def k_escapes(h, req, p):
     return heimao.api_response(req, body)
 
 
+def k_bad_detail_url(h, req, p):
+    """A list page of two new complaints: the first's link is not a URL, the
+    second's is (its detail page is whatever the world has for it)."""
+    couid = str(p.get("couid") or req.arg("couid", "7300000001"))
+    items = []
+    for sn, url in (("17391234601", "http://[not a host]/complaint/view/17391234601/"),
+                    ("17391234602", "//tousu.sina.com.cn/complaint/view/17391234602/")):
+        items.append({"main": {"sn": sn, "title": "卡密无效", "summary": "充值未到账",
+                               "cotitle": "测试卡盟", "couid": couid, "status": 1,
+                               "issue": "卡密无效", "appeal": "退款", "cost": "50",
+                               "timestamp": str(int(num(p, "timestamp", 1790000000))),
+                               "url": url},
+                      "author": {"title": "buyer" + sn[-1]}})
+    body = heimao.envelope({"complaints": items,
+                            "pager": {"current": 1, "next": 0, "page_amount": 1, "item_count": 2}})
+    return heimao.api_response(req, body)
+
+
 def k_waf403(h, req, p):
     return icp.waf_403()
 
@@ -386,6 +404,7 @@ KINDS = {
     "oversized": k_oversized, "gzip_bomb": k_gzip_bomb,
     "redirect_file": k_redirect_file, "redirect_loop": k_redirect_loop,
     "redirect_ok": k_redirect_ok, "invalid_utf8": k_invalid_utf8, "escapes": k_escapes,
+    "bad_detail_url": k_bad_detail_url,
     "waf403": k_waf403, "icp_500": k_icp_500, "icp_429": k_icp_429,
     "icp_token_expired": k_icp_token_expired,
     "gbk": k_gbk, "etag": k_etag, "echo": k_echo, "delay": k_delay,
