@@ -1367,9 +1367,11 @@ detail_step(struct complaint_detail *d, xmlNodePtr item, const char *author, int
 	}
 	e->text = step_text(item);
 
-	if (e->actor == ACTOR_MERCHANT && merchant_event && e->at &&
-	    (!d->first_reply_at || e->at < d->first_reply_at))
-		d->first_reply_at = e->at;
+	if (e->actor == ACTOR_MERCHANT && merchant_event) {
+		d->merchant_replied = true;
+		if (e->at && (!d->first_reply_at || e->at < d->first_reply_at))
+			d->first_reply_at = e->at;
+	}
 	if (streq(event, "确认完成") && e->actor != ACTOR_PLATFORM)
 		d->user_confirmed = true;
 	if (streq(event, "自动完成"))

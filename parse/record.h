@@ -147,6 +147,8 @@ struct complaint_detail {
 	struct timeline_event *events;
 	size_t n_events, cap_events;
 	int64_t first_reply_at; /* first 回复 or 申请完成投诉 by the merchant; 0 never/unknown */
+	bool merchant_replied;  /* the merchant replied (SCORING §1 "answered"), also when
+				   the step has no date; the one place this rule lives */
 	bool user_confirmed;    /* 确认完成 by the user */
 	bool auto_completed;    /* 自动完成 by the platform */
 	int stars[3];           /* 服务态度, 处理速度, 满意度 (0-5); -1 unknown */

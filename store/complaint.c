@@ -269,15 +269,12 @@ detail_apply_tx(struct store *s, int64_t id, const struct complaint_detail *d, i
 	bind_i64(st, 1, id);
 	if (stmt_run(s, st, "replacing a timeline", err) < 0)
 		return -1;
+	/* Whether and when the merchant replied is the parser's rule
+	 * (complaint_detail.merchant_replied, first_reply_at); the store keeps it. */
 	int64_t first_reply = d->first_reply_at;
-	int replied = first_reply != 0;
+	int replied = d->merchant_replied || first_reply != 0;
 	for (size_t i = 0; i < d->n_events; i++) {
 		const struct timeline_event *e = &d->events[i];
-		if (e->actor == ACTOR_MERCHANT && e->event && strstr(e->event, "回复")) {
-			replied = 1;
-			if (first_reply == 0 || (e->at != 0 && e->at < first_reply))
-				first_reply = e->at;
-		}
 		if (!(st = stmt_get(s, SQL_EVENT_INSERT, err)))
 			return -1;
 		bind_i64(st, 1, id);

@@ -913,6 +913,7 @@ test_detail_full(void)
 		CHECK_STR(d.events[5].text, "最终解决方案：退款并补偿50元。");
 	}
 	CHECK_INT(d.first_reply_at, shanghai("2025-04-24 10:15:00"));
+	CHECK(d.merchant_replied);
 	CHECK(d.user_confirmed);
 	CHECK(!d.auto_completed);
 	CHECK_INT(d.stars[0], 5);
@@ -970,6 +971,7 @@ test_detail_auto_completed(void)
 	CHECK(d.auto_completed);
 	CHECK(!d.user_confirmed);
 	CHECK_INT(d.first_reply_at, 0);
+	CHECK(!d.merchant_replied);
 	if (d.n_events == 4) {
 		CHECK_STR(d.events[2].event, "商家未入驻");
 		CHECK_INT(d.events[2].actor, ACTOR_PLATFORM);

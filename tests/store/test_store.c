@@ -708,6 +708,7 @@ make_detail(struct complaint_detail *d, int merchant_replies)
 		e->at = T0 + 7200;
 		e->text = xstrdup("已处理");
 		d->first_reply_at = T0 + 7200;
+		d->merchant_replied = true;
 	}
 	d->stars[0] = 4;
 	d->stars[1] = 3;
@@ -752,6 +753,36 @@ test_detail_answered_promotion(void)
 	make_detail(&d, 0);
 	CHECK_INT(store_complaint_detail_apply(s, "heimao", "nope", &d, T0, err), 1);
 	complaint_detail_finish(&d);
+	store_close(s);
+}
+
+/* Whether the merchant replied is the parser's word (merchant_replied), never
+ * worked out again from the timeline's text: one rule, in parse/heimao.c. */
+static void
+test_detail_reply_rule_is_the_parsers(void)
+{
+	char err[ERRBUF_SIZE];
+	struct store *s = open_mem();
+	int64_t pid = add(s, "启慧卡盟", NULL, NULL);
+	put_one(s, pid, "1", 4, T0);
+	put_one(s, pid, "2", 4, T0);
+	struct complaint_detail d;
+	/* A reply without a date: answered, first reply unknown. */
+	make_detail(&d, 0);
+	d.merchant_replied = true;
+	CHECK_INT(store_complaint_detail_apply(s, "heimao", "1", &d, T0 + 10, err), 0);
+	complaint_detail_finish(&d);
+	CHECK_INT(q_int(s, "SELECT status = 'answered' FROM complaints WHERE source_id = '1'"), 1);
+	CHECK_INT(q_int(s, "SELECT first_reply_at IS NULL FROM complaints WHERE source_id = '1'"),
+		  1);
+	/* A merchant step the parser did not count as a reply stays that way. */
+	make_detail(&d, 1);
+	d.merchant_replied = false;
+	d.first_reply_at = 0;
+	CHECK_INT(store_complaint_detail_apply(s, "heimao", "2", &d, T0 + 10, err), 0);
+	complaint_detail_finish(&d);
+	CHECK_INT(q_int(s, "SELECT status = 'unanswered' FROM complaints WHERE source_id = '2'"),
+		  1);
 	store_close(s);
 }
 
@@ -1648,6 +1679,7 @@ TEST_MAIN(
 	{"unknown_never_erases", test_unknown_never_erases},
 	{"platform_from_merchant", test_platform_from_merchant},
 	{"detail_answered_promotion", test_detail_answered_promotion},
+	{"detail_reply_rule_is_the_parsers", test_detail_reply_rule_is_the_parsers},
 	{"detail_events_each", test_detail_events_each},
 	{"detail_not_found_and_unrecognised", test_detail_not_found_and_unrecognised},
 	{"needs_detail", test_needs_detail},
