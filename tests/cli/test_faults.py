@@ -1101,6 +1101,48 @@ def test_malformed_detail_link_skips_only_that_detail(t):
     t.check_eq(r.code, 0, f"a later refresh is not stopped by the bad link\n{r}")
 
 
+def test_live_and_replay_store_the_same(t):
+    # A merchant's list that also holds another merchant's complaint: the
+    # refresh keeps only the merchant's; reparse of the archived page and an
+    # import of the saved page for the platform give the same database.
+    clean_start(t)
+    fault(t, LIST, "foreign_item", times=1)
+    r = refresh(t)
+    t.check_eq(r.code, 0, r)
+    ids = "SELECT source_id FROM complaints WHERE source_id IN ('17391234621', '17391234622')"
+    t.check_eq(t.sql(ids), [("17391234621",)], "the refresh keeps the merchant's own")
+    keys = "SELECT source, source_id, platform_id FROM complaints ORDER BY 1, 2"
+    live = t.sql(keys)
+    body = [e for e in t.sql("SELECT b.body FROM raw_responses r JOIN raw_bodies b"
+                             " ON b.id = r.body_id WHERE r.kind = 'list'"
+                             " ORDER BY r.id DESC LIMIT 1")][0][0]
+    # reparse, on a copy
+    copy = os.path.join(t.dir, "copy.db")
+    con = sqlite3.connect(t.db)
+    con.execute("VACUUM INTO ?", (copy,))
+    con.close()
+    r = t.kmrep("--db", copy, "reparse", env={"KMREP_NOW": NOW2}, server=False)
+    t.check(r.code in (0, 1), r)
+    con = sqlite3.connect(copy)
+    got = con.execute(keys).fetchall()
+    con.close()
+    t.check(got == live, "reparse keeps the same complaints for the same platforms")
+    # import of the saved page, into a database where the platform has its merchant
+    fresh = os.path.join(t.dir, "fresh.db")
+    r = t.kmrep("--db", fresh, "add", NAME, "--heimao-couid", "6384912431", server=False)
+    t.check_eq(r.code, 0, r)
+    page = os.path.join(t.dir, "page.json")
+    with open(page, "wb") as f:
+        f.write(body if isinstance(body, bytes) else body.encode())
+    r = t.kmrep("--db", fresh, "import", "--source", "heimao", "--platform", NAME, page,
+                env={"KMREP_NOW": NOW2}, server=False)
+    t.check_eq(r.code, 0, r)
+    con = sqlite3.connect(fresh)
+    got = con.execute(ids).fetchall()
+    con.close()
+    t.check_eq(got, [("17391234621",)], "the import keeps the merchant's own too")
+
+
 # -- every platform gets its probes -------------------------------------------
 
 def test_cached_first_platform_does_not_stall_the_icp_queue(t):

@@ -335,6 +335,21 @@ def k_bad_detail_url(h, req, p):
     return heimao.api_response(req, body)
 
 
+def k_foreign_item(h, req, p):
+    """A merchant's list page that also holds another merchant's complaint."""
+    couid = str(p.get("couid") or req.arg("couid", "7300000001"))
+    items = []
+    for sn, who, name in (("17391234621", couid, "测试卡盟"), ("17391234622", "999", "别家卡盟")):
+        items.append({"main": {"sn": sn, "title": "未发货", "summary": "充值未到账",
+                               "cotitle": name, "couid": who, "status": 1,
+                               "timestamp": str(int(num(p, "timestamp", 1790000000))),
+                               "url": "//tousu.sina.com.cn/complaint/view/%s/" % sn},
+                      "author": {"title": "buyer" + sn[-1]}})
+    body = heimao.envelope({"complaints": items,
+                            "pager": {"current": 1, "next": 0, "page_amount": 1, "item_count": 2}})
+    return heimao.api_response(req, body)
+
+
 def k_waf403(h, req, p):
     return icp.waf_403()
 
@@ -404,7 +419,7 @@ KINDS = {
     "oversized": k_oversized, "gzip_bomb": k_gzip_bomb,
     "redirect_file": k_redirect_file, "redirect_loop": k_redirect_loop,
     "redirect_ok": k_redirect_ok, "invalid_utf8": k_invalid_utf8, "escapes": k_escapes,
-    "bad_detail_url": k_bad_detail_url,
+    "bad_detail_url": k_bad_detail_url, "foreign_item": k_foreign_item,
     "waf403": k_waf403, "icp_500": k_icp_500, "icp_429": k_icp_429,
     "icp_token_expired": k_icp_token_expired,
     "gbk": k_gbk, "etag": k_etag, "echo": k_echo, "delay": k_delay,
