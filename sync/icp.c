@@ -44,6 +44,7 @@ struct icp_job {
 	int captcha_tries;       /* challenges fetched for the current domain */
 	char *url;
 	struct buf failures;
+	bool blocked;         /* a failure was the registry refusing (WAF, 429, captcha) */
 };
 
 static void advance(struct icp_job *job);
@@ -99,6 +100,16 @@ conclude_domain(struct icp_job *job, const char *state, const char *reason)
 	job->reauthed = 0;
 	job->captcha_tries = 0;
 	job->domain_idx++;
+}
+
+/* Marks the job's outcome as blocked when the registry refused: a block
+ * page or HTTP block, rate limiting, a captcha it would not let through. */
+static void
+note_refusal(struct icp_job *job, const struct http_response *resp, enum icp_reply_kind kind)
+{
+	if ((resp && (resp->outcome == HTTP_BLOCKED || resp->outcome == HTTP_HOST_BLOCKED)) ||
+	    kind == ICP_BLOCKED || kind == ICP_RATE_LIMITED || kind == ICP_CAPTCHA)
+		job->blocked = true;
 }
 
 static void
@@ -224,6 +235,7 @@ handle_auth(struct icp_job *job, const struct http_response *resp)
 	char msg[128] = "", reason[ERRBUF_SIZE];
 	if (resp->outcome != HTTP_DONE) {
 		sync_describe_failure(resp, reason, sizeof(reason));
+		note_refusal(job, resp, ICP_OK);
 		conclude_domain(job, "unknown", reason);
 		return;
 	}
@@ -250,6 +262,7 @@ handle_query(struct icp_job *job, const struct http_response *resp)
 	char reason[ERRBUF_SIZE], err[ERRBUF_SIZE];
 	if (resp->outcome != HTTP_DONE) {
 		sync_describe_failure(resp, reason, sizeof(reason));
+		note_refusal(job, resp, ICP_OK);
 		conclude_domain(job, "unknown", reason);
 		advance(job);
 		return;
@@ -282,6 +295,7 @@ handle_query(struct icp_job *job, const struct http_response *resp)
 			return;
 		}
 	}
+	note_refusal(job, NULL, page.kind);
 	if (page.kind == ICP_CAPTCHA && no_solver) {
 		snprintf(reason, sizeof(reason), "the registry demands a slider captcha and there "
 						 "is no solver (%s)", no_solver);
@@ -339,6 +353,7 @@ handle_challenge(struct icp_job *job, const struct http_response *resp)
 	memset(&c, 0, sizeof(c));
 	if (resp->outcome != HTTP_DONE) {
 		sync_describe_failure(resp, reason, sizeof(reason));
+		note_refusal(job, resp, ICP_OK);
 		conclude_domain(job, "unknown", reason);
 		advance(job);
 		return;
@@ -349,6 +364,7 @@ handle_challenge(struct icp_job *job, const struct http_response *resp)
 	if (kind == ICP_TOKEN_EXPIRED && !job->reauthed) {
 		renew_token(job);
 	} else if (kind != ICP_OK) {
+		note_refusal(job, NULL, kind);
 		snprintf(reason, sizeof(reason), "captcha challenge unusable (%s)",
 			 icp_reply_kind_name(kind));
 		conclude_domain(job, "unknown", reason);
@@ -398,6 +414,7 @@ handle_check(struct icp_job *job, const struct http_response *resp)
 	forget_sign(job->s);
 	if (resp->outcome != HTTP_DONE) {
 		sync_describe_failure(resp, reason, sizeof(reason));
+		note_refusal(job, resp, ICP_OK);
 		conclude_domain(job, "unknown", reason);
 		advance(job);
 		return;
@@ -410,6 +427,7 @@ handle_check(struct icp_job *job, const struct http_response *resp)
 		submit_challenge(job);
 		return;
 	}
+	note_refusal(job, NULL, kind);
 	snprintf(reason, sizeof(reason), "the captcha answer was refused (%s%s%s)",
 		 icp_reply_kind_name(kind), *msg ? ": " : "", msg);
 	conclude_domain(job, "unknown", reason);
@@ -441,7 +459,10 @@ static void
 finish(struct icp_job *job)
 {
 	struct sync *s = job->s;
-	sync_job_finish(s, &job->platform, "icp", job->failures.len ? FETCH_FAILED : FETCH_OK,
+	enum fetch_outcome outcome = !job->failures.len ? FETCH_OK
+				     : job->blocked    ? FETCH_BLOCKED
+							: FETCH_FAILED;
+	sync_job_finish(s, &job->platform, "icp", outcome,
 			job->failures.len ? buf_cstr(&job->failures) : NULL,
 			"the registry's answer stays unknown; no points are deducted for it");
 	job_free(job);

@@ -587,14 +587,14 @@ def test_gbk_home_page(t):
 
 # -- the ICP registry ----------------------------------------------------------
 
-def assert_icp_unknown(t, r, needles):
-    """A refresh whose ICP answer is unusable: exit 1, icp failed, never
-    'not_filed', no identity points."""
+def assert_icp_unknown(t, r, needles, state="failed"):
+    """A refresh whose ICP answer is unusable: exit 1, icp failed (blocked when
+    the registry refused), never 'not_filed', no identity points."""
     line = assert_partial(t, r, "icp", needles)
     t.check("not_filed" not in line, line)
     j = check_json(t)
     s = source_entry(t, j, "icp")
-    t.check_eq(s["state"], "failed", f"sources[]: {s}")
+    t.check_eq(s["state"], state, f"sources[]: {s}")
     t.check(s.get("error"), f"the reason is kept: {s}")
     t.check(j["icp"]["status"] != "not_filed", f"unknown is never not_filed: {j['icp']}")
     ident = [d for d in j["deductions"] if d["component"] == "identity"]
@@ -609,7 +609,8 @@ def test_icp_captcha_wall_fresh(t):
     t.add(NAME, "--domain", DOMAIN)
     t.server.control("icp", {"require_captcha": True})
     r = refresh(t)
-    j = assert_icp_unknown(t, r, [("captcha", "verif", "unknown", "unusable", "refused")])
+    j = assert_icp_unknown(t, r, [("captcha", "verif", "unknown", "unusable", "refused")],
+                           state="blocked")
     t.check_eq(j["icp"]["status"], "unknown")
     t.check_eq(t.sql("SELECT COUNT(*) FROM icp_answers WHERE state = 'not_filed'")[0][0], 0)
 
@@ -618,7 +619,8 @@ def test_icp_captcha_wall_keeps_earlier_answer(t):
     before = clean_start(t, icp={"captcha": "off"})
     t.server.control("icp", {"require_captcha": True})
     r = refresh(t, "--full")
-    assert_icp_unknown(t, r, [("captcha", "verif", "unknown", "unusable", "refused")])
+    assert_icp_unknown(t, r, [("captcha", "verif", "unknown", "unusable", "refused")],
+                       state="blocked")
     assert_kept(t, before)
 
 
@@ -626,7 +628,7 @@ def test_icp_waf_403(t):
     before = clean_start(t)
     fault(t, ICP_QUERY, "waf403")
     r = refresh(t, "--full")
-    assert_icp_unknown(t, r, ["403"])
+    assert_icp_unknown(t, r, ["403"], state="blocked")
     assert_kept(t, before)
 
 
@@ -642,7 +644,7 @@ def test_icp_429_body(t):
     before = clean_start(t)
     fault(t, ICP_QUERY, "icp_429")
     r = refresh(t, "--full")
-    assert_icp_unknown(t, r, [("429", "rate", "频次")])
+    assert_icp_unknown(t, r, [("429", "rate", "频次")], state="blocked")
     assert_kept(t, before)
 
 

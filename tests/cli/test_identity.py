@@ -61,7 +61,7 @@ def test_captcha_wall_is_unknown_without_points(t):
     j = check_json(t, "测试卡盟")
     t.check_eq(j["icp"]["status"], "unknown", j["icp"])
     t.check_eq(identity_points(j), 0, j["deductions"])
-    t.check_eq([s["state"] for s in j["sources"] if s["source"] == "icp"], ["failed"])
+    t.check_eq([s["state"] for s in j["sources"] if s["source"] == "icp"], ["blocked"])
 
 
 def test_captcha_solver_plugin(t):
@@ -154,7 +154,7 @@ def test_builtin_solver_waf_block_page(t):
     j = check_json(t, "无备案卡盟")
     t.check_eq(j["icp"]["status"], "unknown", j["icp"])
     src = [s for s in j["sources"] if s["source"] == "icp"][0]
-    t.check_eq(src["state"], "failed", src)
+    t.check_eq(src["state"], "blocked", src)
     t.check("blocked" in src.get("error", ""), src)
 
 
