@@ -58,7 +58,6 @@ base64(const uint8_t *data, size_t len)
 	return out;
 }
 
-
 /* --solve: saved challenges, one file each. */
 static int
 solve_files(int argc, char **argv)

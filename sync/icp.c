@@ -112,6 +112,17 @@ note_refusal(struct icp_job *job, const struct http_response *resp, enum icp_rep
 		job->blocked = true;
 }
 
+/* The domain's answer is unknown because the request itself failed (a
+ * transfer error, an HTTP error or block). */
+static void
+conclude_transfer_failure(struct icp_job *job, const struct http_response *resp)
+{
+	char reason[ERRBUF_SIZE];
+	sync_describe_failure(resp, reason, sizeof(reason));
+	note_refusal(job, resp, ICP_OK);
+	conclude_domain(job, "unknown", reason);
+}
+
 static void
 forget_sign(struct sync *s)
 {
@@ -234,9 +245,7 @@ handle_auth(struct icp_job *job, const struct http_response *resp)
 {
 	char msg[128] = "", reason[ERRBUF_SIZE];
 	if (resp->outcome != HTTP_DONE) {
-		sync_describe_failure(resp, reason, sizeof(reason));
-		note_refusal(job, resp, ICP_OK);
-		conclude_domain(job, "unknown", reason);
+		conclude_transfer_failure(job, resp);
 		return;
 	}
 	archive(job, resp, "icp_auth");
@@ -261,9 +270,7 @@ handle_query(struct icp_job *job, const struct http_response *resp)
 {
 	char reason[ERRBUF_SIZE], err[ERRBUF_SIZE];
 	if (resp->outcome != HTTP_DONE) {
-		sync_describe_failure(resp, reason, sizeof(reason));
-		note_refusal(job, resp, ICP_OK);
-		conclude_domain(job, "unknown", reason);
+		conclude_transfer_failure(job, resp);
 		advance(job);
 		return;
 	}
@@ -352,9 +359,7 @@ handle_challenge(struct icp_job *job, const struct http_response *resp)
 	struct icp_captcha c;
 	memset(&c, 0, sizeof(c));
 	if (resp->outcome != HTTP_DONE) {
-		sync_describe_failure(resp, reason, sizeof(reason));
-		note_refusal(job, resp, ICP_OK);
-		conclude_domain(job, "unknown", reason);
+		conclude_transfer_failure(job, resp);
 		advance(job);
 		return;
 	}
@@ -413,9 +418,7 @@ handle_check(struct icp_job *job, const struct http_response *resp)
 	free(sign);
 	forget_sign(job->s);
 	if (resp->outcome != HTTP_DONE) {
-		sync_describe_failure(resp, reason, sizeof(reason));
-		note_refusal(job, resp, ICP_OK);
-		conclude_domain(job, "unknown", reason);
+		conclude_transfer_failure(job, resp);
 		advance(job);
 		return;
 	}

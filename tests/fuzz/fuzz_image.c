@@ -1,6 +1,7 @@
-/* Fuzz target: the PNG decoder (image_decode), then, for a picture that
- * decodes, the slider gap finder with a fixed 8x8 piece.  A malformed image
- * must be an error (a failed challenge), never a crash. */
+/* Fuzz target: the image decoder (image_decode: PNG or JPEG, told by the
+ * bytes), then, for a picture that decodes, the slider gap finder with a
+ * fixed 8x8 piece.  A malformed image must be an error (a failed challenge),
+ * never a crash.  Its corpus holds both formats. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
