@@ -191,12 +191,17 @@ platform_input_add_alias(struct platform_input *in, const char *alias, char *err
 int
 platform_input_add_pin(struct platform_input *in, size_t source, const char *id, char *err)
 {
-	size_t n = strlen(id);
-	if (n == 0 || n > 20 || strspn(id, "0123456789") != n)
-		return set_err(err, "--%s '%s' is not a merchant id (digits only)",
-			       registry[source].pin_option, id);
+	/* A merchant page's URL names the id after the source's mark. */
+	const char *mark = registry[source].pin_url_mark;
+	const char *at = mark && strstr(id, "://") ? strstr(id, mark) : NULL;
+	const char *digits = at ? at + strlen(mark) : id;
+	size_t n = strspn(digits, "0123456789");
+	if (n == 0 || n > 20 || (!at && digits[n]) || (at && digits[n] && !strchr("/?&#", digits[n])))
+		return set_err(err, "--%s '%s' is not a merchant id (digits, or the merchant "
+			       "page's URL)", registry[source].pin_option, id);
+	id = digits;
 	in->pins = xgrow(in->pins, &in->cap_pins, in->n_pins + 1, sizeof(*in->pins));
-	in->pins[in->n_pins++] = (struct pin){source, xstrdup(id)};
+	in->pins[in->n_pins++] = (struct pin){source, xstrndup(id, n)};
 	return 0;
 }
 

@@ -68,6 +68,25 @@ utf8_encode(struct buf *out, uint32_t cp)
 	buf_append(out, b, n);
 }
 
+void
+text_utf8_repair(struct buf *out, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run = 0;
+	while (i < len) {
+		size_t n = utf8_decode(u + i, len - i, NULL);
+		if (n) {
+			i += n;
+			continue;
+		}
+		buf_append(out, s + run, i - run);
+		buf_append(out, "\xEF\xBF\xBD", 3);
+		i++;
+		run = i;
+	}
+	buf_append(out, s + run, len - run);
+}
+
 bool
 utf8_valid(const char *s, size_t len)
 {

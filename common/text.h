@@ -18,6 +18,10 @@ void utf8_encode(struct buf *out, uint32_t cp);
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool utf8_valid(const char *s, size_t len);
 
+/* Appends s[0..len) with every byte that does not start a well-formed UTF-8
+ * sequence replaced by U+FFFD: a page with a few bad bytes is read, not lost. */
+void text_utf8_repair(struct buf *out, const char *s, size_t len);
+
 /* Appends s with the compatibility folding kmrep needs before matching:
  * full-width ASCII (U+FF01..U+FF5E) to ASCII, U+3000 and U+00A0 to a space,
  * full-width/ideographic punctuation that NFKC maps the same way.  This is

@@ -81,27 +81,6 @@ trim_span(const char *s, size_t *start, size_t *end)
 }
 
 
-/* Copies s into out with every byte that does not start a well-formed UTF-8
- * sequence replaced by U+FFFD. */
-static void
-utf8_repair(struct buf *out, const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, run = 0;
-	while (i < len) {
-		size_t n = utf8_decode(u + i, len - i, NULL);
-		if (n) {
-			i += n;
-			continue;
-		}
-		buf_append(out, s + run, i - run);
-		buf_append(out, "\xEF\xBF\xBD", 3);
-		i++;
-		run = i;
-	}
-	buf_append(out, s + run, len - run);
-}
-
 /* ASCII-case-insensitive search for needle in s[0..len). */
 static bool
 contains_ci(const char *s, size_t len, const char *needle)
@@ -649,7 +628,7 @@ heimao_json_text(const char *body, size_t len, struct buf *repaired, const char 
 {
 	buf_init(repaired);
 	if (!utf8_valid(body, len)) {
-		utf8_repair(repaired, body, len);
+		text_utf8_repair(repaired, body, len);
 		body = repaired->data;
 		len = repaired->len;
 	}

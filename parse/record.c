@@ -86,6 +86,12 @@ complaint_list_finish(struct complaint_list *l)
 	complaint_list_init(l);
 }
 
+bool
+detail_kind_known(enum detail_kind kind)
+{
+	return kind == DETAIL_OK || kind == DETAIL_NOT_FOUND || kind == DETAIL_PRIVATE;
+}
+
 void
 complaint_detail_init(struct complaint_detail *d)
 {
@@ -110,6 +116,10 @@ complaint_detail_finish(struct complaint_detail *d)
 		free(d->events[i].text);
 	}
 	free(d->events);
+	if (d->record) {
+		complaint_finish(d->record);
+		free(d->record);
+	}
 	complaint_detail_init(d);
 }
 
@@ -184,5 +194,6 @@ list_page_finish(struct list_page *p)
 		return;
 	complaint_list_finish(&p->complaints);
 	free(p->msg);
+	free(p->next_cursor);
 	list_page_init(p);
 }

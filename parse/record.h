@@ -108,6 +108,10 @@ struct list_page {
 	int64_t code;        /* the site's status code; -1 when there is no envelope */
 	char *msg;           /* the site's status message; NULL when absent or empty */
 	size_t skipped;      /* items dropped because they had no usable id */
+	/* Cursor paging (聚投诉's merchant lists pass back $.offset): what the
+	 * next page's request carries; NULL when the site pages by number. */
+	char *next_cursor;
+	bool last;           /* the site marked this page the list's last (a short page) */
 };
 
 /* Zeroes p: no complaints, every number -1, msg NULL. */
@@ -131,12 +135,18 @@ enum detail_kind {
 	DETAIL_OK = 0,
 	DETAIL_NOT_FOUND,   /* 页面不存在 / 投诉单不存在 */
 	DETAIL_PRIVATE,     /* 当前投诉单只允许本人查看 */
-	DETAIL_UNRECOGNISED /* 200 but none of the known shapes: layout drift */
+	DETAIL_UNRECOGNISED, /* 200 but none of the known shapes: layout drift */
+	DETAIL_LOGIN_REQUIRED /* the site's login wall instead of the page */
 };
 
-/* What a 黑猫 detail page /complaint/view/{sn}/ adds to a complaint. */
+/* What a detail page adds to a complaint (黑猫 /complaint/view/{sn}/,
+ * 聚投诉 getPostContent.do). */
 struct complaint_detail {
 	enum detail_kind kind;
+	/* The whole complaint, when the detail carries it (聚投诉's post JSON
+	 * has the full text, labels and demands a list lacks): stored through
+	 * the list path, then the fields below applied.  NULL otherwise. */
+	struct complaint *record;
 	char *source_id;       /* 投诉编号 */
 	char *merchant_id;     /* couid from the 投诉对象 link */
 	char *merchant_name;   /* 投诉对象 without the 商家只有入驻... notice */
@@ -153,6 +163,10 @@ struct complaint_detail {
 	bool auto_completed;    /* 自动完成 by the platform */
 	int stars[3];           /* 服务态度, 处理速度, 满意度 (0-5); -1 unknown */
 };
+
+/* True when a detail page of this kind told something about the complaint
+ * (its facts, or that it is gone or private): the store applies it. */
+bool detail_kind_known(enum detail_kind kind);
 
 void complaint_detail_init(struct complaint_detail *d);
 void complaint_detail_finish(struct complaint_detail *d);

@@ -346,6 +346,8 @@ static int
 collect_one(const struct stored_complaint *sc, void *ctx)
 {
 	struct collect *c = ctx;
+	if (sc->excluded_reason && !strcmp(sc->excluded_reason, COMPLAINT_UNCONFIRMED))
+		return 0; /* a keyword hit whose merchant is not known yet: no evidence */
 	if (sc->excluded_reason) {
 		/* Counted by the scorer as excluded; not in the month bars. */
 		c->items = xgrow(c->items, &c->cap, c->n + 1, sizeof(*c->items));

@@ -312,7 +312,7 @@ int
 store_complaint_detail_apply(struct store *s, const char *source, const char *source_id,
 			     const struct complaint_detail *d, int64_t now, char *err)
 {
-	if (d->kind == DETAIL_UNRECOGNISED)
+	if (!detail_kind_known(d->kind))
 		return set_err(err, "complaint %s: detail page layout not recognised", source_id);
 	sqlite3_stmt *st = stmt_get(s, SQL_DETAIL_OLD, err);
 	if (!st)
@@ -520,7 +520,8 @@ static const char SQL_COUNTS[] =
 	" INDEXED BY complaints_facts WHERE platform_id = ?1 AND filed_at >= ?2 AND excluded_reason IS NULL GROUP BY status";
 static const char SQL_COUNT_EXCLUDED[] =
 	"SELECT count(*) FROM complaints"
-	" WHERE platform_id = ?1 AND filed_at >= ?2 AND excluded_reason IS NOT NULL";
+	" WHERE platform_id = ?1 AND filed_at >= ?2 AND excluded_reason IS NOT NULL"
+	" AND excluded_reason <> '" COMPLAINT_UNCONFIRMED "'";
 
 /* Per-status counts of a platform's window; 0 or -1. */
 int

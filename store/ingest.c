@@ -27,12 +27,13 @@ platform_named(const struct platform *p, const char *merchant_name)
 	return match;
 }
 
-/* Whether complaint c is against the platform the scope describes. */
-static bool
-in_scope(const struct complaint *c, const struct ingest_scope *scope)
+bool
+ingest_in_scope(const struct complaint *c, const struct ingest_scope *scope)
 {
 	if (scope->list_merchant)
 		return !c->merchant_id || !strcmp(c->merchant_id, scope->list_merchant);
+	if (scope->candidates && !c->merchant_id && !c->merchant_name)
+		return true;
 	for (size_t k = 0; k < scope->n_merchant_ids; k++)
 		if (c->merchant_id && !strcmp(c->merchant_id, scope->merchant_ids[k]))
 			return true;
@@ -45,7 +46,7 @@ ingest_keep(struct complaint_list *items, const struct ingest_scope *scope)
 	size_t kept = 0;
 	for (size_t i = 0; i < items->len; i++) {
 		struct complaint *c = &items->items[i];
-		if (in_scope(c, scope))
+		if (ingest_in_scope(c, scope))
 			items->items[kept++] = *c;
 		else
 			complaint_finish(c);
@@ -53,11 +54,91 @@ ingest_keep(struct complaint_list *items, const struct ingest_scope *scope)
 	items->len = kept;
 }
 
-/* Upserts every complaint of items for platform_id and counts them. */
+static const char SQL_CANDIDATE_OLD[] =
+	"SELECT platform_id, merchant_name FROM complaints WHERE source = ?1 AND source_id = ?2";
+
+/* The platform a candidate is stored for: platform_id when it is new (then
+ * *fresh) or unclaimed and named like the platform; 0 (keep what is stored)
+ * otherwise, so a keyword hit never takes another platform's complaint or
+ * one already let go.  0 or -1. */
 static int
-upsert_all(struct store *st, int64_t platform_id, const struct complaint_list *items,
-	   struct categorizer *cat, int64_t now, struct ingest_counts *counts, char *err)
+candidate_platform(struct store *st, const struct complaint *c, const struct ingest_scope *scope,
+		   int64_t platform_id, int64_t *out, bool *fresh, char *err)
 {
+	sqlite3_stmt *q = stmt_get(st, SQL_CANDIDATE_OLD, err);
+	if (!q)
+		return -1;
+	bind_text(q, 1, c->source);
+	bind_text(q, 2, c->source_id);
+	int r = stmt_step(st, q, "reading a complaint", err);
+	if (r < 0)
+		return -1;
+	*fresh = r == 0;
+	*out = r == 0 ? platform_id : 0;
+	if (r == 1) {
+		const char *name = col_text(q, 1);
+		if (sqlite3_column_type(q, 0) == SQLITE_NULL && name && scope->platform &&
+		    platform_named(scope->platform, name))
+			*out = platform_id;
+		sqlite3_reset(q);
+	}
+	return 0;
+}
+
+static const char SQL_SETTLE_OURS[] =
+	"UPDATE complaints SET excluded_reason = NULL, excluded_at = NULL"
+	" WHERE source = ?1 AND source_id = ?2 AND excluded_reason = '" COMPLAINT_UNCONFIRMED "'";
+static const char SQL_SETTLE_NOT_OURS[] =
+	"UPDATE complaints SET excluded_reason = NULL, excluded_at = NULL, platform_id = NULL"
+	" WHERE source = ?1 AND source_id = ?2 AND excluded_reason = '" COMPLAINT_UNCONFIRMED "'"
+	" AND platform_id = ?3";
+
+int
+store_complaint_settle(struct store *st, const char *source, const char *source_id,
+		       int64_t platform_id, bool ours, char *err)
+{
+	sqlite3_stmt *q = stmt_get(st, ours ? SQL_SETTLE_OURS : SQL_SETTLE_NOT_OURS, err);
+	if (!q)
+		return -1;
+	bind_text(q, 1, source);
+	bind_text(q, 2, source_id);
+	if (!ours)
+		bind_i64(q, 3, platform_id);
+	if (stmt_run(st, q, "settling a candidate complaint", err) < 0)
+		return -1;
+	return sqlite3_changes(st->db) > 0;
+}
+
+/* Upserts one complaint of a page; candidates (see struct ingest_scope)
+ * are stored unconfirmed, a merchant list of such a site confirms. */
+static int
+upsert_one(struct store *st, const struct ingest_page *pg, const struct complaint *c,
+	   enum category k, enum upsert_result *res, char *err)
+{
+	const struct ingest_scope *scope = pg->scope;
+	int64_t platform_id = pg->platform_id;
+	bool candidate = scope && scope->candidates && !c->merchant_id && !c->merchant_name;
+	bool fresh = false;
+	if (candidate && candidate_platform(st, c, scope, pg->platform_id, &platform_id, &fresh,
+					    err) < 0)
+		return -1;
+	if (store_complaint_upsert(st, platform_id, c, k, pg->now, res, err) < 0)
+		return -1;
+	if (candidate && fresh)
+		return store_complaint_exclude(st, c->source, c->source_id, COMPLAINT_UNCONFIRMED,
+					       pg->now, err) < 0 ? -1 : 0;
+	if (scope && scope->candidates && scope->list_merchant)
+		return store_complaint_settle(st, c->source, c->source_id, pg->platform_id, true,
+					      err) < 0 ? -1 : 0;
+	return 0;
+}
+
+/* Upserts every complaint of items for the page's platform and counts them. */
+static int
+upsert_all(struct store *st, const struct ingest_page *pg, const struct complaint_list *items,
+	   struct ingest_counts *counts, char *err)
+{
+	int64_t now = pg->now;
 	for (size_t i = 0; i < items->len; i++) {
 		const struct complaint *c = &items->items[i];
 		if (time_in_future(c->filed_at, now)) {
@@ -67,9 +148,10 @@ upsert_all(struct store *st, int64_t platform_id, const struct complaint_list *i
 				 "not recognised, skipped", c->source, c->source_id, when);
 			continue;
 		}
-		enum category k = categorizer_classify(cat, c->title, c->summary, c->issue, c->appeal);
+		enum category k =
+			categorizer_classify(pg->cat, c->title, c->summary, c->issue, c->appeal);
 		enum upsert_result res;
-		if (store_complaint_upsert(st, platform_id, c, k, now, &res, err) < 0)
+		if (upsert_one(st, pg, c, k, &res, err) < 0)
 			return -1;
 		if (res == UPSERT_NEW) {
 			counts->added++;
@@ -96,7 +178,7 @@ store_ingest_list(struct store *st, const struct ingest_page *pg, struct complai
 	if (pg->raw)
 		rc = store_raw_put(st, pg->raw, NULL, err);
 	if (rc == 0 && items)
-		rc = upsert_all(st, pg->platform_id, items, pg->cat, pg->now, counts, err);
+		rc = upsert_all(st, pg, items, counts, err);
 	const struct walk_state *walk = counts->all_known && pg->walk_if_all_known
 		? pg->walk_if_all_known : pg->walk;
 	if (rc == 0 && walk)
@@ -113,7 +195,37 @@ store_ingest_detail(struct store *st, const struct raw_response *raw, const char
 		return -1;
 	int applied = 0;
 	int ok = (!raw || store_raw_put(st, raw, NULL, err) == 0) &&
-		 (!source_id || d->kind == DETAIL_UNRECOGNISED ||
+		 (!source_id || !detail_kind_known(d->kind) ||
 		  (applied = store_complaint_detail_apply(st, source, source_id, d, now, err)) >= 0);
 	return tx_leave(st, &t, ok, err) < 0 ? -1 : applied;
+}
+
+int
+store_ingest_detail_record(struct store *st, const struct ingest_page *pg,
+			   const struct complaint_detail *d, bool ours, char *err)
+{
+	struct tx t;
+	if (tx_enter(st, &t, err) < 0)
+		return -1;
+	int rc = 0;
+	if (ours && d->record) {
+		struct complaint_list one = {.items = d->record, .len = 1, .cap = 1};
+		struct ingest_page rec = *pg;
+		rec.scope = NULL; /* decided by the caller: ours */
+		struct ingest_counts counts;
+		rc = store_ingest_list(st, &rec, &one, &counts, err);
+	} else if (pg->raw) {
+		rc = store_raw_put(st, pg->raw, NULL, err);
+	}
+	int applied = 0;
+	if (rc == 0 && d->source_id)
+		rc = applied = store_ingest_detail(st, NULL, d->record ? d->record->source : pg->source,
+						   d->source_id, d, pg->now, err);
+	if (rc >= 0 && d->source_id && pg->platform_id &&
+	    store_complaint_settle(st, d->record ? d->record->source : pg->source, d->source_id,
+				   pg->platform_id, ours, err) < 0)
+		rc = -1;
+	if (tx_leave(st, &t, rc >= 0, err) < 0)
+		return -1;
+	return applied;
 }

@@ -503,12 +503,32 @@ struct ingest_scope {
 	 * also holds complaints that merely mention the platform — only those
 	 * of its merchants, or of a merchant named exactly like it, are kept. */
 	const char *list_merchant;
+	/* The page's items name no merchant (聚投诉's keyword search): those are
+	 * kept as candidates, stored for the platform but excluded as
+	 * COMPLAINT_UNCONFIRMED until their detail page names the merchant
+	 * (store_complaint_settle).  A merchant list (list_merchant) of such a
+	 * site confirms its items. */
+	bool candidates;
 };
+
+/* The excluded_reason of a candidate complaint: not counted anywhere until
+ * its merchant is known to be the platform's. */
+#define COMPLAINT_UNCONFIRMED "unconfirmed"
+
+/* Settles candidate (source, source_id) of platform_id once its merchant is
+ * known: ours, it counts for the platform; otherwise it is let go (kept in
+ * the store, no platform's).  A complaint that is no candidate is left as
+ * it is.  Returns 1 when it was a candidate, 0 when not, -1. */
+int store_complaint_settle(struct store *st, const char *source, const char *source_id,
+			   int64_t platform_id, bool ours, char *err);
 
 /* True when merchant_name is the platform's name or one of its aliases
  * (compared by text_name_key): the only way a merchant found by name, or a
  * complaint on a keyword-search page, becomes the platform's. */
 bool platform_named(const struct platform *p, const char *merchant_name);
+
+/* Whether complaint c is against the platform scope describes. */
+bool ingest_in_scope(const struct complaint *c, const struct ingest_scope *scope);
 
 /* Drops from items the complaints that are out of scope. */
 void ingest_keep(struct complaint_list *items, const struct ingest_scope *scope);
@@ -545,5 +565,13 @@ int store_ingest_list(struct store *st, const struct ingest_page *pg, struct com
 int store_ingest_detail(struct store *st, const struct raw_response *raw, const char *source,
 			const char *source_id, const struct complaint_detail *d, int64_t now,
 			char *err);
+
+/* A detail page that carries the whole complaint (complaint_detail.record,
+ * 聚投诉), stored in one transaction: the record upserted through pg's path
+ * (pg->raw archives the page) when ours, the detail applied, and a
+ * candidate of pg->platform_id settled (ours or let go).  Returns as
+ * store_ingest_detail. */
+int store_ingest_detail_record(struct store *st, const struct ingest_page *pg,
+			       const struct complaint_detail *d, bool ours, char *err);
 
 #endif

@@ -34,6 +34,7 @@ enum step { STEP_SEARCH, STEP_LIST, STEP_KEYWORD, STEP_DETAIL };
 struct detail_ref {
 	char *id;
 	char *url;
+	char *merchant_id;    /* the merchant whose list it came from; NULL: a keyword hit */
 };
 
 struct crawl_job {
@@ -56,11 +57,17 @@ struct crawl_job {
 	long page;            /* the page in flight, 1-based; 0 before the first */
 	bool prior_complete;  /* the previous walk of this list reached its end */
 	long resume_page;     /* where an interrupted walk stopped; 0 none */
+	char *resume_cursor;  /* ... and the cursor of that page (cursor paging) */
+	char *cursor;         /* the cursor of the page in flight (cursor paging) */
+	char **cursors;       /* every cursor of the walk so far: the loop guard */
+	size_t n_cursors, cap_cursors;
 	unsigned pages_stored;
 
 	struct detail_ref *details;
 	size_t n_details, cap_details, detail_idx;
+	bool detail_data;     /* the detail request in flight is the data step */
 	unsigned bad_links;   /* detail links that are not URLs, skipped */
+	unsigned let_go;      /* keyword hits whose detail names another merchant */
 
 	char *failure;        /* the first failure; the job stops there */
 	char *hint;
@@ -75,6 +82,19 @@ static void advance(struct crawl_job *job);
 static void on_response(const struct http_response *resp, void *user);
 
 static void
+walk_forget_cursors(struct crawl_job *job)
+{
+	for (size_t i = 0; i < job->n_cursors; i++)
+		free(job->cursors[i]);
+	free(job->cursors);
+	job->cursors = NULL;
+	job->n_cursors = job->cap_cursors = 0;
+	free(job->cursor);
+	free(job->resume_cursor);
+	job->cursor = job->resume_cursor = NULL;
+}
+
+static void
 job_free(struct crawl_job *job)
 {
 	platform_finish(&job->platform);
@@ -84,9 +104,11 @@ job_free(struct crawl_job *job)
 	for (size_t i = 0; i < job->n_details; i++) {
 		free(job->details[i].id);
 		free(job->details[i].url);
+		free(job->details[i].merchant_id);
 	}
 	free(job->details);
 	buf_finish(&job->lookalikes);
+	walk_forget_cursors(job);
 	free(job->walk_key);
 	free(job->url);
 	free(job->failure);
@@ -262,14 +284,17 @@ walk_begin(struct crawl_job *job, char *key)
 	job->page = 0;
 	job->prior_complete = false;
 	job->resume_page = 0;
+	walk_forget_cursors(job);
 	struct walk_state w;
 	int rc = store_walk_get(job->s->st, job->platform_id, job->site->name, key, &w, err);
 	if (rc < 0) {
 		fail_db(job, err);
 	} else if (rc == 1) {
 		job->prior_complete = w.complete && !job->s->full;
-		if (!w.complete && w.next_page > 1)
+		if (!w.complete && w.next_page > 1 && (!job->site->cursor_paging || w.cursor)) {
 			job->resume_page = w.next_page;
+			job->resume_cursor = xstrdup_or_null(w.cursor);
+		}
 	}
 	walk_state_finish(&w);
 }
@@ -281,6 +306,43 @@ walk_end(struct crawl_job *job)
 	free(job->walk_key);
 	job->walk_key = NULL;
 	job->page = 0;
+	walk_forget_cursors(job);
+}
+
+/* The loop guard of a cursor walk: false (and the job failed) when the
+ * page's next cursor was seen before in this walk, or a page that is not the
+ * last gives none. */
+static bool
+cursor_sound(struct crawl_job *job, const struct list_page *page)
+{
+	const char *next = page->next_cursor;
+	const char *why = NULL;
+	if (!next)
+		why = "a full page gives no cursor for the next";
+	for (size_t i = 0; next && i < job->n_cursors && !why; i++)
+		if (!strcmp(job->cursors[i], next))
+			why = "the list's cursor repeats (a loop)";
+	if (!why) {
+		job->cursors = xgrow(job->cursors, &job->cap_cursors, job->n_cursors + 1,
+				     sizeof(char *));
+		job->cursors[job->n_cursors++] = xstrdup(next);
+		return true;
+	}
+	char line[ERRBUF_SIZE];
+	snprintf(line, sizeof(line), "complaint list of merchant %s page %ld: %s",
+		 job->merchants[job->merchant_idx], job->page, why);
+	fail(job, page_outcome(job, PAGE_LAYOUT_CHANGED), line,
+	     "the page layout changed; kmrep needs an update");
+	return false;
+}
+
+/* A merchant's own list names its merchant, also when its items do not. */
+static void
+name_list_merchant(struct complaint_list *items, const char *merchant_id)
+{
+	for (size_t i = 0; i < items->len; i++)
+		if (!items->items[i].merchant_id)
+			items->items[i].merchant_id = xstrdup(merchant_id);
 }
 
 /* Stores a list page with the walk's progress; returns 1 when the walk goes
@@ -302,22 +364,32 @@ handle_list(struct crawl_job *job, const struct http_response *resp)
 		.merchant_ids = job->merchants,
 		.n_merchant_ids = job->n_merchants,
 		.list_merchant = keyword ? NULL : job->merchants[job->merchant_idx],
+		.candidates = site->keyword_hits_unnamed,
 	};
-	/* Where the list ends: the pager says so, the page is empty, or the
-	 * configured depth (or the site's anonymous limit) is reached. */
+	if (n >= 0 && !keyword)
+		name_list_merchant(&page.complaints, scope.list_merchant);
+	/* Where the list ends: the pager says so, the page is empty or short,
+	 * or the configured depth (or the site's anonymous limit) is reached. */
 	bool end = n >= 0 &&
-		   (page.kind != PAGE_OK || (page.page_amount >= 0 && job->page >= page.page_amount) ||
+		   (page.kind != PAGE_OK || page.last ||
+		    (page.page_amount >= 0 && job->page >= page.page_amount) ||
 		    job->page >= job->cfg->max_pages);
+	bool cursor_walk = site->cursor_paging && !keyword;
+	if (n >= 0 && !end && cursor_walk && !cursor_sound(job, &page))
+		n = -2; /* stored, then the walk stops: the failure is recorded */
 	bool more = n >= 0 && !end;
 	/* The progress this page makes, and (when nothing on it is new and the
 	 * previous walk was complete, so the walk stops here) the list complete
 	 * again.  A walk killed before its end leaves next_page behind. */
-	struct walk_state walk = {.next_page = job->page + 1, .complete = end};
+	struct walk_state walk = {.next_page = job->page + 1, .cursor = page.next_cursor,
+				  .complete = end};
 	struct walk_state done = {.next_page = 1, .complete = true};
-	if (end)
+	if (end) {
 		walk = done;
-	else if (job->resume_page > walk.next_page)
+	} else if (job->resume_page > walk.next_page) {
 		walk.next_page = job->resume_page; /* kept until the walk gets there */
+		walk.cursor = job->resume_cursor;
+	}
 	bool stops_if_known = !end && job->prior_complete && !job->resume_page && !s->full;
 	struct raw_response raw = archived(job, keyword ? "search" : "list", resp);
 	struct ingest_page pg = {
@@ -332,13 +404,18 @@ handle_list(struct crawl_job *job, const struct http_response *resp)
 		.walk_if_all_known = n >= 0 && stops_if_known ? &done : NULL,
 	};
 	struct ingest_counts counts;
-	if (store_ingest_list(s->st, &pg, n >= 0 ? &page.complaints : NULL, &counts, err) < 0) {
+	if (store_ingest_list(s->st, &pg, n != -1 ? &page.complaints : NULL, &counts, err) < 0) {
 		fail_db(job, err);
 		list_page_finish(&page);
 		return 0;
 	}
 	s->new_complaints += counts.added;
 	s->updated_complaints += counts.changed;
+	if (n == -2) {
+		job->pages_stored++;
+		list_page_finish(&page);
+		return 0;
+	}
 	if (n < 0) {
 		char line[ERRBUF_SIZE + 96];
 		const char *drift = page.kind == PAGE_LAYOUT_CHANGED ? "page layout changed: "
@@ -356,6 +433,10 @@ handle_list(struct crawl_job *job, const struct http_response *resp)
 		return 0;
 	}
 	job->pages_stored++;
+	if (more && cursor_walk) {
+		free(job->cursor);
+		job->cursor = xstrdup(page.next_cursor);
+	}
 	list_page_finish(&page);
 	if (!more)
 		return 0;
@@ -365,6 +446,11 @@ handle_list(struct crawl_job *job, const struct http_response *resp)
 		if (job->resume_page > job->page + 1) {
 			job->page = job->resume_page - 1;
 			job->resume_page = 0;
+			if (cursor_walk) {
+				free(job->cursor);
+				job->cursor = job->resume_cursor;
+				job->resume_cursor = NULL;
+			}
 			return 1;
 		}
 		if (stops_if_known)
@@ -375,27 +461,104 @@ handle_list(struct crawl_job *job, const struct http_response *resp)
 	return 1;
 }
 
+/* A detail page the site refused or the parser did not recognise. */
 static void
+fail_detail(struct crawl_job *job, const struct detail_ref *ref, enum detail_kind kind,
+	    const char *err)
+{
+	char line[ERRBUF_SIZE + 64];
+	snprintf(line, sizeof(line), "detail page of complaint %s: %s", ref->id, err);
+	if (kind == DETAIL_LOGIN_REQUIRED) {
+		fail(job, FETCH_BLOCKED, line, job->site->login_hint);
+		job->login_wall = true;
+	} else {
+		fail(job, page_outcome(job, PAGE_LAYOUT_CHANGED), line,
+		     "the page layout changed; kmrep needs an update");
+	}
+}
+
+/* Whether a detail that carries the whole complaint is the platform's: its
+ * list was one of the platform's merchants', or it names the platform. */
+static bool
+detail_ours(const struct crawl_job *job, const struct detail_ref *ref,
+	    const struct complaint_detail *d)
+{
+	if (ref->merchant_id)
+		return true;
+	for (size_t i = 0; d->merchant_id && i < job->n_merchants; i++)
+		if (!strcmp(job->merchants[i], d->merchant_id))
+			return true;
+	return d->merchant_name && platform_named(&job->platform, d->merchant_name);
+}
+
+/* The first of a two-step detail (detail_key_parse): returns true when the
+ * data step was requested. */
+static bool
+handle_detail_key(struct crawl_job *job, const struct http_response *resp)
+{
+	struct sync *s = job->s;
+	char err[ERRBUF_SIZE];
+	const struct detail_ref *ref = &job->details[job->detail_idx];
+	char *key = NULL;
+	enum detail_kind kind;
+	int rc = job->site->detail_key_parse(resp->body.data, resp->body.len, &key, &kind, err);
+	struct raw_response raw = archived(job, "detail_page", resp);
+	struct complaint_detail gone;
+	complaint_detail_init(&gone);
+	gone.kind = kind;
+	if (store_ingest_detail(s->st, &raw, job->site->name, kind == DETAIL_NOT_FOUND ? ref->id : NULL,
+				&gone, s->now, err) < 0)
+		fail_db(job, err);
+	else if (rc < 0 && kind != DETAIL_NOT_FOUND)
+		fail_detail(job, ref, kind, err);
+	complaint_detail_finish(&gone);
+	if (rc < 0 || job->failure) {
+		free(key);
+		return false;
+	}
+	job->detail_data = true;
+	submit(job, job->site->detail_data_url(job->cfg->base_url, key));
+	free(key);
+	return true;
+}
+
+/* Stores a detail page; returns true when it requested another (the data
+ * step of a two-step detail). */
+static bool
 handle_detail(struct crawl_job *job, const struct http_response *resp)
 {
 	struct sync *s = job->s;
 	char err[ERRBUF_SIZE];
 	const struct detail_ref *ref = &job->details[job->detail_idx];
+	bool data_step = job->detail_data;
+	job->detail_data = false;
 	if (!http_ok(job, resp, "detail page"))
-		return;
+		return false;
+	if (job->site->detail_key_parse && !data_step)
+		return handle_detail_key(job, resp);
 	struct complaint_detail d;
 	complaint_detail_init(&d);
 	int rc = job->site->detail_parse(resp->body.data, resp->body.len, &d, err);
 	struct raw_response raw = archived(job, "detail", resp);
-	if (store_ingest_detail(s->st, &raw, job->site->name, ref->id, &d, s->now, err) < 0) {
-		fail_db(job, err);
-	} else if (rc < 0 && d.kind == DETAIL_UNRECOGNISED) {
-		char line[ERRBUF_SIZE + 64];
-		snprintf(line, sizeof(line), "detail page of complaint %s: %s", ref->id, err);
-		fail(job, page_outcome(job, PAGE_LAYOUT_CHANGED), line,
-		     "the page layout changed; kmrep needs an update");
+	int stored;
+	if (d.record) {
+		bool ours = detail_ours(job, ref, &d);
+		job->let_go += !ours;
+		if (!ours && d.merchant_name && job->lookalikes.len < 200)
+			buf_printf(&job->lookalikes, "%s%s", job->lookalikes.len ? ", " : "",
+				   d.merchant_name);
+		struct ingest_page pg = {.raw = &raw, .platform_id = job->platform_id,
+					 .cat = s->cat, .now = s->now, .source = job->site->name};
+		stored = store_ingest_detail_record(s->st, &pg, &d, ours, err);
+	} else {
+		stored = store_ingest_detail(s->st, &raw, job->site->name, ref->id, &d, s->now, err);
 	}
+	if (stored < 0)
+		fail_db(job, err);
+	else if (rc < 0 && !detail_kind_known(d.kind))
+		fail_detail(job, ref, d.kind, err);
 	complaint_detail_finish(&d);
+	return false;
 }
 
 /* Queues the detail page of every stored complaint of the platform that has
@@ -414,6 +577,9 @@ queue_detail(const struct stored_complaint *c, void *ctx)
 			     sizeof(*job->details));
 	job->details[job->n_details].id = xstrdup(c->source_id);
 	job->details[job->n_details].url = xstrdup(c->url);
+	job->details[job->n_details].merchant_id =
+		c->excluded_reason && !strcmp(c->excluded_reason, COMPLAINT_UNCONFIRMED)
+			? NULL : xstrdup_or_null(c->merchant_id);
 	job->n_details++;
 	return 0;
 }
@@ -448,6 +614,11 @@ finish(struct crawl_job *job)
 	if (job->bad_links)
 		msg_verbose("%s: %s: %u detail link%s not a URL, skipped", job->platform.name,
 			    job->site->name, job->bad_links, job->bad_links == 1 ? " is" : "s are");
+	if (job->let_go)
+		msg_info("%s: %s: %u keyword hit%s named another merchant, not counted (%s); "
+			 "if one is the platform's, kmrep add NAME --alias MERCHANT",
+			 job->platform.name, job->site->name, job->let_go,
+			 job->let_go == 1 ? "" : "s", buf_cstr(&job->lookalikes));
 	if (job->failure && job->login_required && job->site->feed_url) {
 		/* Reported after the anonymous feed was read for it (feed.c). */
 		sync_feed_want(s, job->site, job->platform_id, job->failure,
@@ -549,7 +720,7 @@ advance(struct crawl_job *job)
 			}
 			job->page++;
 			submit(job, site->list_url(base, job->merchants[job->merchant_idx], job->page,
-						   job->session));
+						   job->cursor, job->session));
 			return;
 		}
 		job->step = STEP_KEYWORD;
@@ -596,7 +767,8 @@ on_response(const struct http_response *resp, void *user)
 		}
 		break;
 	case STEP_DETAIL:
-		handle_detail(job, resp);
+		if (handle_detail(job, resp))
+			return; /* the data step is in flight */
 		break;
 	}
 	advance(job);
@@ -659,7 +831,8 @@ crawl_start(struct sync *s, const struct complaint_site *site, int64_t platform_
 	merchant_ref_list_free(refs, n);
 	/* A pin replaces the search; merchants found earlier are reused unless
 	 * --full asks to search again. */
-	job->step = pinned || (job->n_merchants && !s->full) ? STEP_LIST : STEP_SEARCH;
+	job->step = pinned || (job->n_merchants && !s->full) || !site->merchant_search_url
+		? STEP_LIST : STEP_SEARCH;
 	advance(job);
 	return 0;
 }

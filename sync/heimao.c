@@ -30,8 +30,9 @@ session_rs(const char *session)
 }
 
 static char *
-list_url(const char *base, const char *couid, long page, const char *session)
+list_url(const char *base, const char *couid, long page, const char *cursor, const char *session)
 {
+	(void)cursor; /* 黑猫 pages by number */
 	return heimao_url_received_complaints(base, couid, page, session_ts(session),
 					      session_rs(session));
 }

@@ -9,14 +9,16 @@
 #include "xalloc.h"
 
 /* The descriptors, each in its sync/NAME.c. */
-extern const struct source_desc heimao_source, icp_source, site_source;
+extern const struct source_desc heimao_source, jutousu_source, icp_source, site_source;
 
 /* One line per source, in the order they are shown. */
 const struct source_info registry[] = {
 	{"heimao", "黑猫投诉", "黑猫", SOURCE_COMPLAINTS, "https://tousu.sina.com.cn/",
-	 "heimao-couid", &heimao_source},
-	{"icp", "ICP 备案", "ICP", SOURCE_FILING, NULL, NULL, &icp_source},
-	{"site", "官网", "官网", SOURCE_HOMEPAGE, NULL, NULL, &site_source},
+	 "heimao-couid", "couid=", &heimao_source},
+	{"jutousu", "聚投诉", "聚投诉", SOURCE_COMPLAINTS, "https://ts.21cn.com/",
+	 "jutousu-id", "/merchant/show/id/", &jutousu_source},
+	{"icp", "ICP 备案", "ICP", SOURCE_FILING, NULL, NULL, NULL, &icp_source},
+	{"site", "官网", "官网", SOURCE_HOMEPAGE, NULL, NULL, NULL, &site_source},
 };
 
 size_t

@@ -29,6 +29,8 @@ struct source_info {
 	const char *complain_url; /* complaint sites: where a buyer files one; else NULL */
 	const char *pin_option;  /* complaint sites: the add option that binds a merchant
 				    id ("heimao-couid"); else NULL */
+	const char *pin_url_mark; /* ... which also takes a merchant page's URL: the id is
+				     the digits after this mark ("couid=") */
 	const struct source_desc *desc; /* how sync/ reads it (sync/source.h) */
 };
 

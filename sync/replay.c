@@ -18,36 +18,6 @@ sync_replay(const char *source, struct replay *r, char *err)
 	return registry[i].desc->replay(r, err);
 }
 
-/* Stores a detail page.  A page that does not name its complaint (a private
- * one) is attached by the number in its URL. */
-static int
-replay_detail(const struct complaint_site *site, struct replay *r, char *err)
-{
-	struct complaint_detail d;
-	complaint_detail_init(&d);
-	int rc = site->detail_parse(r->body, r->len, &d, err) < 0 ? -ERR_PARSE : 0;
-	if (!d.source_id && r->url)
-		d.source_id = site->complaint_of_detail_url(r->url);
-	/* Not found and private pages are recognised answers, recorded when
-	 * they say which complaint they are about. */
-	if (d.kind == DETAIL_NOT_FOUND || d.kind == DETAIL_PRIVATE)
-		rc = 0;
-	else if (rc == 0 && !d.source_id)
-		rc = set_errc(err, ERR_PARSE, "a detail page without a complaint number");
-	if (rc == 0 && d.source_id) {
-		int applied = store_ingest_detail(r->st, NULL, site->name, d.source_id, &d, r->now,
-						  err);
-		if (applied < 0)
-			rc = -ERR_DB;
-		else if (applied == 1 && d.kind == DETAIL_OK)
-			rc = set_errc(err, ERR_PARSE,
-				      "complaint %s is not stored yet: import its list page first",
-				      d.source_id);
-	}
-	complaint_detail_finish(&d);
-	return rc;
-}
-
 /* The scope of a list page for platform_id: an archived merchant list keeps
  * that merchant's complaints (as the refresh that fetched it did); a keyword
  * search or feed page, or an imported page for a platform bound to
@@ -125,17 +95,87 @@ replay_list(const struct complaint_site *site, struct replay *r, char *err)
 	return rc;
 }
 
-int
-complaint_replay(const struct complaint_site *site, struct replay *r, char *err)
+/* A detail page that carries the whole complaint (聚投诉): the record is
+ * the platform's when the page's scope keeps it, as a list item would be. */
+static int
+replay_record(const struct complaint_site *site, struct replay *r, const struct complaint_detail *d,
+	      char *err)
 {
-	if (r->kind && strcmp(r->kind, "list") && strcmp(r->kind, "search") &&
-	    strcmp(r->kind, "detail"))
-		return 0; /* merchant searches and the feed: nothing to store again */
+	bool ours = true;
+	struct list_scope ls;
+	if (r->platform_id) {
+		if (scope_load(site, r, &ls, err) < 0)
+			return -1;
+		/* An import for a platform without merchants: the user's word. */
+		if (ls.n_refs || r->kind)
+			ours = ingest_in_scope(d->record, &ls.scope);
+		scope_finish(&ls);
+	}
+	struct ingest_page pg = {.platform_id = r->platform_id, .cat = r->cat, .now = r->now,
+				 .source = site->name};
+	return store_ingest_detail_record(r->st, &pg, d, ours, err);
+}
+
+/* Stores a detail page.  A page that does not name its complaint (a private
+ * one) is attached by the number in its URL. */
+static int
+replay_detail(const struct complaint_site *site, struct replay *r, char *err)
+{
+	struct complaint_detail d;
+	complaint_detail_init(&d);
+	int rc = site->detail_parse(r->body, r->len, &d, err) < 0 ? -ERR_PARSE : 0;
+	if (!d.source_id && r->url)
+		d.source_id = site->complaint_of_detail_url(r->url);
+	/* Not found and private pages are recognised answers, recorded when
+	 * they say which complaint they are about. */
+	if (d.kind == DETAIL_NOT_FOUND || d.kind == DETAIL_PRIVATE)
+		rc = 0;
+	else if (rc == 0 && !d.source_id)
+		rc = set_errc(err, ERR_PARSE, "a detail page without a complaint number");
+	if (rc == 0 && d.source_id) {
+		int applied = d.record ? replay_record(site, r, &d, err)
+				       : store_ingest_detail(r->st, NULL, site->name, d.source_id,
+							     &d, r->now, err);
+		if (applied < 0)
+			rc = -ERR_DB;
+		else if (applied == 1 && d.kind == DETAIL_OK && d.record && !r->kind)
+			rc = set_errc(err, ERR_PARSE, "complaint %s names merchant %s, not the "
+				      "platform's: not stored", d.source_id,
+				      d.merchant_name ? d.merchant_name : "(none)");
+		else if (applied == 1 && d.kind == DETAIL_OK && !d.record)
+			rc = set_errc(err, ERR_PARSE,
+				      "complaint %s is not stored yet: import its list page first",
+				      d.source_id);
+	}
+	complaint_detail_finish(&d);
+	return rc;
+}
+
+/* What a saved body is: the archive says (reparse), else the site tells by
+ * its shape, else HTML is a detail page and anything else a list. */
+static const char *
+body_kind(const struct complaint_site *site, const struct replay *r)
+{
+	if (r->kind)
+		return !strcmp(r->kind, "search") ? "list" : r->kind;
+	if (site->body_kind)
+		return site->body_kind(r->body, r->len);
 	size_t i = 0;
 	while (i < r->len && (r->body[i] == ' ' || r->body[i] == '\t' || r->body[i] == '\r' ||
 			      r->body[i] == '\n'))
 		i++;
-	if (i < r->len && r->body[i] == '<')
+	return i < r->len && r->body[i] == '<' ? "detail" : "list";
+}
+
+int
+complaint_replay(const struct complaint_site *site, struct replay *r, char *err)
+{
+	const char *kind = body_kind(site, r);
+	if (!strcmp(kind, "detail"))
 		return replay_detail(site, r, err);
-	return replay_list(site, r, err);
+	if (!strcmp(kind, "list"))
+		return replay_list(site, r, err);
+	/* merchant searches, the feed, the first step of a two-step detail:
+	 * nothing to store again */
+	return 0;
 }

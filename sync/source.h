@@ -46,17 +46,41 @@ struct complaint_site {
 	 * the site's own pages do), at most CRAWL_SESSION_SIZE bytes. */
 	void (*session_init)(char *session);
 
+	/* Optional: the site's merchant search by name.  Without one, only
+	 * merchants bound with `add --PIN` have their lists read; the keyword
+	 * search still runs. */
 	char *(*merchant_search_url)(const char *base, const char *name);
 	int (*merchant_search_parse)(const char *body, size_t len, struct merchant_list *out,
 				     enum page_kind *kind, char *err);
-	/* Page page (1-based) of a merchant's list. */
-	char *(*list_url)(const char *base, const char *merchant_id, long page, const char *session);
+	/* Page page (1-based) of a merchant's list; cursor is the previous
+	 * page's list_page.next_cursor (NULL on the first page, and on sites
+	 * that page by number). */
+	char *(*list_url)(const char *base, const char *merchant_id, long page, const char *cursor,
+			  const char *session);
 	char *(*keyword_url)(const char *base, const char *name, long page, const char *session);
 	/* Optional: the anonymous latest-complaints feed, the fallback behind a
 	 * login wall (feed.c). */
 	char *(*feed_url)(const char *base, long page, const char *session);
 	int (*list_parse)(const char *body, size_t len, struct list_page *out, char *err);
 	int (*detail_parse)(const char *body, size_t len, struct complaint_detail *out, char *err);
+	/* Optional: a detail read in two steps (聚投诉): the complaint's page
+	 * gives a key, detail_data_url(base, key) the data detail_parse reads.
+	 * Returns 0 with *key malloc'd, or -1 with *kind and a reason. */
+	int (*detail_key_parse)(const char *body, size_t len, char **key, enum detail_kind *kind,
+				char *err);
+	char *(*detail_data_url)(const char *base, const char *key);
+	/* The keyword search's items name no merchant (聚投诉): they are
+	 * candidates, counted only once their detail page names one of the
+	 * platform's names (struct ingest_scope.candidates). */
+	bool keyword_hits_unnamed;
+	/* Merchant lists page by cursor (list_page.next_cursor): a full page
+	 * without one, or a cursor seen before in the walk, is a failure, never
+	 * the end of the list. */
+	bool cursor_paging;
+	/* Optional: what a saved body is, for `import`: "list" (also search
+	 * pages), "detail" or "detail_page" (the first of two detail steps,
+	 * archived only).  NULL: HTML is a detail page, anything else a list. */
+	const char *(*body_kind)(const char *body, size_t len);
 	/* The merchant whose list an archived list URL asked for, malloc'd, or
 	 * NULL; and the complaint a detail URL is about (for private pages that
 	 * do not name it). */
