@@ -49,6 +49,25 @@ Kinds and params (defaults in brackets):
   echo          200 JSON of the request line and headers (tests check UA, Cookie…)
   delay         sleep params.seconds [2] (capped at 600); as a rule it then
                 serves the request normally, at /_fault/delay a small JSON
+聚投诉 kinds (jutousu.py; as rules use path_prefix /json/merchantPostList/,
+/front/api/search/, /front/api/post/, /tousu/show/ …):
+  jts_login     200 text/html login page containing 登录聚投诉
+  jts_cursor_repeat  a valid, full merchant-list page (the merchant's first
+                10 complaints, padded with synthetic ones) whose offset is the
+                offset it was asked with, or on page 1 (empty offset) always
+                the same cursor: a naive client asks for it forever
+  jts_empty     {"offset":params.offset ["x"],"postList":[]} while the list
+                is not at its end
+  jts_drift     200 JSON with the fields renamed: {"data":{"posts":[{"postId",
+                "subject","content","createdAt"}]},"cursor":…}
+  jts_html_error  200 text/html 系统繁忙 error page
+  jts_slow      like slow (params.seconds, params.interval) but the body is a
+                valid 聚投诉 body: what the request would get from the world
+                when that is JSON, else a one-item search list
+  jts_escapes   a valid body whose title, topic/shortTopic, merchantname and
+                username carry HOSTILE: a detail on getPostContent.do, a
+                merchant list on /json/merchantPostList/, else a search list;
+                params.id [2999999] is the complaint id
 """
 
 import json
@@ -60,6 +79,7 @@ import zlib
 
 import heimao
 import icp
+import jutousu
 from common import Response, dumps_compact
 
 PASS = object()
@@ -213,14 +233,18 @@ def k_reset(h, req, p):
 
 
 def k_slow(h, req, p):
+    return _drip(h, p, dumps_compact(heimao.envelope({"slow": True})).encode(),
+                 "application/json; charset=utf-8")
+
+
+def _drip(h, p, body, ctype):
+    """Send body in params.seconds/params.interval pieces, one per interval."""
     interval = num(p, "interval", 1, 0.01, 60)
     seconds = num(p, "seconds", 20, 0, 600)
     steps = max(1, int(seconds / interval))
-    body = dumps_compact(heimao.envelope({"slow": True})).encode()
     body = b" " * max(0, steps - len(body)) + body           # leading spaces are valid JSON
     per = -(-len(body) // steps)
-    _raw_head(h, 200, [("Content-Type", "application/json; charset=utf-8"),
-                       ("Content-Length", str(len(body)))])
+    _raw_head(h, 200, [("Content-Type", ctype), ("Content-Length", str(len(body)))])
     for i in range(0, len(body), per):
         time.sleep(interval)
         h.wfile.write(body[i:i + per])
@@ -412,6 +436,88 @@ def k_delay(h, req, p):
     return PASS
 
 
+# -- 聚投诉 kinds ---------------------------------------------------------------
+
+def k_jts_login(h, req, p):
+    return jutousu.login_page()
+
+
+def _jts_mid_page_offset(req):
+    """(MID, page, offset) of a merchant-list path, or ("2352", 1, "")."""
+    m = jutousu.MERCHANT_LIST_RE.match(req.path)
+    if not m:
+        return "2352", 1, ""
+    mid, _lt, page, offset = m.groups()
+    return mid, jutousu.page_number(page) or 1, offset
+
+
+def _jts_synthetic(i, mid="0"):
+    return {"id": str(2999900 + i), "merchant": mid, "merchantname": "示例卡盟",
+            "title": "卡密无效，客服不回%d" % i, "topic": "在示例卡盟购买的卡密提示已被使用，联系客服不回复。",
+            "short_topic": "在示例卡盟购买的卡密提示已被使用，联系客服不回复。", "shuqiu": "退款",
+            "labels": ["卡密无效"], "username": "示例用户%d" % i, "ts": 1790000000 - i * 3600,
+            "post_key": "%024x" % (0xabc000 + i)}
+
+
+def k_jts_cursor_repeat(h, req, p):
+    mid, _page, offset = _jts_mid_page_offset(req)
+    items = jutousu.merchant_complaints(req.state.world, mid)[:jutousu.PAGE_SIZE]
+    items += [_jts_synthetic(i, mid) for i in range(jutousu.PAGE_SIZE - len(items))]
+    return jutousu.jts_json({"offset": offset or jutousu.cursor(mid, "repeat"),
+                             "postList": [jutousu.merchant_item(c) for c in items]})
+
+
+def k_jts_empty(h, req, p):
+    return jutousu.jts_json({"offset": str(p.get("offset", "x")), "postList": []})
+
+
+def k_jts_drift(h, req, p):
+    return jutousu.jts_json({"data": {"posts": [{"postId": 2999901, "subject": "卡密无效，客服不回",
+                                                 "content": "在示例卡盟购买的卡密提示已被使用。",
+                                                 "createdAt": "2026-11-20 10:00:00"}]},
+                             "cursor": "eyJwIjoyfQ"})
+
+
+JTS_HTML_ERROR = """<!DOCTYPE html>
+<html>
+<head><meta charset="UTF-8"><title>聚投诉</title></head>
+<body>
+<div class="error-wrap"><h2>系统繁忙</h2><p>系统繁忙，请稍后再试！</p>
+<a href="//ts.21cn.com/">返回首页</a></div>
+</body>
+</html>
+"""
+
+
+def k_jts_html_error(h, req, p):
+    return _html(JTS_HTML_ERROR)
+
+
+def k_jts_slow(h, req, p):
+    body = None
+    if req.path.startswith("/front/api/") or req.path.startswith("/json/"):
+        resp = jutousu.route(req)
+        if resp is not None and resp.status == 200 and resp.ctype == jutousu.JSON_CTYPE:
+            body = resp.body
+    if body is None:
+        body = dumps_compact({"postList": [jutousu.search_item(_jts_synthetic(1))], "pageNo": 1}).encode()
+    return _drip(h, p, body, jutousu.JSON_CTYPE)
+
+
+def k_jts_escapes(h, req, p):
+    mid, _page, _offset = _jts_mid_page_offset(req)
+    c = {"id": str(int(num(p, "id", 2999999, 1))), "merchant": mid, "merchantname": "测试卡盟" + HOSTILE,
+         "title": "卡密无效" + HOSTILE + "跑路", "topic": "客服不回" + HOSTILE + "。",
+         "short_topic": "客服不回" + HOSTILE + "。", "shuqiu": "退款", "labels": ["卡密无效" + HOSTILE],
+         "username": "用户" + HOSTILE, "ts": int(num(p, "timestamp", 1790000000)),
+         "post_key": "%024x" % 0xe5c}
+    if req.path == jutousu.DETAIL:
+        return jutousu.jts_json(jutousu.detail_obj(c))
+    if jutousu.MERCHANT_LIST_RE.match(req.path):
+        return jutousu.jts_json({"offset": "", "postList": [jutousu.merchant_item(c)]})
+    return jutousu.jts_json({"postList": [jutousu.search_item(c)], "pageNo": 1})
+
+
 KINDS = {
     "status": k_status, "429": k_429, "login_html": k_login_html, "code": k_code,
     "drift": k_drift, "html_drift": k_html_drift, "empty": k_empty,
@@ -423,6 +529,9 @@ KINDS = {
     "waf403": k_waf403, "icp_500": k_icp_500, "icp_429": k_icp_429,
     "icp_token_expired": k_icp_token_expired,
     "gbk": k_gbk, "etag": k_etag, "echo": k_echo, "delay": k_delay,
+    "jts_login": k_jts_login, "jts_cursor_repeat": k_jts_cursor_repeat, "jts_empty": k_jts_empty,
+    "jts_drift": k_jts_drift, "jts_html_error": k_jts_html_error, "jts_slow": k_jts_slow,
+    "jts_escapes": k_jts_escapes,
 }
 # Numeric kinds as shorthands: {"kind": "456"} == {"kind": "status", "params": {"code": 456}}
 # (429 has its own kind because of Retry-After).

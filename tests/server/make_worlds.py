@@ -15,6 +15,7 @@ test.json: a small fixed world (now = 2026-11-21T00:00:00Z, absolute times)
 for the C tests.  Every edge case there is deliberate; see test_world().
 """
 
+import datetime
 import hashlib
 import json
 import os
@@ -23,6 +24,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVICE = "黑猫消费者服务平台"
+CST = datetime.timezone(datetime.timedelta(hours=8))
 
 # -- text pools -------------------------------------------------------------------
 
@@ -210,6 +212,77 @@ class Gen:
         return c
 
 
+# -- 聚投诉 --------------------------------------------------------------------------
+
+JTS_SAMPLES = os.path.join(HERE, "..", "data", "jutousu", "nengqiang-test_jutousu_DERIVED.json")
+JTS_COOKIE = "jutous_session_id=8f1c2d3e4a5b6c7d"
+JTS_LABELS = (("高利贷", "高利贷"), ("暴力催收", "威胁"), ("暴力催收", "恐吓"), ("骚扰", "骚扰"),
+              ("欺诈", "欺诈"), ("砍头息", "砍头息"))
+
+
+def jts_username(seed):
+    """A synthetic masked-phone username, stable per seed."""
+    h = int(hashlib.sha1(seed.encode("utf-8")).hexdigest()[:12], 16)
+    return "1%d%d****%04d" % (3 + h % 7, h // 7 % 10, h // 70 % 10000)
+
+
+def jts_samples():
+    """SAMPLE: the 100 real 聚投诉 complaints about 功夫贷 (Nov 2019) in
+    tests/data/jutousu/nengqiang-test_jutousu_DERIVED.json (a byte copy of
+    ../shared/samples/complaints/jutousu/, see PROVENANCE.md there): id from
+    the link, title, short_topic = topic = overview ($.shortTopic), shuqiu =
+    appeal, filed = time / 1000.  labels are derived from the text and the
+    usernames are synthetic (neither is in the sample)."""
+    with open(JTS_SAMPLES, encoding="utf-8") as f:
+        rows = json.load(f)
+    out = []
+    for r in rows:
+        cid = r["link"].rsplit("/", 1)[1]
+        text = r["title"] + r["overview"]
+        labels = []
+        for label, word in JTS_LABELS:
+            if word in text and label not in labels:
+                labels.append(label)
+        out.append({"id": cid, "merchant": "2352", "title": r["title"], "topic": r["overview"],
+                    "short_topic": r["overview"], "shuqiu": r["appeal"], "labels": labels,
+                    "username": jts_username(cid),
+                    "filed": datetime.datetime.fromtimestamp(r["time"] // 1000, CST).isoformat()})
+    return out
+
+
+def jts_dup(hm, cid, mid, later_hours, shuqiu, labels):
+    """A 聚投诉 complaint telling the same story as 黑猫 complaint hm: same
+    title and text, filed later_hours after it, by the same person."""
+    c = {"id": cid, "merchant": mid, "title": hm["title"], "topic": hm["summary"], "shuqiu": shuqiu,
+         "labels": labels, "username": hm.get("author") or jts_username(cid)}
+    if "age_days" in hm:
+        c["age_days"] = round(hm["age_days"] - later_hours / 24.0, 4)
+    else:
+        dt = datetime.datetime.fromisoformat(hm["filed"]) + datetime.timedelta(hours=later_hours)
+        c["filed"] = dt.isoformat()
+    return c
+
+
+def jts_card_platform(mid, first_id, when):
+    """(d) An untracked card platform, 速发卡盟, for a later `discover`: three
+    complaints about 卡密.  when(i) gives each one's time fields."""
+    texts = [
+        ("速发卡盟卡密无效，客服不补发", "在速发卡盟购买的京东E卡200元，提取的卡密兑换时提示“卡密已被使用”。"
+         "联系客服只说核实中，三天没有结果，要求补发有效卡密或者退款。", "退款,补发卡密", ["卡密无效"]),
+        ("速发卡盟卖重复卡密", "速发卡盟发给我的两张腾讯Q币卡密是同一组，第二张根本无法充值，客服不承认。",
+         "退款,道歉", ["卡密无效", "虚假宣传"]),
+        ("速发卡盟下单扣款不发卡密", "在速发卡盟下单网易一卡通100元，支付成功后订单一直显示处理中，没有发卡密，"
+         "客服QQ不回复。", "退款", ["未发货"]),
+    ]
+    out = []
+    for i, (title, topic, shuqiu, labels) in enumerate(texts):
+        c = {"id": str(first_id + i), "merchant": mid, "title": title, "topic": topic, "shuqiu": shuqiu,
+             "labels": labels, "username": jts_username("sufa%d" % i)}
+        c.update(when(i))
+        out.append(c)
+    return out
+
+
 # -- demo world ---------------------------------------------------------------------
 
 M = {  # name -> couid (all > 2^32)
@@ -342,8 +415,45 @@ def demo_world():
                    "complaints": g.complaints},
         "icp": {"require_captcha": False, "token_ttl_queries": 0, "records": records},
         "sites": sites,
+        "jutousu": demo_jutousu(g.complaints),
         "faults": [],
     }
+
+
+def demo_jutousu(heimao_complaints):
+    """(a) 功夫贷 2352 with the 100 SAMPLE texts; (b) 鑫源卡盟 (the riskiest
+    demo platform) as 聚投诉 merchant 38011: its three newest 黑猫 complaints
+    told again (2260101-2260103, filed 3 h after each) and three new ones
+    (2260104-2260106); (c) 云端卡盟: no merchant, two complaints found only by
+    keyword (2260201, 2260202) and the look-alike 云端卡盟官方店 (2260203);
+    (d) untracked 速发卡盟 38012 (2260301-2260303)."""
+    xinyuan = sorted((c for c in heimao_complaints if c["couid"] == M["鑫源卡盟"]),
+                     key=lambda c: c["age_days"])[:3]
+    cs = jts_samples()
+    for i, hm in enumerate(xinyuan):
+        cs.append(jts_dup(hm, str(2260101 + i), "38011", 3, "退款,作出处罚", ["跑路"]))
+    for i, (age, title, topic, shuqiu) in enumerate((
+            (0.6, "鑫源卡盟跑路，代理余额无法提现", "本人是鑫源卡盟的代理，账户余额3200元，网站公告说系统升级维护，"
+             "充值提现全部暂停，客服群已经解散，老板电话关机。", "退款,作出处罚"),
+            (3.3, "鑫源卡盟关站卷款", "鑫源卡盟前天开始网站打不开，之前充值的1000元余额没有用，客服QQ把我拉黑了。",
+             "退款"),
+            (12.4, "鑫源卡盟提现要交“激活费”", "在鑫源卡盟申请提现500元，客服说要先充值200元激活提现通道，"
+             "充值后又说要再交保证金，明显是骗局。", "退款,道歉"))):
+        cs.append({"id": str(2260104 + i), "merchant": "38011", "title": title, "topic": topic,
+                   "shuqiu": shuqiu, "labels": ["跑路"], "username": jts_username("xinyuan%d" % i),
+                   "age_days": age})
+    for i, (age, name, title, topic) in enumerate((
+            (18.2, "云端卡盟", "云端卡盟充值不到账客服不理", "在云端卡盟充值移动话费100元，一周了没到账，客服一直不回复。"),
+            (47.5, "云端卡盟", "云端卡盟卡密无效不退款", "云端卡盟买的京东E卡卡密无效，申请退款没人处理。"),
+            (9.8, "云端卡盟官方店", "云端卡盟官方店发货慢", "在云端卡盟官方店买的Q币两天才到账。"))):
+        cs.append({"id": str(2260201 + i), "merchantname": name, "title": title, "topic": topic,
+                   "shuqiu": "退款", "labels": ["未到账"], "username": jts_username("yunduan%d" % i),
+                   "age_days": age})
+    cs += jts_card_platform("38012", 2260301, lambda i: {"age_days": (2.5, 15.25, 40.75)[i]})
+    return {"cookie": JTS_COOKIE,
+            "merchants": [{"id": "2352", "name": "功夫贷"}, {"id": "38011", "name": "鑫源卡盟"},
+                          {"id": "38012", "name": "速发卡盟"}],
+            "complaints": cs}
 
 
 # -- test world -------------------------------------------------------------------------
@@ -491,8 +601,48 @@ def test_world():
                    "complaints": cs},
         "icp": {"require_captcha": False, "token_ttl_queries": 0, "records": records},
         "sites": sites,
+        "jutousu": test_jutousu({c["sn"]: c for c in cs}),
         "faults": [],
     }
+
+
+def test_jutousu(by_sn):
+    """(a) 功夫贷 2352 with the 100 SAMPLE texts (10 full pages, then an empty
+    11th); (b) 测试卡盟 as 聚投诉 merchant 38001: 2250101-2250103 retell 黑猫
+    17390000102, 17390000106 and 17390000107 (same title and text, filed 2, 4
+    and 5 h later), 2250104-2250106 are new; (c) 搜索卡盟: no merchant, two
+    complaints found only by keyword (2250201, 2250202) and the look-alike
+    搜索卡盟官方店 (2250203); (d) untracked 速发卡盟 38002 (2250301-2250303)."""
+    cs = jts_samples()
+    for i, (sn, hours, shuqiu) in enumerate((("17390000102", 2, "退款"), ("17390000106", 4, ""),
+                                              ("17390000107", 5, "退款,作出处罚"))):
+        cs.append(jts_dup(by_sn[sn], str(2250101 + i), "38001", hours, shuqiu, ["卡密无效"]))
+    cs.append({"id": "2250104", "merchant": "38001", "title": "测试卡盟\"秒到账\"是假的",
+               "topic": "测试卡盟首页写着\"秒到账\"。\n实际等了两天  才到账，客服说活动解释权归平台。",
+               "shuqiu": "赔偿,道歉", "labels": ["虚假宣传"], "username": "138****0104",
+               "filed": "2026-11-16T09:20:00+08:00"})
+    cs.append({"id": "2250105", "merchant": "38001", "title": "测试卡盟代理提现审核十天不到账",
+               "topic": "本人在测试卡盟做代理，11月1日申请提现800元到支付宝，一直显示审核中。客服先说系统维护，"
+                        "后来又说需要再充值300元激活通道才能提现，明显不合理，要求立即处理提现并退还余额。",
+               "shuqiu": "退款,作出处罚", "labels": ["无法提现", "诈骗"], "username": "139****0105",
+               "filed": "2026-11-12T22:05:00+08:00"})
+    cs.append({"id": "2250106", "merchant": "38001", "title": "测试卡盟<b>卡密</b>重复",
+               "topic": "<p>两张卡密是同一组 &amp; 第二张无法兑换。</p>", "short_topic": "两张卡密是同一组 & 第二张无法兑换。",
+               "shuqiu": "退款", "labels": [], "username": "137****0106",
+               "filed": "2026-09-03T08:00:00+08:00", "post_key": "0123456789abcdef01234567"})
+    for i, (filed, name, title, topic) in enumerate((
+            ("2026-11-10T12:00:00+08:00", "搜索卡盟", "搜索卡盟充值不到账", "在搜索卡盟充值联通话费50元，三天没到账，客服不回复。"),
+            ("2026-10-02T12:00:00+08:00", "搜索卡盟", "搜索卡盟卡密无效", "搜索卡盟买的Q币卡密无效，要求退款。"),
+            ("2026-11-05T12:00:00+08:00", "搜索卡盟官方店", "搜索卡盟官方店发货慢", "在搜索卡盟官方店买的点券两天才到账。"))):
+        cs.append({"id": str(2250201 + i), "merchantname": name, "title": title, "topic": topic,
+                   "shuqiu": "退款", "labels": ["未到账"], "username": "136****02%02d" % (i + 1), "filed": filed})
+    cs += jts_card_platform("38002", 2250301, lambda i: {"filed": ("2026-11-19T10:00:00+08:00",
+                                                                  "2026-11-02T15:30:00+08:00",
+                                                                  "2026-07-21T18:45:00+08:00")[i]})
+    return {"cookie": "jutous_session_id=testsession",
+            "merchants": [{"id": "2352", "name": "功夫贷"}, {"id": "38001", "name": "测试卡盟"},
+                          {"id": "38002", "name": "速发卡盟"}],
+            "complaints": cs}
 
 
 def render(world):

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""kmrep loopback sample server: 黑猫投诉, the MIIT ICP registry and 卡盟 home
-pages, imitated in their real formats on one 127.0.0.1 port.
+"""kmrep loopback sample server: 黑猫投诉, 聚投诉, the MIIT ICP registry and 卡盟
+home pages, imitated in their real formats on one 127.0.0.1 port.
 
 Used by the C fetch/CLI test suites and by the README demo.  Python 3.11
 standard library only.
@@ -25,6 +25,28 @@ Paths (all on the one port)
   GET /complaint/view/{sn}/?sld=…                 detail page (ETag/304)
   GET /company/view/?couid=N                      merchant page
   GET /                                           home page
+聚投诉 (research/complaint-sources.md §2), module jutousu.py; JSON is
+application/json;charset=UTF-8, errors are {"code":400,"msg":…} with HTTP 400:
+  GET /front/api/search/searchPostList.do?pageNo=N&title=KW&listType=1
+      anonymous; {"postList":[{id (number),title,shortTopic,username,ctime
+      (unix s)}],"pageNo":N}; title/topic/merchantname contain KW (plain
+      substring), newest first, 10 a page, [] past the end; bad pageNo or
+      missing title -> 400 参数错误
+  GET /json/merchantPostList/merchantId/MID/listType/1/pageNo/N/offset/OFFSET
+      login cookie needed, else HTTP 200 HTML login page (登录聚投诉);
+      {"offset":cursor,"postList":[{id,title,shortTopic,shuqiu,ctime}]},
+      10 a page newest first; page 1 has an empty OFFSET (path ends
+      "/offset/"), page N>1 must carry page N-1's offset (else 400
+      offset无效); a full page's offset is sha1("MID:last id")[:24], a short
+      or empty page (the end) has offset ""; unknown MID -> {"offset":"",
+      "postList":[]}
+  GET /tousu/show/id/ID                           complaint page: <title>, <h1>,
+      <input type="hidden" id="postKeyValue" value=KEY> (ETag/304); 404 if unknown
+  GET /front/api/post/getPostContent.do?postKey=KEY   anonymous;
+      {"post":{id,title,ctimeStr (Shanghai),merchantname,problemLabelList:
+      [{name}],shuqiu,topic (HTML),username}}; unknown key -> {"post":null,
+      "msg":"帖子不存在"}
+  GET /merchant/show/id/MID                       merchant page; 404 if unknown
 MIIT (research/icp-sources.md §2), module icp.py, all POST:
   /icpproject_query/api/auth                      form authKey, timeStamp
   /icpproject_query/api/auth/refresh?refreshToken (GET)
@@ -45,16 +67,17 @@ Control (JSON):
   POST /_control/reset   clear all fault rules (world ones too) and the log,
                           and put the ICP switches back to the world's values
   GET  /_control/log     [{t, method, path, query, status, fault, headers:{
-                          cookie, cookie_ok, token, if_none_match,
+                          cookie, cookie_ok, jts_cookie_ok, token, if_none_match,
                           if_modified_since, user_agent, accept_encoding,
                           referer, content_type}}]  (no cookie values)
-  GET  /_control/info    {now, now_epoch, world, cookie, port}
+  GET  /_control/info    {now, now_epoch, world, cookie, jts_cookie, port}
   POST /_control/icp     {"require_captcha":true, "token_ttl_queries":2, …}
                           change the world's ICP switches at run time
   GET  /_control/captcha?uuid=U   {"gap": x} of a live slider challenge
 Gzip: any normal response over 1 KiB is gzipped when the request says
 Accept-Encoding: gzip.  Malformed parameters get HTTP 400 (JSON envelope
-code 10001 on /api/, MIIT body code 400 on the MIIT paths).
+code 10001 on /api/, MIIT body code 400 on the MIIT paths, {"code":400,
+"msg":"参数错误"} on 聚投诉's /front/api/ and /json/).
 
 World file (JSON)
 -----------------
@@ -109,6 +132,30 @@ World file (JSON)
                  "updateRecordTime","contentTypeName","leaderName",
                  "homeUrl"?, "serviceName"?}]   (detail endpoint only)
   },
+  "jutousu": {
+    "cookie": "jutous_session_id=…", a request is logged in when one of its
+                                     Cookie headers contains this string
+    "merchants": [{"id": "2352", "name": "功夫贷"}],
+    "complaints": [{
+      "id": "1445489",               string of digits (sent as a JSON number)
+      "merchant": "2352",            optional; a complaint whose merchant is
+                                     absent or not in merchants is found only
+                                     by keyword search (merchantname required)
+      "merchantname": "…",           optional; default: the merchant's name
+      "title": "…",
+      "topic": "…",                  full text, may contain HTML; the detail
+                                     sends it as HTML: outside tags '"' ->
+                                     &quot;, newline -> <br>, runs of 2+ spaces
+                                     -> &nbsp; each
+      "short_topic": "…",            optional; default: topic without tags,
+                                     cut to 60 characters + "..." when longer
+      "shuqiu": "停止骚扰,道歉",     optional 诉求, comma-joined (default "")
+      "labels": ["高利贷"],          optional problemLabelList names
+      "username": "…",
+      "filed": ISO  or  "age_days": d,
+      "post_key": "24 hex"           optional; default sha1(id)[:24]
+    }]
+  },
   "sites": {"qihui-km.com": {"title": "…", "meta_icp": "…"?, "body": "html"?,
             "footer": "html", "charset": "utf-8"|"gbk", "status": 200,
             "age_days"|"at": last-modified time (optional)}},
@@ -135,6 +182,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import faults
 import heimao
 import icp
+import jutousu
 from common import BadRequest, Request, Response, dumps_compact, iso_utc
 from world import WorldError, load_world
 
@@ -240,6 +288,8 @@ def bad_request(path, msg):
                         "application/json; charset=utf-8")
     if path.startswith(icp.BASE):
         return icp.miit_json(icp.BAD_PARAMS, 400)
+    if jutousu.is_jts_api(path):
+        return jutousu.jts_json(jutousu.BAD_PARAM, 400)
     return Response(400, "400 Bad Request: %s\n" % msg, "text/plain; charset=utf-8")
 
 
@@ -332,7 +382,7 @@ class Handler(BaseHTTPRequestHandler):
             resp = rule["_fn"](self, req, rule["_params"])
             if resp is not faults.PASS:
                 return resp, rule["kind"]
-        resp = heimao.route(req) or icp.route(req)
+        resp = heimao.route(req) or icp.route(req) or jutousu.route(req)
         if resp is None:
             resp = Response(404, "<html><head><title>404 Not Found</title></head><body><center>"
                                  "<h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>\n")
@@ -376,6 +426,7 @@ class Handler(BaseHTTPRequestHandler):
             "headers": {
                 "cookie": bool(cookies),
                 "cookie_ok": any(state.world.cookie in c for c in cookies),
+                "jts_cookie_ok": any(state.world.jts_cookie in c for c in cookies),
                 "token": h.get("token") is not None,
                 "if_none_match": h.get("If-None-Match"),
                 "if_modified_since": h.get("If-Modified-Since"),
@@ -426,7 +477,7 @@ def control(req):
     if what == "info" and req.method == "GET":
         w = state.world
         return reply({"now": w.now_iso, "now_epoch": w.now, "world": w.path, "cookie": w.cookie,
-                      "port": state.port})
+                      "jts_cookie": w.jts_cookie, "port": state.port})
     if what == "icp" and req.method == "POST":
         try:
             switches = json.loads(req.body.decode("utf-8") or "{}")
@@ -461,7 +512,7 @@ def write_port_file(path, port):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description="kmrep loopback sample server (黑猫, MIIT ICP, 卡盟 sites)")
+    ap = argparse.ArgumentParser(description="kmrep loopback sample server (黑猫, 聚投诉, MIIT ICP, 卡盟 sites)")
     ap.add_argument("--world", required=True, help="world file (JSON); schema in this file's docstring")
     ap.add_argument("--port", type=int, default=0, help="TCP port; 0 = ephemeral (default)")
     ap.add_argument("--bind", default="127.0.0.1", help="must be 127.0.0.1")

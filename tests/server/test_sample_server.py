@@ -790,7 +790,276 @@ def log_records_conditional_and_token_headers(s):
     control(s, "reset", {})
 
 
+# ---- 聚投诉 ----
+
+JTS_COOKIE = "jutous_session_id=testsession"
+JTS_SEARCH = "/front/api/search/searchPostList.do"
+JTS_DETAIL = "/front/api/post/getPostContent.do"
+JTS_CTYPE = "application/json;charset=UTF-8"
+GFD = "2352"                     # 功夫贷: the 100 sample complaints
+
+
+def jts_search(s, kw, page=1):
+    return fetch(s, "%s?pageNo=%s&title=%s&listType=1" % (JTS_SEARCH, page, urllib.parse.quote(kw)))
+
+
+def jts_mlist(s, mid, page, offset="", cookie=JTS_COOKIE):
+    path = "/json/merchantPostList/merchantId/%s/listType/1/pageNo/%s/offset/%s" % (mid, page, offset)
+    return fetch(s, path, {"Cookie": "SSON=x; " + cookie} if cookie else {})
+
+
+def jts_all(s, mid, cookie=JTS_COOKIE):
+    """Every item of a merchant list, following the cursor; (items, pages)."""
+    items, page, offset = [], 1, ""
+    while True:
+        r = jts_mlist(s, mid, page, offset, cookie)
+        eq((r.status, r.headers["Content-Type"]), (200, JTS_CTYPE), "page %d" % page)
+        d = r.json()
+        items += d["postList"]
+        if len(d["postList"]) < 10:
+            return items, page
+        ok(re.fullmatch(r"[0-9a-f]{24}", d["offset"]), "a full page has a cursor: %r" % d["offset"])
+        page, offset = page + 1, d["offset"]
+
+
+def jts_key(cid):
+    return hashlib.sha1(cid.encode()).hexdigest()[:24]
+
+
+def jts_samples():
+    with open(os.path.join(HERE, "..", "data", "jutousu", "nengqiang-test_jutousu_DERIVED.json"),
+              encoding="utf-8") as f:
+        return json.load(f)
+
+
+@test("test")
+def jts_search_anonymous(s):
+    r = jts_search(s, "功夫贷")
+    eq((r.status, r.headers["Content-Type"]), (200, JTS_CTYPE))
+    d = r.json()
+    eq(d["pageNo"], 1)
+    eq(len(d["postList"]), 10)
+    eq(sorted(d["postList"][0]), ["ctime", "id", "shortTopic", "title", "username"])
+    samples = jts_samples()                       # newest first already
+    for item, smp in zip(d["postList"], samples):
+        eq((item["id"], item["title"], item["shortTopic"], item["ctime"]),
+           (int(smp["link"].rsplit("/", 1)[1]), smp["title"], smp["overview"], smp["time"] // 1000), "sample")
+        ok(isinstance(item["id"], int) and isinstance(item["ctime"], int), "numbers")
+    seen = []
+    for page in range(1, 12):
+        seen += jts_search(s, "功夫贷", page).json()["postList"]
+    eq(len(seen), 100, "10 pages of 功夫贷 and an empty 11th")
+    eq(jts_search(s, "功夫贷", 11).json(), {"postList": [], "pageNo": 11})
+    times = [i["ctime"] for i in seen]
+    eq(times, sorted(times, reverse=True), "newest first")
+    want = [int(x["link"].rsplit("/", 1)[1]) for x in samples if "超出本金" in x["title"] + x["overview"]]
+    eq(len(want), 3)
+    eq([i["id"] for i in jts_search(s, "超出本金").json()["postList"]], want, "plain substring over title and topic")
+    # merchantname matches too, look-alikes included: 搜索卡盟 has no merchant
+    eq([i["id"] for i in jts_search(s, "搜索卡盟").json()["postList"]], [2250201, 2250203, 2250202])
+    eq(jts_search(s, "没有这个词").json(), {"postList": [], "pageNo": 1})
+    ok("\\u" not in jts_search(s, "测试卡盟").text, "UTF-8, not \\u escapes")
+    for q in ("pageNo=1&listType=1", "pageNo=1&title=&listType=1", "title=x", "pageNo=0&title=x",
+              "pageNo=abc&title=x", "pageNo=-1&title=x", "pageNo=1&title=%ff"):
+        r = fetch(s, JTS_SEARCH + "?" + q)
+        eq((r.status, r.json()), (400, {"code": 400, "msg": "参数错误"}), q)
+    eq(fetch(s, "/front/api/nope.do").status, 404)
+    eq(fetch(s, JTS_SEARCH + "?pageNo=1&title=x", data=b"", method="POST").status, 405)
+
+
+@test("test")
+def jts_merchant_list_cookie_and_cursor(s):
+    for cookie in (None, "jutous_session_id=wrong", TEST_COOKIE):
+        r = jts_mlist(s, GFD, 1, cookie=cookie)
+        eq(r.status, 200)
+        ok(r.headers["Content-Type"].startswith("text/html") and "登录聚投诉" in r.text, "login wall: %s" % cookie)
+    items, pages = jts_all(s, GFD)
+    eq((len(items), pages), (100, 11), "10 full pages, then an empty one")
+    eq([i["id"] for i in items], [int(x["link"].rsplit("/", 1)[1]) for x in jts_samples()])
+    eq(sorted(items[0]), ["ctime", "id", "shortTopic", "shuqiu", "title"])
+    eq(items[2]["shuqiu"], "停止骚扰,道歉,赔偿,销账")
+    d1 = jts_mlist(s, GFD, 1).json()
+    d2 = jts_mlist(s, GFD, 2, d1["offset"]).json()
+    eq(d1["offset"], hashlib.sha1(("2352:%d" % d1["postList"][-1]["id"]).encode()).hexdigest()[:24])
+    ok(d2["offset"] != d1["offset"] and d2["postList"][0]["id"] != d1["postList"][0]["id"], "page 2 moves on")
+    last = jts_mlist(s, GFD, 11, jts_mlist(s, GFD, 10, jts_mlist(s, GFD, 9, "x").json().get("offset", "")).json()
+                     .get("offset", "")).json()
+    ok("code" in last, "a chain built on a bad cursor fails: %r" % last)
+    # the cursor is checked: wrong, missing, stale, or one from another merchant
+    for page, offset in ((2, ""), (2, "0" * 24), (3, d1["offset"]), (1, d1["offset"]), (2, d2["offset"])):
+        r = jts_mlist(s, GFD, page, offset)
+        eq((r.status, r.json()), (400, {"code": 400, "msg": "offset无效"}), "page %d offset %r" % (page, offset))
+    for bad in ("0", "x", ""):
+        eq(jts_mlist(s, GFD, bad).json(), {"code": 400, "msg": "参数错误"}, "pageNo %r" % bad)
+    # a short page ends the list
+    items, pages = jts_all(s, "38001")
+    eq((len(items), pages), (6, 1))
+    eq(jts_mlist(s, "38001", 1).json()["offset"], "")
+    eq([i["id"] for i in items], [2250101, 2250104, 2250105, 2250102, 2250103, 2250106])
+    eq(jts_mlist(s, "99999", 1).json(), {"offset": "", "postList": []}, "unknown merchant")
+    eq(jts_mlist(s, "99999", 3, "abc").json(), {"offset": "", "postList": []}, "unknown merchant, any page")
+    eq(fetch(s, "/json/merchantPostList/merchantId/2352/listType/1/pageNo/1/offset").status, 404, "path shape")
+    log = control(s, "log").json()
+    ok(any(e["headers"]["jts_cookie_ok"] for e in log) and not all(e["headers"]["jts_cookie_ok"] for e in log),
+       "the log says which requests carried the 聚投诉 cookie")
+
+
+@test("test")
+def jts_complaint_page_and_detail(s):
+    r = fetch(s, "/tousu/show/id/1440679")
+    eq((r.status, r.headers["Content-Type"]), (200, "text/html; charset=utf-8"))
+    ok("<title>功夫贷阶段性持续骚扰催收_聚投诉</title>" in r.text, "title")
+    ok('<h1 class="tousu_title">功夫贷阶段性持续骚扰催收</h1>' in r.text, "h1")
+    key = re.search(r'<input type="hidden" id="postKeyValue" value="([0-9a-f]{24})">', r.text).group(1)
+    eq(key, jts_key("1440679"), "default post key")
+    ok('/merchant/show/id/2352"' in r.text, "merchant link")
+    eq(fetch(s, "/tousu/show/id/1440679", {"If-None-Match": r.headers["ETag"]}).status, 304)
+    d = fetch(s, JTS_DETAIL + "?postKey=" + key)
+    eq(d.headers["Content-Type"], JTS_CTYPE)
+    post = d.json()["post"]
+    eq(sorted(post), ["ctimeStr", "id", "merchantname", "problemLabelList", "shuqiu", "title", "topic", "username"])
+    eq((post["id"], post["title"], post["ctimeStr"], post["merchantname"], post["shuqiu"]),
+       (1440679, "功夫贷阶段性持续骚扰催收", "2019-11-12 10:28:38", "功夫贷", "停止骚扰,道歉,赔偿,销账"))
+    eq(post["problemLabelList"], [{"name": "骚扰"}])
+    eq(post["topic"], "其本金加利息已全部还完合同本金，app上最后一期已超出本金范围")
+    # a topic with quotes, a newline and a run of spaces goes out as HTML
+    post = fetch(s, JTS_DETAIL + "?postKey=" + jts_key("2250104")).json()["post"]
+    eq(post["topic"], "测试卡盟首页写着&quot;秒到账&quot;。<br>实际等了两天&nbsp;&nbsp;才到账，客服说活动解释权归平台。")
+    eq(post["title"], '测试卡盟"秒到账"是假的')
+    eq(post["ctimeStr"], "2026-11-16 09:20:00")
+    # HTML topics keep their tags; explicit post_key; empty labels
+    post = fetch(s, JTS_DETAIL + "?postKey=0123456789abcdef01234567").json()["post"]
+    eq((post["id"], post["topic"], post["problemLabelList"]), (2250106, "<p>两张卡密是同一组 &amp; 第二张无法兑换。</p>", []))
+    ok('value="0123456789abcdef01234567"' in fetch(s, "/tousu/show/id/2250106").text, "explicit key on the page")
+    # search-only complaints name their merchant without a link
+    t = fetch(s, "/tousu/show/id/2250203").text
+    ok("搜索卡盟官方店" in t and "/merchant/show/" not in t, "no merchant link")
+    eq(fetch(s, JTS_DETAIL + "?postKey=" + "f" * 24).json(), {"post": None, "msg": "帖子不存在"})
+    eq(fetch(s, JTS_DETAIL).status, 400)
+    for path in ("/tousu/show/id/1", "/tousu/show/id/abc", "/merchant/show/id/1"):
+        r = fetch(s, path)
+        ok(r.status == 404 and "页面不存在" in r.text, path)
+    r = fetch(s, "/merchant/show/id/38001")
+    ok(r.status == 200 and '<h1 class="merchant_name">测试卡盟</h1>' in r.text and "<b>6</b>" in r.text, "merchant page")
+    ok("<title>功夫贷投诉_聚投诉</title>" in fetch(s, "/merchant/show/id/2352").text, "功夫贷 page")
+    r = fetch(s, "/tousu/show/id/1440679", {"Accept-Encoding": "gzip"}, raw=True)
+    eq(r.headers["Content-Encoding"], "gzip")
+
+
+def jts_same_story(s, cid, hm, name, max_hours):
+    """聚投诉 complaint cid retells 黑猫 complaint hm (a world dict): same title
+    and text, filed later by at most max_hours."""
+    post = fetch(s, JTS_DETAIL + "?postKey=" + jts_key(cid)).json()["post"]
+    eq((post["title"], post["topic"], post["merchantname"]), (hm["title"], hm["summary"], name), cid)
+    item = [i for i in jts_search(s, hm["title"]).json()["postList"] if i["id"] == int(cid)][0]
+    sn_item = [i["main"] for i in all_received(s, hm["couid"], cookie=s.hm_cookie)[0]
+               if i["main"]["sn"] == hm["sn"]][0]
+    lag = item["ctime"] - int(sn_item["timestamp"])
+    ok(0 < lag <= max_hours * 3600, "%s filed %d s after %s" % (cid, lag, hm["sn"]))
+
+
+@test("test")
+def jts_world_facts(s):
+    """The cross-site duplicates, the look-alike and the card platform, as
+    make_worlds.py promises them."""
+    world = json.load(open(os.path.join(HERE, "worlds", "test.json"), encoding="utf-8"))
+    by_sn = {c["sn"]: c for c in world["heimao"]["complaints"]}
+    s.hm_cookie = TEST_COOKIE
+    for cid, sn in (("2250101", "17390000102"), ("2250102", "17390000106"), ("2250103", "17390000107")):
+        jts_same_story(s, cid, by_sn[sn], "测试卡盟", 6)
+    ok(not any(c["title"] == t for c in by_sn.values()
+               for t in ("测试卡盟代理提现审核十天不到账",)), "the new ones are new")
+    hits = jts_search(s, "速发卡盟").json()["postList"]
+    eq(sorted(i["id"] for i in hits), [2250301, 2250302, 2250303])
+    for i in hits:
+        post = fetch(s, JTS_DETAIL + "?postKey=" + jts_key(str(i["id"]))).json()["post"]
+        ok("卡密" in post["title"] + post["topic"] and post["merchantname"] == "速发卡盟", "卡密: %d" % i["id"])
+    eq(jts_mlist(s, "38002", 1).json()["offset"], "")
+    eq(len(jts_mlist(s, "38002", 1).json()["postList"]), 3)
+
+
+@test("test")
+def jts_fault_kinds(s):
+    r = fault(s, "jts_login")
+    ok(r.status == 200 and r.headers["Content-Type"].startswith("text/html") and "登录聚投诉" in r.text, "login")
+    r = fault(s, "jts_html_error")
+    ok(r.status == 200 and r.headers["Content-Type"].startswith("text/html") and "系统繁忙" in r.text, "busy")
+    d = fault(s, "jts_drift").json()
+    ok("postList" not in d and "offset" not in d and d["data"]["posts"][0]["postId"] and "cursor" in d, "drift")
+    eq(fault(s, "jts_empty").json(), {"offset": "x", "postList": []})
+    # as rules on the merchant list
+    control(s, "reset", {})
+    control(s, "fault", {"path_prefix": "/json/merchantPostList/", "kind": "jts_cursor_repeat"})
+    d1 = jts_mlist(s, GFD, 1, cookie=None).json()
+    d2 = jts_mlist(s, GFD, 2, d1["offset"], cookie=None).json()
+    d3 = jts_mlist(s, GFD, 3, d2["offset"], cookie=None).json()
+    ok(d1["offset"] and d1["offset"] == d2["offset"] == d3["offset"], "the cursor never moves")
+    eq(len(d2["postList"]), 10, "full pages")
+    eq(jts_mlist(s, GFD, 1, cookie=None).json()["offset"], d1["offset"], "page 1 always the same cursor")
+    eq(jts_mlist(s, "38001", 1, cookie=None).json()["postList"][0]["id"], 2250101, "padded to a full page")
+    eq(len(jts_mlist(s, "38001", 1, cookie=None).json()["postList"]), 10)
+    control(s, "reset", {})
+    control(s, "fault", {"path_prefix": "/json/merchantPostList/", "query_contains": "", "kind": "jts_empty",
+                         "times": 1})
+    eq(jts_mlist(s, GFD, 1).json(), {"offset": "x", "postList": []})
+    eq(len(jts_mlist(s, GFD, 1).json()["postList"]), 10, "times: 1")
+    for kind in ("jts_login", "jts_drift", "jts_html_error", "429", "500"):
+        control(s, "reset", {})
+        control(s, "fault", {"path_prefix": JTS_SEARCH, "kind": kind, "times": 1})
+        eq(control(s, "log").json(), [])
+        r = jts_search(s, "功夫贷")
+        eq(control(s, "log").json()[0]["fault"], kind)
+        ok(r.status != 200 or "postList" not in r.text, kind)
+    control(s, "reset", {})
+    # escapes: detail, merchant list, search
+    hostile = "\x1b]0;x\x07"
+    post = fault(s, "jts_escapes").json()["postList"][0]
+    ok(all(hostile in post[k] for k in ("title", "shortTopic", "username")), "search item")
+    control(s, "fault", {"path_prefix": "/", "kind": "jts_escapes", "times": 3})
+    post = fetch(s, JTS_DETAIL + "?postKey=" + jts_key("1440679")).json()["post"]
+    ok(all(hostile in post[k] for k in ("title", "topic", "merchantname", "username")), "detail")
+    item = jts_mlist(s, GFD, 1).json()["postList"][0]
+    ok(hostile in item["title"] and hostile in item["shortTopic"] and item["ctime"] == 1790000000, "merchant item")
+    ok(hostile in jts_search(s, "x").json()["postList"][0]["title"], "search")
+    control(s, "reset", {})
+
+
+@test("test")
+def jts_fault_slow(s):
+    control(s, "reset", {})
+    control(s, "fault", {"path_prefix": JTS_SEARCH, "kind": "jts_slow",
+                         "params": {"seconds": 1, "interval": 0.25}, "times": 1})
+    t0 = time.time()
+    r = jts_search(s, "测试卡盟")
+    ok(time.time() - t0 >= 0.7, "slow")
+    eq(r.json(), json.loads(jts_search(s, "测试卡盟").body), "the world's own body, dripped")
+    r = fault(s, "jts_slow", seconds=0.3, interval=0.1)
+    eq(len(r.json()["postList"]), 1)
+    control(s, "reset", {})
+
+
 # ---- demo world ----
+
+@test("demo")
+def demo_jutousu(s):
+    world = json.load(open(os.path.join(HERE, "worlds", "demo.json"), encoding="utf-8"))
+    s.hm_cookie = DEMO_COOKIE
+    cookie = world["jutousu"]["cookie"]
+    xinyuan = sorted((c for c in world["heimao"]["complaints"] if c["couid"] == DEMO["鑫源卡盟"]),
+                     key=lambda c: c["age_days"])[:3]
+    for i, hm in enumerate(xinyuan):
+        jts_same_story(s, str(2260101 + i), hm, "鑫源卡盟", 4)
+    items, pages = jts_all(s, "38011", cookie)
+    eq(sorted(i["id"] for i in items), list(range(2260101, 2260107)))
+    eq(len(jts_all(s, GFD, cookie)[0]), 100)
+    hits = jts_search(s, "云端卡盟").json()["postList"]
+    eq(sorted(i["id"] for i in hits), [2260201, 2260202, 2260203])
+    names = {i["id"]: fetch(s, JTS_DETAIL + "?postKey=" + jts_key(str(i["id"]))).json()["post"]["merchantname"]
+             for i in hits}
+    eq(names, {2260201: "云端卡盟", 2260202: "云端卡盟", 2260203: "云端卡盟官方店"})
+    eq(sorted(i["id"] for i in jts_search(s, "速发卡盟").json()["postList"]), [2260301, 2260302, 2260303])
+    ok(all(fetch(s, "/merchant/show/id/%s" % m).status == 200 for m in ("2352", "38011", "38012")), "pages")
+
 
 DEMO = {"启慧卡盟": "7301845520", "启慧卡盟官方旗舰店": "7301845537", "新启慧卡盟": "7302210018",
         "星辰卡盟": "6938201174", "云端卡盟": "6817736502", "鑫源卡盟": "7355120846",

@@ -17,6 +17,7 @@ from common import parse_iso, iso_utc
 DAY = 86400.0
 PLATFORM_NAME = "黑猫消费者服务平台"
 ACTORS = ("user", "merchant", "platform")
+JTS_SHORT = 60               # 聚投诉 shortTopic default: 60 characters + "..."
 
 
 class WorldError(Exception):
@@ -61,6 +62,10 @@ class World:
     icp            {"require_captcha","token_ttl_queries","token_ttl_seconds",
                     "sign_ttl_seconds","require_compact_json","records"}
     sites          domain -> site dict
+    jts_cookie     the 聚投诉 login cookie (jutous_session_id=…)
+    jts_merchants  list of {"id","name"}; jts_merchant_by_id for lookups
+    jts_complaints list of 聚投诉 complaint dicts, newest first (_jts_complaint())
+    jts_by_id, jts_by_key   id -> complaint, post_key -> complaint
     faults         list of fault dicts (same shape as POST /_control/fault)
     """
 
@@ -120,6 +125,8 @@ class World:
         sites = _opt(data, "sites", dict, "world", {})
         for domain, s in sites.items():
             self.sites[domain.lower()] = self._site(s, "sites[%r]" % domain)
+
+        self._jutousu(_opt(data, "jutousu", dict, "world", {}))
 
         self.faults = _opt(data, "faults", list, "world", [])
 
@@ -223,6 +230,71 @@ class World:
         cc["steps"] = steps
         cc["updated"] = max([ts] + [s["ts"] for s in steps])
         return cc
+
+    # -- 聚投诉 ------------------------------------------------------------
+
+    def _jutousu(self, jt):
+        self.jts_cookie = _opt(jt, "cookie", str, "jutousu", "jutous_session_id=testsession")
+        self.jts_merchants = []
+        self.jts_merchant_by_id = {}
+        for i, m in enumerate(_opt(jt, "merchants", list, "jutousu", [])):
+            where = "jutousu.merchants[%d]" % i
+            if not isinstance(m, dict):
+                raise WorldError(where + ": must be an object")
+            mm = {"id": _digits(m, "id", where), "name": _req(m, "name", str, where)}
+            if mm["id"] in self.jts_merchant_by_id:
+                raise WorldError(where + ": duplicate id " + mm["id"])
+            self.jts_merchants.append(mm)
+            self.jts_merchant_by_id[mm["id"]] = mm
+        self.jts_complaints = []
+        self.jts_by_id = {}
+        self.jts_by_key = {}
+        for i, c in enumerate(_opt(jt, "complaints", list, "jutousu", [])):
+            where = "jutousu.complaints[%d]" % i
+            cc = self._jts_complaint(c, where)
+            if cc["id"] in self.jts_by_id:
+                raise WorldError("%s: duplicate id %s" % (where, cc["id"]))
+            if cc["post_key"] in self.jts_by_key:
+                raise WorldError("%s: duplicate post_key %s" % (where, cc["post_key"]))
+            self.jts_by_id[cc["id"]] = cc
+            self.jts_by_key[cc["post_key"]] = cc
+            self.jts_complaints.append(cc)
+        # Newest first; ties broken by the larger id.
+        self.jts_complaints.sort(key=lambda c: (c["ts"], int(c["id"])), reverse=True)
+
+    def _jts_complaint(self, c, where):
+        if not isinstance(c, dict):
+            raise WorldError(where + ": must be an object")
+        cid = _digits(c, "id", where)
+        merchant = _digits(c, "merchant", where) if c.get("merchant") is not None else ""
+        m = self.jts_merchant_by_id.get(merchant)
+        name = _opt(c, "merchantname", str, where, m["name"] if m else None)
+        if name is None:
+            raise WorldError(where + ": merchantname is required when merchant is not in jutousu.merchants")
+        topic = _req(c, "topic", str, where)
+        short = _opt(c, "short_topic", str, where)
+        if short is None:
+            plain = re.sub(r"<[^>]*>", "", topic)
+            short = plain[:JTS_SHORT] + "..." if len(plain) > JTS_SHORT else plain
+        labels = _opt(c, "labels", list, where, [])
+        if not all(isinstance(x, str) for x in labels):
+            raise WorldError(where + ".labels: a list of strings")
+        key = _opt(c, "post_key", str, where, hashlib.sha1(cid.encode()).hexdigest()[:24])
+        if not re.fullmatch(r"[0-9a-f]{24}", key):
+            raise WorldError(where + ".post_key: must be 24 lowercase hex digits")
+        return {
+            "id": cid,
+            "merchant": merchant,
+            "merchantname": name,
+            "title": _req(c, "title", str, where),
+            "topic": topic,
+            "short_topic": short,
+            "shuqiu": _opt(c, "shuqiu", str, where, ""),
+            "labels": labels,
+            "username": _req(c, "username", str, where),
+            "ts": int(self._time(c, where)),
+            "post_key": key,
+        }
 
     # -- ICP ---------------------------------------------------------------
 
