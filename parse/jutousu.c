@@ -247,6 +247,13 @@ jutousu_list_parse(const char *body, size_t len, struct list_page *out, char *er
 		set_err(err, "none of the %zu items has an id", n);
 		return -1;
 	}
+	if (!n && out->next_cursor) {
+		/* The end of a list gives no cursor; an empty page that offers one
+		 * claims more to come (risk control, or a broken page). */
+		out->kind = PAGE_BLOCKED;
+		set_err(err, "an empty page that offers a next cursor");
+		return -1;
+	}
 	out->kind = n ? PAGE_OK : PAGE_EMPTY;
 	return (int)out->complaints.len;
 }

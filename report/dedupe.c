@@ -1,5 +1,6 @@
 #include "dedupe.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@ struct norm {
 	size_t n_cp;
 	uint64_t *grams;
 	size_t n_grams;
+	bool truncated; /* the summary ends in "..." or "…": the site cut it */
 };
 
 static int
@@ -52,6 +54,8 @@ u64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static void norm_grams(struct norm *nm);
+
 static void
 norm_init(struct norm *nm, const char *title, const char *summary)
 {
@@ -76,6 +80,18 @@ norm_init(struct norm *nm, const char *title, const char *summary)
 		nm->cp[nm->n_cp++] = cp;
 	}
 	buf_finish(&folded);
+	size_t n = summary ? strlen(summary) : 0;
+	while (n && strchr(" \t\r\n", summary[n - 1]))
+		n--;
+	nm->truncated = (n >= 3 && !memcmp(summary + n - 3, "...", 3)) ||
+			(n >= 3 && !memcmp(summary + n - 3, "\xE2\x80\xA6", 3));
+	norm_grams(nm);
+}
+
+/* The sorted, unique trigram hashes of nm's code points. */
+static void
+norm_grams(struct norm *nm)
+{
 	if (!nm->n_cp)
 		return;
 	size_t n_grams = nm->n_cp >= 3 ? nm->n_cp - 2 : 1;
@@ -120,6 +136,26 @@ norm_similarity(const struct norm *a, const struct norm *b)
 			j++;
 	}
 	return (double)both / (double)(a->n_grams + b->n_grams - both);
+}
+
+/* As norm_similarity, but a text the site cut short is compared with as
+ * much of the other as it kept: one site's list shows the first few hundred
+ * characters of a story the other shows whole. */
+static double
+text_similarity(const struct norm *a, const struct norm *b)
+{
+	if (b->truncated && (!a->truncated || a->n_cp > b->n_cp)) {
+		const struct norm *t = a;
+		a = b, b = t;
+	}
+	/* A cut text this short would match too much. */
+	if (!a->truncated || b->n_cp <= a->n_cp || a->n_cp < 20)
+		return norm_similarity(a, b);
+	struct norm prefix = {.cp = b->cp, .n_cp = a->n_cp};
+	norm_grams(&prefix);
+	double sim = norm_similarity(a, &prefix);
+	free(prefix.grams);
+	return sim;
 }
 
 double
@@ -262,7 +298,7 @@ dedupe_mark(struct dedupe_record *recs, size_t n, char *err)
 				norm_init(&norms[ai], a->title, a->summary), normed[ai] = 1;
 			if (!normed[bi])
 				norm_init(&norms[bi], b->title, b->summary), normed[bi] = 1;
-			if (norm_similarity(&norms[ai], &norms[bi]) >= DEDUPE_SIMILARITY) {
+			if (text_similarity(&norms[ai], &norms[bi]) >= DEDUPE_SIMILARITY) {
 				recs[bi].dup_of = ai;
 				absorbed[ai] |= bit;
 				marked++;

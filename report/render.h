@@ -65,7 +65,7 @@ int render_flush(struct render_ctx *ctx);
 
 /* The report's columns (SPEC §5a's first, then the components), and one row
  * of them for v; cells are malloc'd (report_row_finish). */
-#define REPORT_COLUMNS 28
+#define REPORT_COLUMNS 30
 extern const char *const report_columns[REPORT_COLUMNS];
 struct report_row {
 	char *text[REPORT_COLUMNS];

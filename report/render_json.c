@@ -171,6 +171,21 @@ check_json(const struct platform_view *v, const struct config *cfg, bool explain
 		json_object_set_new(by_source, r->by_source[i].source,
 				    json_integer((json_int_t)r->by_source[i].n));
 	json_object_set_new(c, "by_source", by_source);
+	/* Stories posted on two sites, counted once (by the merged one's source). */
+	json_t *merged_from = json_object();
+	for (size_t i = 0; i < registry_count(); i++)
+		if (v->merged_from[i])
+			json_object_set_new(merged_from, registry[i].name,
+					    json_integer((json_int_t)v->merged_from[i]));
+	json_object_set_new(c, "merged", json_integer((json_int_t)v->merged));
+	json_object_set_new(c, "merged_from", merged_from);
+	json_t *links = json_array();
+	for (size_t i = 0; i < v->input.n; i++) {
+		const struct score_complaint *k = &v->input.complaints[i];
+		if (k->also_url && k->url)
+			json_array_append_new(links, json_pack("[ss]", k->url, k->also_url));
+	}
+	json_object_set_new(c, "merged_links", links);
 	json_t *by_status = json_object();
 	static const enum complaint_status order[] = {STATUS_UNANSWERED, STATUS_ANSWERED,
 						      STATUS_RESOLVED, STATUS_CLOSED, STATUS_UNKNOWN};

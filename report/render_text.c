@@ -71,6 +71,36 @@ print_evidence(FILE *out, const struct palette *pal, struct text_pool *pool, cha
 		fprintf(out, "        %s%s%s\n", pal->dim, text_shown(pool, ev[i]), pal->reset);
 }
 
+/* Where the window's complaints came from, when more than one site told,
+ * and the stories posted on two sites (counted once, both links shown). */
+static void
+print_by_source(FILE *out, const struct platform_view *v, const struct palette *pal,
+		struct text_pool *pool)
+{
+	const struct score_result *r = &v->score;
+	if (r->n_by_source < 2 && !v->merged)
+		return;
+	fputs("  by source:", out);
+	for (size_t i = 0; i < r->n_by_source; i++) {
+		int at = registry_find(r->by_source[i].source);
+		fprintf(out, "%s %s %zu", i ? "," : "",
+			at >= 0 ? registry[at].short_title : r->by_source[i].source,
+			r->by_source[i].n);
+	}
+	if (v->merged)
+		fprintf(out, "; %zu posted on two sites, counted once", v->merged);
+	fputc('\n', out);
+	size_t shown = 0;
+	for (size_t i = 0; i < v->input.n && shown < 3; i++) {
+		const struct score_complaint *c = &v->input.complaints[i];
+		if (!c->also_url || !c->url)
+			continue;
+		fprintf(out, "        %s%s = %s%s\n", pal->dim, text_shown(pool, c->url),
+			text_shown(pool, c->also_url), pal->reset);
+		shown++;
+	}
+}
+
 static void
 print_percent(FILE *out, double v)
 {
@@ -207,6 +237,7 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 		r->by_status[STATUS_UNANSWERED], r->by_status[STATUS_ANSWERED],
 		r->by_status[STATUS_RESOLVED], r->by_status[STATUS_CLOSED],
 		r->by_status[STATUS_UNKNOWN]);
+	print_by_source(out, v, pal, &pool);
 	if (r->total) {
 		fputs("  categories:", out);
 		for (int k = 0; k < CAT_COUNT; k++)

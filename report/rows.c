@@ -13,7 +13,7 @@ const char *const report_columns[REPORT_COLUMNS] = {
 	"reply_rate", "completion_rate", "median_reply_hours", "trend", "icp_status",
 	"icp_nature", "icp_unit", "icp_licence", "top_reasons", "last_refresh", "sources_state",
 	"service_points", "severity_points", "volume_points", "identity_points", "trend_points",
-	"gates", "unresolved", "resolved", "formula",
+	"gates", "unresolved", "resolved", "formula", "complaints_by_source", "merged",
 };
 
 static char *
@@ -96,6 +96,11 @@ report_row_fill(struct report_row *row, const struct platform_view *v)
 						   r->by_status[STATUS_UNKNOWN]);
 	k[i] = CELL_NUMBER, c[i++] = xasprintf("%zu", r->by_status[STATUS_RESOLVED]);
 	c[i++] = xstrdup(FORMULA_ID);
+	buf_init(&b);
+	for (size_t n = 0; n < r->n_by_source; n++)
+		buf_printf(&b, "%s%s:%zu", n ? " " : "", r->by_source[n].source, r->by_source[n].n);
+	c[i++] = b.len ? buf_steal(&b) : (buf_finish(&b), NULL);
+	k[i] = CELL_NUMBER, c[i++] = xasprintf("%zu", v->merged);
 	for (size_t n = 0; n < REPORT_COLUMNS; n++)
 		if (!c[n])
 			k[n] = CELL_NULL;

@@ -32,6 +32,8 @@ struct score_complaint {
 	int64_t amount_fen;     /* -1 unknown */
 	const char *url;        /* evidence link; may be NULL */
 	const char *source;     /* the registry name of its source; may be NULL */
+	const char *also_url;   /* the same story on another site, merged into this one
+				   (cross-source dedupe): its link; NULL none */
 	int excluded;           /* manual exclusion (recorded reason elsewhere): skipped,
 				   counted in n_excluded and listed in excluded[] */
 };

@@ -439,6 +439,16 @@ platform_view_load(struct store *st, const struct config *cfg, int64_t id, int64
 		free(dd);
 		goto fail;
 	}
+	/* A story on two sites counts once; the one kept shows both links. */
+	for (size_t i = 0; i < c.n; i++) {
+		if (dd[i].dup_of == DEDUPE_NONE || dd[i].exact)
+			continue;
+		c.items[dd[i].dup_of].also_url = c.items[i].url;
+		int at = c.items[i].source ? registry_find(c.items[i].source) : -1;
+		v->merged++;
+		if (at >= 0)
+			v->merged_from[at]++;
+	}
 	size_t kept = 0;
 	for (size_t i = 0; i < c.n; i++)
 		if (dd[i].dup_of == DEDUPE_NONE)

@@ -51,6 +51,12 @@ struct platform_view {
 	char *claim_detail;      /* why the claim is a mismatch/unknown; NULL otherwise */
 	char *home_url;          /* the probed home page's public URL, the identity evidence */
 
+	/* Cross-source duplicates counted once: how many were merged into a
+	 * complaint of another site, by the merged one's source (registry
+	 * position).  score.by_source counts what was kept. */
+	size_t merged;
+	size_t merged_from[SOURCE_MAX];
+
 	struct score_input input;
 	struct score_result score;
 	int monthly[12];         /* complaints per month, oldest first, ending this month */

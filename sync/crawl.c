@@ -541,6 +541,11 @@ handle_detail(struct crawl_job *job, const struct http_response *resp)
 	int rc = job->site->detail_parse(resp->body.data, resp->body.len, &d, err);
 	struct raw_response raw = archived(job, "detail", resp);
 	int stored;
+	/* A merchant bound by its id learns its name from its complaints. */
+	if (ref->merchant_id && d.merchant_name &&
+	    store_merchant_set(s->st, job->platform_id, job->site->name, ref->merchant_id,
+			       d.merchant_name, 0, s->now, err) < 0)
+		fail_db(job, err);
 	if (d.record) {
 		bool ours = detail_ours(job, ref, &d);
 		job->let_go += !ours;

@@ -31,6 +31,7 @@ SERVER = os.path.join(SRCDIR, "tests", "server", "sample_server.py")
 WORLDS = os.path.join(SRCDIR, "tests", "server", "worlds")
 TEST_NOW = "2026-11-21T00:00:00Z"   # the `now` of worlds/test.json
 TEST_COOKIE = ("SUB", "_2AkMtestcookie")
+JUTOUSU_COOKIE = ("jutous_session_id", "testsession")
 
 
 class Failure(Exception):
@@ -132,10 +133,12 @@ class Case:
         with open(cookie_file, "w") as f:
             if self.cookie:
                 f.write("127.0.0.1\tFALSE\t/\tFALSE\t0\t%s\t%s\n" % TEST_COOKIE)
+                f.write("127.0.0.1\tFALSE\t/\tFALSE\t0\t%s\t%s\n" % JUTOUSU_COOKIE)
         conf = {
             "general": {"timeout_s": 10, "retry_base_ms": 20, "retry_max_ms": 2000,
                         "max_retries": 2, "low_speed_time_s": 2},
             "heimao": {"base_url": base, "cookie_file": cookie_file, "min_interval_ms": 0},
+            "jutousu": {"base_url": base, "cookie_file": cookie_file, "min_interval_ms": 0},
             "icp": {"base_url": base + "/icpproject_query/api", "min_interval_ms": 0},
             "site": {"url_template": base + "/site/{domain}/", "min_interval_ms": 0},
         }
