@@ -353,7 +353,14 @@ handle_list(struct crawl_job *job, const struct http_response *resp)
 	struct sync *s = job->s;
 	const struct complaint_site *site = job->site;
 	char err[ERRBUF_SIZE];
-	if (!http_ok(job, resp, "complaint list"))
+	char what[ERRBUF_SIZE];
+	if (job->step == STEP_KEYWORD)
+		snprintf(what, sizeof(what), "keyword search for %s page %ld",
+			 name_at(job, job->name_idx), job->page);
+	else
+		snprintf(what, sizeof(what), "complaint list of merchant %s page %ld",
+			 job->merchants[job->merchant_idx], job->page);
+	if (!http_ok(job, resp, what))
 		return 0;
 	struct list_page page;
 	list_page_init(&page);
