@@ -1178,6 +1178,19 @@ def standalone_checks():
         eq(p.returncode, 2)
         ok("bad world" in p.stderr and "couid" in p.stderr, p.stderr)
 
+    def bad_jts_worlds():
+        for i, (jt, word) in enumerate((
+                ({"complaints": [{"id": "1", "title": "t", "topic": "x", "username": "u", "age_days": 1}]},
+                 "merchantname"),
+                ({"complaints": [{"id": "1", "merchantname": "m", "title": "t", "topic": "x", "username": "u",
+                                  "age_days": 1, "post_key": "ABC"}]}, "post_key"),
+                ({"merchants": [{"id": "x", "name": "m"}]}, "id"))):
+            path = os.path.join(tmp, "bad_jts%d.json" % i)
+            json.dump({"jutousu": jt}, open(path, "w"))
+            p = subprocess.run([sys.executable, SERVER, "--world", path], capture_output=True, text=True, timeout=10)
+            eq(p.returncode, 2, word)
+            ok("bad world" in p.stderr and "jutousu" in p.stderr and word in p.stderr, p.stderr)
+
     def bind_refused():
         p = subprocess.run([sys.executable, SERVER, "--world", os.path.join(HERE, "worlds", "test.json"),
                             "--bind", "0.0.0.0"], capture_output=True, text=True, timeout=10)
@@ -1187,6 +1200,11 @@ def standalone_checks():
         p = subprocess.run([sys.executable, os.path.join(HERE, "make_worlds.py"), "--check"],
                            capture_output=True, text=True, timeout=30)
         eq(p.returncode, 0, "worlds/*.json match make_worlds.py: " + p.stdout)
+
+    def jts_fixtures_up_to_date():
+        p = subprocess.run([sys.executable, os.path.join(HERE, "make_jts_fixtures.py"), "--check"],
+                           capture_output=True, text=True, timeout=30)
+        eq(p.returncode, 0, "tests/data/jutousu match make_jts_fixtures.py: " + p.stdout + p.stderr)
 
     def sigint_while_slow():
         with Server(os.path.join(HERE, "worlds", "test.json")) as s:
@@ -1199,7 +1217,9 @@ def standalone_checks():
         eq(s.proc.returncode, 0, "exits promptly even with a slow response in flight")
 
     for name, fn in (("world_faults_and_sigterm", world_faults), ("bad_world_exits_2", bad_world),
+                     ("bad_jutousu_world_exits_2", bad_jts_worlds),
                      ("bind_other_than_loopback_refused", bind_refused), ("worlds_up_to_date", worlds_up_to_date),
+                     ("jts_fixtures_up_to_date", jts_fixtures_up_to_date),
                      ("sigint_while_slow", sigint_while_slow)):
         run(name, fn)
     return results
