@@ -114,6 +114,7 @@ static const struct key site_keys[] = {
 	{NULL, "cookie_file", KEY_STRING, SITE(cookie_file), 0, 0},
 	{NULL, "min_interval_ms", KEY_LONG, SITE(min_interval_ms), 0, 3600000},
 	{NULL, "max_pages", KEY_LONG, SITE(max_pages), 1, 10000},
+	{NULL, "required", KEY_BOOL, SITE(required), 0, 0},
 };
 #undef SITE
 
@@ -477,6 +478,7 @@ config_add_site(struct config *cfg, const char *section, const char *base_url,
 		c->base_url = xstrdup(base_url);
 		c->min_interval_ms = min_interval_ms;
 		c->max_pages = 50;
+		c->required = true;
 		return;
 	}
 	abort(); /* more sites than CONFIG_MAX_SITES: a build error, not a user's */
@@ -527,9 +529,10 @@ config_dump(const struct config *cfg, struct buf *out)
 	for (size_t i = 0; i < CONFIG_MAX_SITES && cfg->sites[i].section; i++) {
 		const struct complaint_config *c = &cfg->sites[i];
 		buf_printf(out, "\n[%s]\nenabled = %s\nbase_url = %s\ncookie_file = %s\n"
-			   "min_interval_ms = %ld\nmax_pages = %ld\n",
+			   "min_interval_ms = %ld\nmax_pages = %ld\nrequired = %s\n",
 			   c->section, c->enabled ? "true" : "false", c->base_url,
-			   c->cookie_file ? c->cookie_file : "", c->min_interval_ms, c->max_pages);
+			   c->cookie_file ? c->cookie_file : "", c->min_interval_ms, c->max_pages,
+			   c->required ? "true" : "false");
 	}
 	buf_puts(out, "\n[score]\n");
 #define X(name, def, range, doc) buf_printf(out, "%s = %g\t; %s\n", #name, cfg->score.name, doc);

@@ -40,6 +40,10 @@ struct config {
 		char *cookie_file; /* NULL: anonymous */
 		long min_interval_ms;
 		long max_pages;
+		/* SCORING §7: a failing complaint source holds the verdict at
+		 * caution.  false: the user reads the site as a bonus; its state is
+		 * still shown, it no longer holds the verdict back. */
+		bool required;
 	} sites[CONFIG_MAX_SITES];
 
 	struct {

@@ -471,7 +471,9 @@ scored_input:
 			continue;
 		if (v->have_state[i] && v->state[i].last_success_at)
 			in->n_sources_with_data++;
-		if (v->health[i] != HEALTH_DISABLED && v->health[i] != HEALTH_OK)
+		const struct complaint_config *site = config_site(cfg, registry[i].name);
+		if (v->health[i] != HEALTH_DISABLED && v->health[i] != HEALTH_OK &&
+		    (!site || site->required))
 			in->complaint_source_unhealthy = true;
 		if (v->have_state[i] && v->state[i].last_attempt_at > refreshed)
 			refreshed = v->state[i].last_attempt_at;
