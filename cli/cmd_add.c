@@ -154,7 +154,8 @@ const struct command cmd_add = {
 	.summary = "track a platform (idempotent: merges into an existing one)",
 	.help = "  --domain D         a domain the platform sells on (www. and a URL are accepted)\n"
 		"  --alias A          another name buyers or complaint sites use for it\n"
-		"  --SITE-ID ID       pin its merchant id on a complaint site (skips the name\n"
-		"                     search); the sites and their options:\n",
+		"  --SITE-ID ID       bind its merchant on a complaint site: the merchant's id\n"
+		"                     or its page's URL (the site's name search is skipped; on a\n"
+		"                     site without one, only bound merchants' lists are read):\n",
 	.lists = CLI_LIST_PINS,
 };

@@ -97,7 +97,8 @@ cli_command_help(const struct command *cmd)
 	if (cmd->lists & CLI_LIST_PINS)
 		for (size_t i = 0; i < registry_count(); i++)
 			if (registry[i].pin_option)
-				printf("    --%s ID  %s\n", registry[i].pin_option, registry[i].title);
+				printf("    --%s ID%*s%s\n", registry[i].pin_option,
+				       (int)(16 - strlen(registry[i].pin_option)), "", registry[i].title);
 	if (cmd->lists & CLI_LIST_SOURCES) {
 		char names[128];
 		registry_names(names, sizeof(names));
