@@ -66,7 +66,7 @@ struct command {
 };
 
 extern const struct command cmd_add, cmd_list, cmd_remove, cmd_refresh, cmd_check, cmd_report,
-	cmd_complaints, cmd_import, cmd_reparse;
+	cmd_complaints, cmd_import, cmd_reparse, cmd_discover;
 
 /* Prints a command's --help text to stdout; returns EXIT_DONE. */
 int cli_command_help(const struct command *cmd);

@@ -29,7 +29,7 @@
 
 static const struct command *const commands[] = {
 	&cmd_add, &cmd_list, &cmd_remove, &cmd_refresh, &cmd_check, &cmd_report,
-	&cmd_complaints, &cmd_import, &cmd_reparse, NULL,
+	&cmd_complaints, &cmd_import, &cmd_reparse, &cmd_discover, NULL,
 };
 
 static void

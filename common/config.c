@@ -51,6 +51,15 @@ config_defaults(struct config *cfg)
 	cfg->site.url_template = xstrdup("https://{domain}/");
 	cfg->site.min_interval_ms = 1000;
 
+	cfg->discover.keywords = xstrdup("卡盟,发卡,卡密,点卡,自动发卡,代充");
+	cfg->discover.max_pages = 3;
+	cfg->discover.max_details = 30;
+	cfg->discover.name_pattern = xstrdup("卡盟|发卡|卡网|点卡|卡密|代充|寄售|卡商");
+	cfg->discover.text_pattern = xstrdup("卡密|点卡|发卡|代充|充值卡|激活码|兑换码|卡盟");
+	cfg->discover.exclude_pattern =
+		xstrdup("官方|旗舰店|银行|信用卡|支付|电信|移动|联通|营业厅|游戏公司");
+	cfg->discover.ignore = xstrdup("");
+
 	score_params_defaults(&cfg->score);
 }
 
@@ -68,6 +77,11 @@ config_finish(struct config *cfg)
 	free(cfg->icp.base_url);
 	free(cfg->icp.captcha_command);
 	free(cfg->site.url_template);
+	free(cfg->discover.keywords);
+	free(cfg->discover.name_pattern);
+	free(cfg->discover.text_pattern);
+	free(cfg->discover.exclude_pattern);
+	free(cfg->discover.ignore);
 	for (int i = 0; i < CAT_COUNT; i++)
 		free(cfg->score.keywords_extra[i]);
 	memset(cfg, 0, sizeof(*cfg));
@@ -103,6 +117,13 @@ static const struct key keys[] = {
 	{"site", "enabled", KEY_BOOL, OFF(site.enabled), 0, 0},
 	{"site", "url_template", KEY_URL, OFF(site.url_template), 0, 0},
 	{"site", "min_interval_ms", KEY_LONG, OFF(site.min_interval_ms), 0, 3600000},
+	{"discover", "keywords", KEY_STRING, OFF(discover.keywords), 0, 0},
+	{"discover", "max_pages", KEY_LONG, OFF(discover.max_pages), 1, 50},
+	{"discover", "max_details", KEY_LONG, OFF(discover.max_details), 0, 1000},
+	{"discover", "name_pattern", KEY_STRING, OFF(discover.name_pattern), 0, 0},
+	{"discover", "text_pattern", KEY_STRING, OFF(discover.text_pattern), 0, 0},
+	{"discover", "exclude_pattern", KEY_STRING, OFF(discover.exclude_pattern), 0, 0},
+	{"discover", "ignore", KEY_STRING, OFF(discover.ignore), 0, 0},
 };
 #undef OFF
 

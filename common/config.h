@@ -61,6 +61,19 @@ struct config {
 		long min_interval_ms;
 	} site;
 
+	/* `kmrep discover` (report/discover.c has the rule): the words it
+	 * searches for, how deep, and what looks like a card platform. */
+	struct {
+		char *keywords;        /* comma-separated */
+		long max_pages;        /* per word, and of a site's feed */
+		long max_details;      /* detail pages per site whose hits name no merchant */
+		char *name_pattern;    /* PCRE2: a merchant name that says card platform */
+		char *text_pattern;    /* PCRE2: complaint text about cards and top-ups */
+		char *exclude_pattern; /* PCRE2: names the text rule never lists (official
+					  stores, banks, carriers) */
+		char *ignore;          /* comma-separated merchant names never listed */
+	} discover;
+
 	struct score_params score;
 };
 

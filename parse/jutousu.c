@@ -258,25 +258,49 @@ jutousu_list_parse(const char *body, size_t len, struct list_page *out, char *er
 	return (int)out->complaints.len;
 }
 
+/* The digits after /merchant/show/id/ in the first link naming a merchant,
+ * malloc'd, or NULL. */
+static char *
+merchant_of_page(htmlDocPtr doc)
+{
+	static const char mark[] = "/merchant/show/id/";
+	xmlNodePtr a = html_xpath_first(doc, NULL, "//a[contains(@href, '/merchant/show/id/')]");
+	char *href = a ? html_attr(a, "href") : NULL;
+	char *id = NULL;
+	const char *p = href ? strstr(href, mark) : NULL;
+	if (p) {
+		p += sizeof(mark) - 1;
+		size_t n = strspn(p, "0123456789");
+		if (n && n <= 19)
+			id = xstrndup(p, n);
+	}
+	free(href);
+	return id;
+}
+
 int
-jutousu_post_key_parse(const char *html, size_t len, char **key, enum detail_kind *kind,
-		       char *err)
+jutousu_post_key_parse(const char *html, size_t len, char **key, char **merchant_id,
+		       enum detail_kind *kind, char *err)
 {
 	*key = NULL;
+	*merchant_id = NULL;
 	*kind = DETAIL_UNRECOGNISED;
 	htmlDocPtr doc = html_parse(html, len, "UTF-8");
 	xmlNodePtr input = doc ? html_xpath_first(doc, NULL, "//input[@id='postKeyValue']") : NULL;
 	char *value = input ? html_attr(input, "value") : NULL;
+	char *merchant = doc ? merchant_of_page(doc) : NULL;
 	if (doc)
 		xmlFreeDoc(doc);
 	if (value && *value && strlen(value) <= 64 &&
 	    strspn(value, "0123456789abcdefABCDEFghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ") ==
 		    strlen(value)) {
 		*key = value;
+		*merchant_id = merchant;
 		*kind = DETAIL_OK;
 		return 0;
 	}
 	free(value);
+	free(merchant);
 	if (has(html, len, LOGIN_MARK)) {
 		*kind = DETAIL_LOGIN_REQUIRED;
 		return set_err(err, "the login wall instead of the complaint page");

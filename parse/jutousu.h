@@ -33,11 +33,12 @@
  * layout). */
 int jutousu_list_parse(const char *body, size_t len, struct list_page *out, char *err);
 
-/* Reads the postKey from a complaint page.  Returns 0 with *key malloc'd
- * and *kind DETAIL_OK, or -1 with *kind NOT_FOUND, LOGIN_REQUIRED or
- * UNRECOGNISED and a reason in err. */
-int jutousu_post_key_parse(const char *html, size_t len, char **key, enum detail_kind *kind,
-			   char *err);
+/* Reads the postKey from a complaint page, and the merchant its 投诉对象
+ * link names (/merchant/show/id/N; *merchant_id NULL when the page has
+ * none).  Returns 0 with *key malloc'd and *kind DETAIL_OK, or -1 with *kind
+ * NOT_FOUND, LOGIN_REQUIRED or UNRECOGNISED and a reason in err. */
+int jutousu_post_key_parse(const char *html, size_t len, char **key, char **merchant_id,
+			   enum detail_kind *kind, char *err);
 
 /* Parses a getPostContent.do body into out (initialised; earlier contents
  * freed).  Returns 0 when out->kind is DETAIL_OK (out->record set),

@@ -247,8 +247,12 @@ check_json(const struct platform_view *v, const struct config *cfg, bool explain
 	}
 	json_object_set_new(o, "gates", gates);
 
+	/* A source the configuration turned off told nothing: it is left out
+	 * (SPEC §5a's states are those of sources that are read). */
 	json_t *sources = json_array();
 	for (size_t i = 0; i < registry_count(); i++) {
+		if (v->health[i] == HEALTH_DISABLED)
+			continue;
 		json_t *sj = json_object();
 		json_object_set_new(sj, "source", json_string(registry[i].name));
 		json_object_set_new(sj, "state", json_string(source_health_key(v->health[i])));

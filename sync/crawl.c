@@ -66,6 +66,7 @@ struct crawl_job {
 	struct detail_ref *details;
 	size_t n_details, cap_details, detail_idx;
 	bool detail_data;     /* the detail request in flight is the data step */
+	char *detail_merchant; /* the merchant its complaint page named (two-step details) */
 	unsigned bad_links;   /* detail links that are not URLs, skipped */
 	unsigned let_go;      /* keyword hits whose detail names another merchant */
 
@@ -109,6 +110,7 @@ job_free(struct crawl_job *job)
 	free(job->details);
 	buf_finish(&job->lookalikes);
 	walk_forget_cursors(job);
+	free(job->detail_merchant);
 	free(job->walk_key);
 	free(job->url);
 	free(job->failure);
@@ -508,7 +510,9 @@ handle_detail_key(struct crawl_job *job, const struct http_response *resp)
 	const struct detail_ref *ref = &job->details[job->detail_idx];
 	char *key = NULL;
 	enum detail_kind kind;
-	int rc = job->site->detail_key_parse(resp->body.data, resp->body.len, &key, &kind, err);
+	free(job->detail_merchant);
+	int rc = job->site->detail_key_parse(resp->body.data, resp->body.len, &key,
+					     &job->detail_merchant, &kind, err);
 	struct raw_response raw = archived(job, "detail_page", resp);
 	struct complaint_detail gone;
 	complaint_detail_init(&gone);
@@ -546,6 +550,11 @@ handle_detail(struct crawl_job *job, const struct http_response *resp)
 	struct complaint_detail d;
 	complaint_detail_init(&d);
 	int rc = job->site->detail_parse(resp->body.data, resp->body.len, &d, err);
+	if (data_step && d.record && !d.merchant_id && job->detail_merchant) {
+		/* The data names the merchant, its page the merchant's id. */
+		d.merchant_id = xstrdup(job->detail_merchant);
+		d.record->merchant_id = xstrdup(job->detail_merchant);
+	}
 	struct raw_response raw = archived(job, "detail", resp);
 	int stored;
 	/* A merchant bound by its id learns its name from its complaints. */

@@ -141,6 +141,7 @@ after_run(struct sync *s, bool last)
 
 const struct source_desc heimao_source = {
 	.enabled = enabled,
+	.complaints = &heimao,
 	.declare_config = declare_config,
 	.start = start,
 	.replay = replay,

@@ -127,6 +127,7 @@ replay(struct replay *r, char *err)
 
 const struct source_desc jutousu_source = {
 	.enabled = enabled,
+	.complaints = &jutousu,
 	.declare_config = declare_config,
 	.start = start,
 	.replay = replay,

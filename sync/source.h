@@ -64,10 +64,12 @@ struct complaint_site {
 	int (*list_parse)(const char *body, size_t len, struct list_page *out, char *err);
 	int (*detail_parse)(const char *body, size_t len, struct complaint_detail *out, char *err);
 	/* Optional: a detail read in two steps (聚投诉): the complaint's page
-	 * gives a key, detail_data_url(base, key) the data detail_parse reads.
-	 * Returns 0 with *key malloc'd, or -1 with *kind and a reason. */
-	int (*detail_key_parse)(const char *body, size_t len, char **key, enum detail_kind *kind,
-				char *err);
+	 * gives a key (and the merchant it names, when it does),
+	 * detail_data_url(base, key) the data detail_parse reads.  Returns 0
+	 * with *key (and *merchant_id, or NULL) malloc'd, or -1 with *kind and a
+	 * reason. */
+	int (*detail_key_parse)(const char *body, size_t len, char **key, char **merchant_id,
+				enum detail_kind *kind, char *err);
 	char *(*detail_data_url)(const char *base, const char *key);
 	/* The keyword search's items name no merchant (聚投诉): they are
 	 * candidates, counted only once their detail page names one of the
@@ -104,6 +106,9 @@ int crawl_start_details(struct sync *s, const struct complaint_site *site, int64
 struct source_desc {
 	/* The source's [section] enabled. */
 	bool (*enabled)(const struct config *cfg);
+	/* A complaint site: how it is read (discover searches it too); NULL
+	 * for the other kinds. */
+	const struct complaint_site *complaints;
 	/* Optional: declares the source's config section (config_add_site). */
 	void (*declare_config)(struct config *cfg);
 	/* A probe of the platform's domains: nothing to do without one. */

@@ -12,9 +12,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char err[ERRBUF_SIZE];
-	char *key = NULL;
+	char *key = NULL, *merchant = NULL;
 	enum detail_kind kind;
-	jutousu_post_key_parse((const char *)data, size, &key, &kind, err);
+	jutousu_post_key_parse((const char *)data, size, &key, &merchant, &kind, err);
 	free(key);
+	free(merchant);
 	return 0;
 }

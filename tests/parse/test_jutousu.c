@@ -110,24 +110,26 @@ test_post_key(void)
 {
 	size_t len;
 	char *html = harness_read_file("tests/data/jutousu/complaint_page.html", &len);
-	char *key = NULL, err[ERRBUF_SIZE];
+	char *key = NULL, *merchant = NULL, err[ERRBUF_SIZE];
 	enum detail_kind kind;
-	CHECK_INT(jutousu_post_key_parse(html, len, &key, &kind, err), 0);
+	CHECK_INT(jutousu_post_key_parse(html, len, &key, &merchant, &kind, err), 0);
 	CHECK_INT(kind, DETAIL_OK);
 	CHECK_STR(key, "234c874b0522db8f51cfbeff");
+	CHECK_STR(merchant, "2352"); /* the 投诉对象 link */
 	free(key);
+	free(merchant);
 	free(html);
 	html = harness_read_file("tests/data/jutousu/login_wall.html", &len);
-	CHECK_INT(jutousu_post_key_parse(html, len, &key, &kind, err), -1);
+	CHECK_INT(jutousu_post_key_parse(html, len, &key, &merchant, &kind, err), -1);
 	CHECK_INT(kind, DETAIL_LOGIN_REQUIRED);
 	free(html);
 	static const char gone[] = "<html><body>页面不存在</body></html>";
-	CHECK_INT(jutousu_post_key_parse(gone, strlen(gone), &key, &kind, err), -1);
+	CHECK_INT(jutousu_post_key_parse(gone, strlen(gone), &key, &merchant, &kind, err), -1);
 	CHECK_INT(kind, DETAIL_NOT_FOUND);
 	static const char hostile[] = "<input id=\"postKeyValue\" value=\"../../etc?x=1\">";
-	CHECK_INT(jutousu_post_key_parse(hostile, strlen(hostile), &key, &kind, err), -1);
+	CHECK_INT(jutousu_post_key_parse(hostile, strlen(hostile), &key, &merchant, &kind, err), -1);
 	CHECK_INT(kind, DETAIL_UNRECOGNISED);
-	CHECK(key == NULL);
+	CHECK(key == NULL && merchant == NULL);
 }
 
 static void
