@@ -4,12 +4,28 @@
  * any source or page failed. */
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+#include "discover_run.h"
 #include "msg.h"
 #include "store.h"
 #include "sync/registry.h"
 #include "xalloc.h"
+
+/* refresh --discover: the same search as `discover`, one line of news. */
+static int
+run_discover(struct cli *cli, const bool *sources, int status)
+{
+	struct discover_request rq = {.since_days = 90, .min_complaints = 1};
+	memcpy(rq.sources, sources, sizeof(rq.sources));
+	size_t listed;
+	int rc = cli_discover(cli, &rq, &listed);
+	if (listed)
+		msg_notice("%zu new platform%s suggested; see kmrep discover", listed,
+			   listed == 1 ? "" : "s");
+	return rc > status ? rc : status;
+}
 
 static int
 run(struct cli *cli, int argc, char **argv)
@@ -17,12 +33,13 @@ run(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{"source", required_argument, NULL, 's'},
 		{"full", no_argument, NULL, 'f'},
+		{"discover", no_argument, NULL, 'd'},
 		{NULL, 0, NULL, 0},
 	};
 	bool sources[SOURCE_MAX];
 	for (size_t i = 0; i < SOURCE_MAX; i++)
 		sources[i] = true;
-	bool full = false;
+	bool full = false, discover = false;
 	char err[ERRBUF_SIZE];
 	int c;
 	optind = 1;
@@ -33,6 +50,8 @@ run(struct cli *cli, int argc, char **argv)
 				return cli_usage_error("refresh: %s", err);
 		} else if (c == 'f') {
 			full = true;
+		} else if (c == 'd') {
+			discover = true;
 		} else {
 			return cli_usage_error(
 					       "refresh: unknown option or missing argument '%s'",
@@ -83,17 +102,21 @@ run(struct cli *cli, int argc, char **argv)
 	}
 	status = cli_refresh(cli, ids, n, sources, full, true);
 	free(ids);
+	if (discover && status != EXIT_LOCKED && status != EXIT_INTERNAL)
+		status = run_discover(cli, sources, status);
 	return status;
 }
 
 const struct command cmd_refresh = {
 	.name = "refresh",
 	.run = run,
-	.synopsis = "[NAME...] [--source LIST] [--full]",
+	.synopsis = "[NAME...] [--source LIST] [--full] [--discover]",
 	.summary = "fetch, parse and store for all or the named platforms",
 	.help = "  --source LIST  only these sources, comma-separated (below)\n"
 		"  --full         re-read everything (default: stop at the first page with\n"
 		"                 nothing new; ICP answers are reused for [icp] cache_days)\n"
+		"  --discover     then search for untracked card platforms (kmrep discover)\n"
+		"                 and say how many were found: one line, also under -q\n"
 		"\nPrints one summary line (nothing with -q) and one line per failure.\n"
 		"Exit 1 when any source or page failed, 4 when another refresh is running.\n",
 	.lists = CLI_LIST_SOURCES,

@@ -58,6 +58,7 @@ msg_vprint(const char *tag, const char *fmt, va_list ap)
 
 DEFINE_MSG(msg_error, NULL, MSG_QUIET)
 DEFINE_MSG(msg_warn, "warning: ", MSG_QUIET)
+DEFINE_MSG(msg_notice, NULL, MSG_QUIET)
 DEFINE_MSG(msg_info, NULL, MSG_NORMAL)
 DEFINE_MSG(msg_verbose, NULL, MSG_VERBOSE)
 DEFINE_MSG(msg_debug, "debug: ", MSG_DEBUG)

@@ -18,6 +18,8 @@ enum msg_level msg_level(void);
 
 void msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* News worth a line also under -q (not an error: "3 new platforms suggested"). */
+void msg_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Suppressed by -q. */
 void msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Only with -v (or -vv for debug). */
