@@ -283,7 +283,83 @@ def jts_card_platform(mid, first_id, when):
     return out
 
 
+# -- discover: untracked card platforms and what must not be taken for one ----------
+
+DISCOVER_MERCHANTS = [("7100000001", "闪电发卡网"), ("7100000002", "腾讯游戏官方旗舰店"),
+                      ("7100000003", "招商银行信用卡中心"), ("7100000004", "老牌点卡网")]
+
+# (couid, title, summary, issue, appeal, status, author); the order is the
+# order of the `when` argument of discover_heimao.
+DISCOVER_TEXTS = [
+    # (1) 闪电发卡网: an untracked card platform, 卡密/自动发卡 and one 跑路.
+    ("7100000001", "闪电发卡网卡密无效，客服不补发",
+     "在闪电发卡网购买腾讯Q币100元，自动发卡发出的卡密兑换时提示“卡密已被使用”。联系客服一直说核实中，"
+     "三天没有结果，要求补发有效卡密或者全额退款。", "卡密无效", "退款,补发卡密", 4, "夜猫子阿杰"),
+    ("7100000001", "闪电发卡网自动发卡付款后不发货",
+     "在闪电发卡网下单京东E卡200元，付款成功后自动发卡页面一直显示“等待发货”，没有收到卡密，"
+     "客服QQ不回复，订单号DD****3321。", "付款后未发卡密", "退款", 3, "小林同学喵"),
+    ("7100000001", "闪电发卡网卷款跑路，网站打不开",
+     "本人是闪电发卡网的代理，账户里还有1500元余额。三天前网站突然打不开，客服群解散，老板把我拉黑了，"
+     "明显是卷款跑路，已向当地公安报案。", "平台跑路,余额无法退还", "退款,作出处罚", 3, "代理老郑"),
+    # (2) 腾讯游戏官方旗舰店: 点卡 and 卡密 in the text, not a card platform.
+    ("7100000002", "点卡充值未到账",
+     "在腾讯游戏官方旗舰店购买的游戏点卡100元，用卡密充值后一直未到账，客服让等待24小时，已经三天了。",
+     "充值未到账", "退款", 4, "王者玩家小赵"),
+    ("7100000002", "购买的点卡卡密无法使用",
+     "在腾讯游戏官方旗舰店买了两张游戏点卡，其中一张卡密提示无效，联系客服要求补发，一直没有处理。",
+     "卡密无效", "补发", 4, "原神旅行者"),
+    # (3) 招商银行信用卡中心: a bank; 代充 once.
+    ("7100000003", "信用卡年费未经同意被扣",
+     "招商银行信用卡中心在我不知情的情况下扣除年费300元，办卡时业务员承诺首年免年费，要求退还年费。",
+     "乱收年费", "退款", 4, "上班族李女士"),
+    ("7100000003", "信用卡出现不明扣款",
+     "我的招商银行信用卡被扣款200元，账单显示为某代充话费平台的消费，本人从未办理过，要求银行调查并退款。",
+     "不明扣款", "退款,道歉", 3, "退休老周"),
+    # (4) 老牌点卡网: an untracked card platform whose complaints are 400+ days old.
+    ("7100000004", "老牌点卡网卡密无效不退款",
+     "在老牌点卡网购买的骏网一卡通100元卡密无效，客服说是供货商的问题，拒绝退款。", "卡密无效", "退款",
+     4, "老玩家阿飞"),
+    ("7100000004", "老牌点卡网话费充值不到账",
+     "在老牌点卡网充值移动话费100元，显示成功但一直没有到账，客服不回复。", "充值未到账", "退款", 4,
+     "学生党小陈"),
+]
+
+
+def discover_heimao(sns, when):
+    """The 黑猫 merchants and complaints `kmrep discover` must find or must not
+    list: (1) untracked card platform 闪电发卡网 7100000001 (3 complaints within
+    60 days, distinct authors, one 跑路); (2) 腾讯游戏官方旗舰店 7100000002 (2,
+    点卡 and 卡密 in the text); (3) 招商银行信用卡中心 7100000003 (2, 代充
+    once); (4) the old card platform 老牌点卡网 7100000004 (2, 400+ days old).
+    sns[i] and when(i) give complaint i's number and time fields."""
+    out = []
+    for i, (couid, title, summary, issue, appeal, status, author) in enumerate(DISCOVER_TEXTS):
+        c = {"sn": sns[i], "couid": couid, "title": title, "summary": summary, "issue": issue,
+             "appeal": appeal, "status": status, "author": author,
+             "sld": hashlib.md5(("sld-discover-%d" % i).encode()).hexdigest()}
+        c.update(when(i))
+        out.append(c)
+    return [{"couid": k, "title": v} for k, v in DISCOVER_MERCHANTS], out
+
+
+def jts_noncard(mid, cid, when):
+    """(e) A keyword hit that is not a card platform: 中国移动在线营业厅, whose
+    complaint says 代充 (and neither 卡盟 nor 卡密)."""
+    c = {"id": cid, "merchant": mid, "title": "话费代充订单未到账",
+         "topic": "在中国移动在线营业厅办理话费代充100元，订单显示已支付，但手机号一直没有到账，客服让等待72小时。",
+         "shuqiu": "退款", "labels": ["未到账"], "username": jts_username("yidong0")}
+    c.update(when)
+    return c
+
+
 # -- demo world ---------------------------------------------------------------------
+
+# Ages (days) of the discover complaints in DISCOVER_TEXTS' order.
+DEMO_DISCOVER_AGES = (3.2, 11.6, 26.4, 8.3, 35.7, 14.9, 52.1, 431.5, 612.25)
+TEST_DISCOVER_FILED = ("2026-11-17T13:20:00+08:00", "2026-11-06T09:45:00+08:00", "2026-10-14T22:10:00+08:00",
+                       "2026-11-12T19:30:00+08:00", "2026-10-25T11:00:00+08:00",
+                       "2026-11-03T08:15:00+08:00", "2026-09-28T16:40:00+08:00",
+                       "2025-08-14T10:00:00+08:00", "2025-05-20T15:00:00+08:00")
 
 M = {  # name -> couid (all > 2^32)
     "启慧卡盟": "7301845520", "启慧卡盟官方旗舰店": "7301845537", "新启慧卡盟": "7302210018",
@@ -375,6 +451,18 @@ def demo_world():
         g.complaint(M["金盾卡盟"], "金盾卡盟", r.choice(["卡密无效", "未发货", "虚假宣传"]), age, status,
                     reply_days=None if status in (3, 4) else round(r.uniform(1.5, 3.0), 3), completion=comp)
 
+    # For `discover` (no random draws, so everything above stays as it was).
+    ages = DEMO_DISCOVER_AGES
+    sns = []
+    for age in ages:
+        sn = 17395200000 - int(age * 3100) + 45
+        while sn in g.used_sn or sn + 1 in g.used_sn:
+            sn += 2
+        g.used_sn.add(sn)
+        sns.append(str(sn))
+    discover_merchants, discover_complaints = discover_heimao(sns, lambda i: {"age_days": ages[i]})
+    g.complaints += discover_complaints
+
     records = [
         icp_rec("qihui-km.com", 990012340001, 330000123456, 990012345001, "杭州启慧网络科技有限公司", "企业",
                 "浙ICP备19034567号", 1, "2025-06-12 14:22:31"),
@@ -411,7 +499,7 @@ def demo_world():
                        "times are relative to now (age_days), so the world never goes stale.",
         "seed": 20261121,
         "heimao": {"cookie": "SUB=_2AkMdemo",
-                   "merchants": [{"couid": v, "title": k} for k, v in M.items()],
+                   "merchants": [{"couid": v, "title": k} for k, v in M.items()] + discover_merchants,
                    "complaints": g.complaints},
         "icp": {"require_captcha": False, "token_ttl_queries": 0, "records": records},
         "sites": sites,
@@ -426,7 +514,8 @@ def demo_jutousu(heimao_complaints):
     told again (2260101-2260103, filed 3 h after each) and three new ones
     (2260104-2260106); (c) 云端卡盟: no merchant, two complaints found only by
     keyword (2260201, 2260202) and the look-alike 云端卡盟官方店 (2260203);
-    (d) untracked 速发卡盟 38012 (2260301-2260303)."""
+    (d) untracked 速发卡盟 38012 (2260301-2260303); (e) the non-card keyword
+    hit 中国移动在线营业厅 38013 (2260401, 话费代充)."""
     xinyuan = sorted((c for c in heimao_complaints if c["couid"] == M["鑫源卡盟"]),
                      key=lambda c: c["age_days"])[:3]
     cs = jts_samples()
@@ -450,9 +539,10 @@ def demo_jutousu(heimao_complaints):
                    "shuqiu": "退款", "labels": ["未到账"], "username": jts_username("yunduan%d" % i),
                    "age_days": age})
     cs += jts_card_platform("38012", 2260301, lambda i: {"age_days": (2.5, 15.25, 40.75)[i]})
+    cs.append(jts_noncard("38013", "2260401", {"age_days": 6.7}))
     return {"cookie": JTS_COOKIE,
             "merchants": [{"id": "2352", "name": "功夫贷"}, {"id": "38011", "name": "鑫源卡盟"},
-                          {"id": "38012", "name": "速发卡盟"}],
+                          {"id": "38012", "name": "速发卡盟"}, {"id": "38013", "name": "中国移动在线营业厅"}],
             "complaints": cs}
 
 
@@ -559,6 +649,11 @@ def test_world():
                "timeline": [{"actor": "user", "event": "发起投诉", "after_days": 0}, audit,
                             {"actor": "merchant", "event": "回复", "after_days": 0.5, "text": "已补发。"},
                             {"actor": "user", "event": "确认完成", "after_days": 1, "text": "收到了。"}]})
+    # For `discover`: see discover_heimao().
+    discover_merchants, discover_complaints = discover_heimao(
+        ["173900003%02d" % (i + 1) for i in range(len(TEST_DISCOVER_FILED))],
+        lambda i: {"filed": TEST_DISCOVER_FILED[i]})
+    cs += discover_complaints
 
     records = [
         icp_rec("test-km.com", 990000000001, 330000000001, 990000000101, "测试网络科技有限公司", "企业",
@@ -597,7 +692,7 @@ def test_world():
         "seed": 7,
         "heimao": {"cookie": "SUB=_2AkMtestcookie",
                    "merchants": [{"couid": A, "title": "测试卡盟"}, {"couid": B, "title": "测试卡盟旗舰店"},
-                                 {"couid": Z, "title": "空白卡盟"}],
+                                 {"couid": Z, "title": "空白卡盟"}] + discover_merchants,
                    "complaints": cs},
         "icp": {"require_captcha": False, "token_ttl_queries": 0, "records": records},
         "sites": sites,
@@ -612,7 +707,8 @@ def test_jutousu(by_sn):
     17390000102, 17390000106 and 17390000107 (same title and text, filed 2, 4
     and 5 h later), 2250104-2250106 are new; (c) 搜索卡盟: no merchant, two
     complaints found only by keyword (2250201, 2250202) and the look-alike
-    搜索卡盟官方店 (2250203); (d) untracked 速发卡盟 38002 (2250301-2250303)."""
+    搜索卡盟官方店 (2250203); (d) untracked 速发卡盟 38002 (2250301-2250303);
+    (e) the non-card keyword hit 中国移动在线营业厅 38003 (2250401, 话费代充)."""
     cs = jts_samples()
     for i, (sn, hours, shuqiu) in enumerate((("17390000102", 2, "退款"), ("17390000106", 4, ""),
                                               ("17390000107", 5, "退款,作出处罚"))):
@@ -639,9 +735,10 @@ def test_jutousu(by_sn):
     cs += jts_card_platform("38002", 2250301, lambda i: {"filed": ("2026-11-19T10:00:00+08:00",
                                                                   "2026-11-02T15:30:00+08:00",
                                                                   "2026-07-21T18:45:00+08:00")[i]})
+    cs.append(jts_noncard("38003", "2250401", {"filed": "2026-11-08T20:00:00+08:00"}))
     return {"cookie": "jutous_session_id=testsession",
             "merchants": [{"id": "2352", "name": "功夫贷"}, {"id": "38001", "name": "测试卡盟"},
-                          {"id": "38002", "name": "速发卡盟"}],
+                          {"id": "38002", "name": "速发卡盟"}, {"id": "38003", "name": "中国移动在线营业厅"}],
             "complaints": cs}
 
 

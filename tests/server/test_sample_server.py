@@ -391,7 +391,7 @@ def feed_anonymous_and_page_cap(s):
     d = feed(s, 1).json()["result"]["data"]
     eq(len(d["lists"]), 10)
     eq(d["lists"][0]["main"]["field"], 114)
-    eq(d["pager"]["item_count"], 25)
+    eq(d["pager"]["item_count"], 34)
     eq(feed(s, 51).json()["result"]["status"]["code"], 10017)
     r = fetch(s, "/api/index/feed?type=2&page_size=10&page=1&ts=1&rs=2&signature=bad")
     eq(r.json()["result"]["status"]["code"], 10002)
@@ -1109,8 +1109,8 @@ def demo_scenarios(s):
 @test("demo")
 def demo_every_detail_page_renders(s):
     n = 0
-    for name in DEMO:
-        for i in demo_items(s, name):
+    for name in list(DEMO) + list(DISCOVER):
+        for i in all_received(s, DEMO.get(name) or DISCOVER[name], DEMO_COOKIE)[0]:
             url = i["main"]["url"].replace("//tousu.sina.com.cn", "")
             h = fetch(s, url).text
             ok('<h1 class="article">' in h and "ts-d-steplist" in h, "detail " + url)
@@ -1119,8 +1119,9 @@ def demo_every_detail_page_renders(s):
             n += 1
     total = len(json.load(open(os.path.join(HERE, "worlds", "demo.json")))["heimao"]["complaints"])
     eq(n, total, "every complaint belongs to a listed merchant")
-    d = feed(s, 10).json()["result"]["data"]
-    eq((d["pager"]["item_count"], len(d["lists"])), (total, total - 90))
+    last = (total + 9) // 10
+    d = feed(s, last).json()["result"]["data"]
+    eq((d["pager"]["item_count"], len(d["lists"])), (total, total - 10 * (last - 1)))
 
 
 @test("demo")
@@ -1145,6 +1146,119 @@ def demo_icp_and_sites(s):
 
 
 # ---- process-level ----
+
+# ---- discover: untracked card platforms, look-alikes and non-card merchants ----
+
+WORDS = ("卡盟", "发卡", "卡密", "点卡", "自动发卡", "代充")
+DISCOVER = {"闪电发卡网": "7100000001", "腾讯游戏官方旗舰店": "7100000002",
+            "招商银行信用卡中心": "7100000003", "老牌点卡网": "7100000004"}
+# Which of the category's words find each merchant by 黑猫's /api/index/s.
+DISCOVER_WORDS = {"闪电发卡网": {"发卡", "卡密", "自动发卡"}, "腾讯游戏官方旗舰店": {"点卡", "卡密"},
+                  "招商银行信用卡中心": {"代充"}, "老牌点卡网": {"点卡", "卡密"}}
+# A word that finds every complaint of the merchant (代充 finds one of 招商's two).
+EVERY = {"闪电发卡网": "发卡", "腾讯游戏官方旗舰店": "点卡", "老牌点卡网": "点卡"}
+
+
+def search_all(s, kw, cookie):
+    items, page = [], 1
+    while True:
+        d = search(s, kw, page, cookie).json()["result"]["data"]
+        items += [i["main"] for i in d["lists"]]
+        if not d["pager"]["next"]:
+            eq(len(items), d["pager"]["item_count"], kw)
+            return items
+        page += 1
+
+
+def feed_all(s):
+    items, page = [], 1
+    while True:
+        d = feed(s, page).json()["result"]["data"]
+        items += [i["main"] for i in d["lists"]]
+        if not d["pager"]["next"]:
+            return items
+        page += 1
+
+
+def discover_checks(s, world_name, cookie, jts_mid, jts_cid, card_mid):
+    """What `kmrep discover` must find in a world (make_worlds.py,
+    discover_heimao and jts_noncard): each new 黑猫 merchant is found by
+    exactly its words (title/summary/cotitle), is in the feed with every
+    complaint, and has the promised ages; 聚投诉's 代充 hit names 中国移动在线营业厅
+    and links its merchant page, as every complaint page with a merchant does."""
+    world = json.load(open(os.path.join(HERE, "worlds", world_name + ".json"), encoding="utf-8"))
+    now = control(s, "info").json()["now_epoch"]
+    mine = {name: [c for c in world["heimao"]["complaints"] if c["couid"] == couid]
+            for name, couid in DISCOVER.items()}
+    eq({n: len(v) for n, v in mine.items()},
+       {"闪电发卡网": 3, "腾讯游戏官方旗舰店": 2, "招商银行信用卡中心": 2, "老牌点卡网": 2})
+    found = {name: set() for name in DISCOVER}
+    for w in WORDS:
+        hits = search_all(s, w, cookie)
+        for name, couid in DISCOVER.items():
+            got = {i["sn"] for i in hits if i["couid"] == couid}
+            if got:
+                ok(all(i["cotitle"] == name for i in hits if i["couid"] == couid), "cotitle " + name)
+                found[name].add(w)
+                if w == EVERY.get(name):
+                    eq(got, {c["sn"] for c in mine[name]}, "%s finds every complaint of %s" % (w, name))
+    eq(found, DISCOVER_WORDS, "the words that find each merchant")
+    ok(not any("卡盟" in c["title"] + c["summary"] for cs in mine.values() for c in cs), "no 卡盟 in the texts")
+    eq(sum((c["title"] + c["summary"]).count("代充") for c in mine["招商银行信用卡中心"]), 1, "代充 once")
+    fed = {i["sn"]: i for i in feed_all(s)}
+    eq(len(fed), len(world["heimao"]["complaints"]), "the feed has every complaint")
+    for name, couid in DISCOVER.items():
+        for c in mine[name]:
+            ok(c["sn"] in fed and fed[c["sn"]]["couid"] == couid and fed[c["sn"]]["cotitle"] == name,
+               "feed has %s %s" % (name, c["sn"]))
+    age = {sn: (now - int(fed[sn]["timestamp"])) / 86400.0 for sn in fed}
+    ok(all(age[c["sn"]] < 60 for c in mine["闪电发卡网"]), "闪电发卡网 within 60 days")
+    eq(len({c["author"] for c in mine["闪电发卡网"]}), 3, "distinct authors")
+    eq(sum("跑路" in c["title"] + c["summary"] for c in mine["闪电发卡网"]), 1, "one 跑路")
+    eq(sum("自动发卡" in c["title"] + c["summary"] for c in mine["闪电发卡网"]), 2, "two 自动发卡")
+    ok(all(age[c["sn"]] < 90 for n in ("腾讯游戏官方旗舰店", "招商银行信用卡中心") for c in mine[n]),
+       "the false positives are within 90 days")
+    ok(all(400 < age[c["sn"]] < 1095 for c in mine["老牌点卡网"]), "老牌点卡网 is 400+ days old")
+    for name, couid in DISCOVER.items():
+        r = fetch(s, "/api/company/search?keywords=" + urllib.parse.quote(name)).json()
+        eq([(m["uid"], m["complaint_amount"]) for m in r["result"]["data"]["lists"]], [(couid, len(mine[name]))])
+        h = fetch(s, fed[mine[name][0]["sn"]]["url"].replace("//tousu.sina.com.cn", "")).text
+        ok(name in h, "detail page names " + name)
+    # 聚投诉: 代充 finds 中国移动在线营业厅 (and 卡盟/卡密 do not); 速发卡盟 is found by 卡盟/发卡/卡密.
+    hits = {w: {i["id"] for i in jts_search_all(s, w)} for w in WORDS}
+    eq({w for w in WORDS if int(jts_cid) in hits[w]}, {"代充"}, "words finding " + jts_cid)
+    card = {int(c["id"]) for c in world["jutousu"]["complaints"] if c.get("merchant") == card_mid}
+    eq({w for w in WORDS if card <= hits[w]}, {"卡盟", "发卡", "卡密"}, "words finding 速发卡盟")
+    post = fetch(s, JTS_DETAIL + "?postKey=" + jts_key(jts_cid)).json()["post"]
+    ok(post["merchantname"] == "中国移动在线营业厅" and "代充" in post["title"], "detail " + jts_cid)
+    eq(len(jts_mlist(s, jts_mid, 1, cookie=world["jutousu"]["cookie"]).json()["postList"]), 1)
+    ok("中国移动在线营业厅" in fetch(s, "/merchant/show/id/" + jts_mid).text, "merchant page " + jts_mid)
+    merchants = {m["id"] for m in world["jutousu"]["merchants"]}
+    for c in world["jutousu"]["complaints"]:
+        h = fetch(s, "/tousu/show/id/" + c["id"]).text
+        link = 'href="//ts.21cn.com/merchant/show/id/%s"' % c.get("merchant")
+        eq(link in h, c.get("merchant") in merchants, "投诉对象 link on " + c["id"])
+
+
+def jts_search_all(s, kw):
+    items, page = [], 1
+    while True:
+        got = jts_search(s, kw, page).json()["postList"]
+        if not got:
+            return items
+        items += got
+        page += 1
+
+
+@test("test")
+def discover_test_world(s):
+    discover_checks(s, "test", TEST_COOKIE, "38003", "2250401", "38002")
+
+
+@test("demo")
+def discover_demo_world(s):
+    discover_checks(s, "demo", DEMO_COOKIE, "38013", "2260401", "38012")
+
 
 def standalone_checks():
     """Tests that start their own servers.  Returns a list of (name, error)."""
