@@ -55,7 +55,28 @@ ingest_keep(struct complaint_list *items, const struct ingest_scope *scope)
 }
 
 static const char SQL_CANDIDATE_OLD[] =
-	"SELECT platform_id, merchant_name FROM complaints WHERE source = ?1 AND source_id = ?2";
+	"SELECT platform_id, merchant_name, excluded_reason = '" COMPLAINT_UNCONFIRMED "'"
+	" FROM complaints WHERE source = ?1 AND source_id = ?2";
+
+int
+store_complaint_owner(struct store *st, const char *source, const char *source_id,
+		      int64_t *platform_id, bool *unconfirmed, char *err)
+{
+	sqlite3_stmt *q = stmt_get(st, SQL_CANDIDATE_OLD, err);
+	if (!q)
+		return -1;
+	bind_text(q, 1, source);
+	bind_text(q, 2, source_id);
+	int r = stmt_step(st, q, "reading a complaint", err);
+	*platform_id = 0;
+	*unconfirmed = false;
+	if (r == 1) {
+		*platform_id = sqlite3_column_int64(q, 0);
+		*unconfirmed = sqlite3_column_int(q, 2) == 1;
+		sqlite3_reset(q);
+	}
+	return r;
+}
 
 /* The platform a candidate is stored for: platform_id when it is new (then
  * *fresh) or unclaimed and named like the platform; 0 (keep what is stored)
@@ -169,6 +190,11 @@ store_ingest_list(struct store *st, const struct ingest_page *pg, struct complai
 {
 	memset(counts, 0, sizeof(*counts));
 	counts->all_known = true;
+	/* A merchant's own list names its merchant, also when its items do not
+	 * (聚投诉): refresh, import and reparse store the same row. */
+	for (size_t i = 0; items && pg->scope && pg->scope->list_merchant && i < items->len; i++)
+		if (!items->items[i].merchant_id)
+			items->items[i].merchant_id = xstrdup(pg->scope->list_merchant);
 	if (items && pg->scope)
 		ingest_keep(items, pg->scope);
 	struct tx t;

@@ -522,6 +522,11 @@ struct ingest_scope {
 int store_complaint_settle(struct store *st, const char *source, const char *source_id,
 			   int64_t platform_id, bool ours, char *err);
 
+/* The platform complaint (source, source_id) is stored for (0: none) and
+ * whether it is still a candidate.  Returns 1, 0 when not stored, -1. */
+int store_complaint_owner(struct store *st, const char *source, const char *source_id,
+			  int64_t *platform_id, bool *unconfirmed, char *err);
+
 /* True when merchant_name is the platform's name or one of its aliases
  * (compared by text_name_key): the only way a merchant found by name, or a
  * complaint on a keyword-search page, becomes the platform's. */

@@ -338,14 +338,6 @@ cursor_sound(struct crawl_job *job, const struct list_page *page)
 	return false;
 }
 
-/* A merchant's own list names its merchant, also when its items do not. */
-static void
-name_list_merchant(struct complaint_list *items, const char *merchant_id)
-{
-	for (size_t i = 0; i < items->len; i++)
-		if (!items->items[i].merchant_id)
-			items->items[i].merchant_id = xstrdup(merchant_id);
-}
 
 /* Stores a list page with the walk's progress; returns 1 when the walk goes
  * on to job->page + 1 (or further: a jump to the resume point). */
@@ -375,8 +367,6 @@ handle_list(struct crawl_job *job, const struct http_response *resp)
 		.list_merchant = keyword ? NULL : job->merchants[job->merchant_idx],
 		.candidates = site->keyword_hits_unnamed,
 	};
-	if (n >= 0 && !keyword)
-		name_list_merchant(&page.complaints, scope.list_merchant);
 	/* Where the list ends: the pager says so, the page is empty or short,
 	 * or the configured depth (or the site's anonymous limit) is reached. */
 	bool end = n >= 0 &&

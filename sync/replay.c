@@ -106,9 +106,20 @@ replay_record(const struct complaint_site *site, struct replay *r, const struct 
 	if (r->platform_id) {
 		if (scope_load(site, r, &ls, err) < 0)
 			return -1;
-		/* An import for a platform without merchants: the user's word. */
-		if (ls.n_refs || r->kind)
-			ours = ingest_in_scope(d->record, &ls.scope);
+		/* An import for a platform without merchants: the user's word.
+		 * Otherwise the scope decides, or the store: a complaint its
+		 * merchant's list gave the platform is the platform's. */
+		int64_t owner;
+		bool unconfirmed;
+		if ((ls.n_refs || r->kind) && !ingest_in_scope(d->record, &ls.scope)) {
+			int known = store_complaint_owner(r->st, site->name, d->source_id, &owner,
+							  &unconfirmed, err);
+			if (known < 0) {
+				scope_finish(&ls);
+				return -1;
+			}
+			ours = known == 1 && owner == r->platform_id && !unconfirmed;
+		}
 		scope_finish(&ls);
 	}
 	struct ingest_page pg = {.platform_id = r->platform_id, .cat = r->cat, .now = r->now,

@@ -65,7 +65,8 @@ def rows(t, where="1"):
 def snapshot(t):
     con = sqlite3.connect(t.db)
     try:
-        return con.execute("SELECT source, source_id, platform_id, title, summary, status,"
+        return con.execute("SELECT source, source_id, platform_id, merchant_id, merchant_name,"
+                           " title, summary, status,"
                            " category, filed_at, excluded_reason FROM complaints"
                            " ORDER BY source, source_id").fetchall()
     finally:
@@ -302,7 +303,7 @@ def test_server_error(t):
 
 def test_slow_drip(t):
     t.config_extra = {"general": {"low_speed_time_s": 1, "max_retries": 1}}
-    fault_case(t, "jts_slow", "time", params={"seconds": 30, "interval": 0.5})
+    fault_case(t, "jts_slow", "slow", params={"seconds": 30, "interval": 0.5})
 
 
 def test_detail_layout_changed(t):
