@@ -243,7 +243,24 @@ static const char *
 decode(struct fast *f, const char *s, size_t len, size_t *out_len)
 {
 	char *out = f->arena + f->used, *o = out;
+	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < len; i++) {
+		/* The common escape first: \uXXXX of a character from U+0800 up
+		 * that is not a surrogate (CJK text is nearly all of it). */
+		if (u[i] == '\\' && len - i >= 6 && u[i + 1] == 'u') {
+			unsigned a = hex1[u[i + 2]], b = hex1[u[i + 3]], c = hex1[u[i + 4]],
+				 d = hex1[u[i + 5]];
+			if (a && b && c && d) {
+				unsigned cp = ((a - 1) << 12) | ((b - 1) << 8) | ((c - 1) << 4) | (d - 1);
+				if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) {
+					*o++ = (char)(0xE0 | (cp >> 12));
+					*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+					*o++ = (char)(0x80 | (cp & 0x3F));
+					i += 5;
+					continue;
+				}
+			}
+		}
 		char c = s[i];
 		if ((unsigned char)c < 0x20)
 			return NULL;
