@@ -1,4 +1,4 @@
-/* The 黑猫 list fast path (jsmn) and the jansson path give the same
+/* The 黑猫 list fast path and the jansson path give the same
  * database: every list fixture is parsed both ways, each path's records are
  * classified and upserted into its own database, and the two complaints
  * tables must be identical, row for row.  The pages the fast path must take
