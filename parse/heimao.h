@@ -23,7 +23,7 @@
  * than losing the page.  Returns the number of complaints (>= 0) when
  * out->kind is OK or EMPTY; otherwise -1 with a one-line reason in err.
  * out->kind is set in every case; the caller finishes out.  Bodies are read by
- * a jsmn fast path (heimao_fast.c) when it can prove jansson would read them
+ * a fast path of its own (heimao_fast.c) when it can prove jansson would read them
  * the same way, by jansson otherwise: the result is the same either way. */
 int heimao_list_parse(const char *body, size_t len, struct list_page *out, char *err);
 

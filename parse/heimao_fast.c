@@ -1,15 +1,11 @@
-/* The fast path of heimao_list_parse: jsmn tokenises the page (no tree, no
- * allocation per value), a checker proves the tokens are exactly the JSON
- * jansson would accept, and only the strings the record needs are decoded.
- * Anything it does not handle the same way as jansson - invalid JSON, reals
- * (jansson's strtod), integers past 18 digits, escaped keys, deep nesting -
- * makes it decline, and heimao_list_parse asks jansson.  So a page gives the
- * same records or the same failure either way (tests/fuzz/fuzz_heimao_fast.c
- * checks that). */
-#define JSMN_STATIC
-#define JSMN_STRICT
-#include <jsmn.h>
-
+/* The fast path of heimao_list_parse: a tokeniser marks where every value
+ * is (no tree, no allocation per value), a checker proves the tokens are
+ * exactly the JSON jansson would accept, and only the strings the record
+ * needs are decoded.  Anything it does not handle the same way as jansson -
+ * invalid JSON, reals (jansson's strtod), integers past 18 digits, escaped
+ * keys, deep nesting - makes it decline, and heimao_list_parse asks jansson.
+ * So a page gives the same records or the same failure either way
+ * (tests/fuzz/fuzz_heimao_fast.c checks that). */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +16,19 @@
 /* Nesting deeper than this is left to jansson (its own limit is 2048). */
 #define MAX_DEPTH 512
 
+enum tok_type { TOK_OBJECT = 1, TOK_ARRAY, TOK_STRING, TOK_PRIMITIVE };
+
+/* One value of the text: [start, end) are its bytes (a string's without the
+ * quotes); size is the number of keys of an object, of elements of an
+ * array, 1 for a key (its value) and 0 otherwise. */
+struct tok {
+	enum tok_type type;
+	int start, end, size;
+};
+
 struct fast {
 	const char *js;
-	jsmntok_t *tok;
+	struct tok *tok;
 	int ntok;
 	int *next;   /* index after each token's subtree */
 	char *arena; /* decoded strings, never reallocated */
@@ -130,15 +136,15 @@ primitive_ok(const char *s, size_t len)
 
 /* Position where token t's text starts (its opening quote for a string). */
 static size_t
-tok_begin(const jsmntok_t *t)
+tok_begin(const struct tok *t)
 {
-	return (size_t)t->start - (t->type == JSMN_STRING);
+	return (size_t)t->start - (t->type == TOK_STRING);
 }
 
 static size_t
-tok_finish(const jsmntok_t *t)
+tok_finish(const struct tok *t)
 {
-	return (size_t)t->end + (t->type == JSMN_STRING);
+	return (size_t)t->end + (t->type == TOK_STRING);
 }
 
 /* Proves that token i and its subtree are exactly the JSON text they span:
@@ -151,12 +157,12 @@ check(struct fast *f, int i, int depth, bool key)
 {
 	if (i >= f->ntok || depth > MAX_DEPTH)
 		return -1;
-	const jsmntok_t *t = &f->tok[i];
+	const struct tok *t = &f->tok[i];
 	const char *s = f->js;
 	if (t->start < 0 || t->end < t->start)
 		return -1;
 	switch (t->type) {
-	case JSMN_STRING:
+	case TOK_STRING:
 		/* The contents are checked later, once: while decoding the strings
 		 * the record needs, by string_ok for the rest. */
 		if (t->size != (key ? 1 : 0))
@@ -165,18 +171,18 @@ check(struct fast *f, int i, int depth, bool key)
 			return -1; /* an escaped key: jansson compares it decoded */
 		f->next[i] = i + 1;
 		return i + 1;
-	case JSMN_PRIMITIVE:
+	case TOK_PRIMITIVE:
 		if (t->size != 0 || !primitive_ok(s + t->start, (size_t)(t->end - t->start)))
 			return -1;
 		f->next[i] = i + 1;
 		return i + 1;
-	case JSMN_OBJECT:
-	case JSMN_ARRAY:
+	case TOK_OBJECT:
+	case TOK_ARRAY:
 		break;
 	default:
 		return -1;
 	}
-	bool obj = t->type == JSMN_OBJECT;
+	bool obj = t->type == TOK_OBJECT;
 	size_t end = (size_t)t->end - 1; /* the closing bracket */
 	if (s[t->start] != (obj ? '{' : '[') || s[end] != (obj ? '}' : ']'))
 		return -1;
@@ -190,7 +196,7 @@ check(struct fast *f, int i, int depth, bool key)
 			p = skip_ws(s, p + 1, end);
 		}
 		if (obj) {
-			if (j >= f->ntok || f->tok[j].type != JSMN_STRING ||
+			if (j >= f->ntok || f->tok[j].type != TOK_STRING ||
 			    tok_begin(&f->tok[j]) != p)
 				return -1;
 			p = tok_finish(&f->tok[j]);
@@ -218,12 +224,12 @@ check(struct fast *f, int i, int depth, bool key)
 static int
 get(const struct fast *f, int i, const char *key)
 {
-	if (i < 0 || f->tok[i].type != JSMN_OBJECT)
+	if (i < 0 || f->tok[i].type != TOK_OBJECT)
 		return -1;
 	size_t klen = strlen(key);
 	int found = -1, j = i + 1;
 	for (int k = 0; k < f->tok[i].size; k++) {
-		const jsmntok_t *t = &f->tok[j];
+		const struct tok *t = &f->tok[j];
 		if ((size_t)(t->end - t->start) == klen && !memcmp(f->js + t->start, key, klen))
 			found = j + 1;
 		j = f->next[j + 1];
@@ -237,7 +243,24 @@ static const char *
 decode(struct fast *f, const char *s, size_t len, size_t *out_len)
 {
 	char *out = f->arena + f->used, *o = out;
+	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < len; i++) {
+		/* The common escape first: \uXXXX of a character from U+0800 up
+		 * that is not a surrogate (CJK text is nearly all of it). */
+		if (u[i] == '\\' && len - i >= 6 && u[i + 1] == 'u') {
+			unsigned a = hex1[u[i + 2]], b = hex1[u[i + 3]], c = hex1[u[i + 4]],
+				 d = hex1[u[i + 5]];
+			if (a && b && c && d) {
+				unsigned cp = ((a - 1) << 12) | ((b - 1) << 8) | ((c - 1) << 4) | (d - 1);
+				if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) {
+					*o++ = (char)(0xE0 | (cp >> 12));
+					*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+					*o++ = (char)(0x80 | (cp & 0x3F));
+					i += 5;
+					continue;
+				}
+			}
+		}
 		char c = s[i];
 		if ((unsigned char)c < 0x20)
 			return NULL;
@@ -308,13 +331,13 @@ value(struct fast *f, int i)
 	struct jv r = {0};
 	if (i < 0)
 		return r;
-	const jsmntok_t *t = &f->tok[i];
+	const struct tok *t = &f->tok[i];
 	const char *s = f->js + t->start;
 	size_t len = (size_t)(t->end - t->start);
 	switch (t->type) {
-	case JSMN_OBJECT: r.t = JV_OBJ; break;
-	case JSMN_ARRAY: r.t = JV_ARR; break;
-	case JSMN_STRING:
+	case TOK_OBJECT: r.t = JV_OBJ; break;
+	case TOK_ARRAY: r.t = JV_ARR; break;
+	case TOK_STRING:
 		r.t = JV_STR;
 		f->seen[i] = 1;
 		r.s = decode(f, s, len, &r.len);
@@ -324,7 +347,7 @@ value(struct fast *f, int i)
 			r.len = 0;
 		}
 		break;
-	case JSMN_PRIMITIVE:
+	case TOK_PRIMITIVE:
 		if (s[0] == 't') {
 			r.t = JV_TRUE;
 		} else if (s[0] == 'f') {
@@ -371,35 +394,128 @@ is_array_or_null(const struct fast *f, int i)
 {
 	if (i < 0)
 		return false;
-	const jsmntok_t *t = &f->tok[i];
-	return t->type == JSMN_ARRAY ||
-	       (t->type == JSMN_PRIMITIVE && f->js[t->start] == 'n');
+	const struct tok *t = &f->tok[i];
+	return t->type == TOK_ARRAY ||
+	       (t->type == TOK_PRIMITIVE && f->js[t->start] == 'n');
 }
 
-/* Tokenises js[0..n); the root's token count, or -1 when the root (an object
- * or an array) is not complete. */
+/* The bytes a string's scan stops at: its end and escapes. */
+static const unsigned char str_stop[256] = {['"'] = 1, ['\\'] = 1};
+/* The bytes that end a number or literal. */
+static const unsigned char prim_stop[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [','] = 1, [']'] = 1, ['}'] = 1,
+};
+
+/* A new token; the array grows as needed. */
+static struct tok *
+new_tok(struct fast *f, size_t *cap, enum tok_type type, int start)
+{
+	if ((size_t)f->ntok == *cap) {
+		*cap *= 2;
+		f->tok = xrealloc(f->tok, *cap * sizeof(*f->tok));
+	}
+	struct tok *t = &f->tok[f->ntok++];
+	t->type = type;
+	t->start = start;
+	t->end = -1;
+	t->size = 0;
+	return t;
+}
+
+/* Tokenises the value at the start of js[0..n) (an object or an array) and
+ * stops where it ends.  It only finds where the values are: check() then
+ * proves the tokens are the text, and the string contents are checked when
+ * decoded (or by string_ok).  The root's token count, or -1 when the text
+ * is not one it tokenises (not JSON, unclosed, nested past MAX_DEPTH). */
 static int
 tokenise(struct fast *f, const char *js, size_t n)
 {
-	jsmn_parser p;
-	jsmn_init(&p);
 	size_t cap = n / 24 + 64;
 	f->tok = xmalloc(cap * sizeof(*f->tok));
-	for (;;) {
-		int r = jsmn_parse(&p, js, n, f->tok, (unsigned)cap);
-		if (r != JSMN_ERROR_NOMEM)
-			break;
-		cap *= 2;
-		f->tok = xrealloc(f->tok, cap * sizeof(*f->tok));
-	}
-	f->ntok = (int)p.toknext;
-	if (f->ntok < 1 || (f->tok[0].type != JSMN_OBJECT && f->tok[0].type != JSMN_ARRAY) ||
-	    f->tok[0].start != 0 || f->tok[0].end < 0)
+	f->ntok = 0;
+	int stack[MAX_DEPTH + 1];
+	int depth = 0;
+	int super = -1; /* the token the next value belongs to: a container or a key */
+	if (n == 0 || (js[0] != '{' && js[0] != '['))
 		return -1;
-	return f->ntok;
+	for (size_t p = 0; p < n; p++) {
+		char c = js[p];
+		switch (c) {
+		case '{':
+		case '[':
+			if (depth > MAX_DEPTH - 1)
+				return -1;
+			if (super >= 0)
+				f->tok[super].size++;
+			new_tok(f, &cap, c == '{' ? TOK_OBJECT : TOK_ARRAY, (int)p);
+			super = stack[depth++] = f->ntok - 1;
+			break;
+		case '}':
+		case ']': {
+			if (depth == 0)
+				return -1;
+			struct tok *t = &f->tok[stack[--depth]];
+			if (t->type != (c == '}' ? TOK_OBJECT : TOK_ARRAY))
+				return -1;
+			t->end = (int)p + 1;
+			if (depth == 0)
+				return f->ntok;
+			super = stack[depth - 1];
+			break;
+		}
+		case '"': {
+			size_t q = p + 1;
+			for (;;) {
+				while (q < n && !str_stop[(unsigned char)js[q]])
+					q++;
+				if (q >= n)
+					return -1;
+				if (js[q] == '"')
+					break;
+				q += 2; /* an escape: its next byte is never the end */
+			}
+			if (super >= 0)
+				f->tok[super].size++;
+			struct tok *t = new_tok(f, &cap, TOK_STRING, (int)p + 1);
+			t->end = (int)q;
+			p = q;
+			break;
+		}
+		case ':':
+			if (f->ntok == 0 || f->tok[f->ntok - 1].type != TOK_STRING)
+				return -1;
+			super = f->ntok - 1;
+			break;
+		case ',':
+			if (depth == 0)
+				return -1;
+			super = stack[depth - 1];
+			break;
+		case ' ':
+		case '\t':
+		case '\n':
+		case '\r':
+			break;
+		case '-': case '0': case '1': case '2': case '3': case '4': case '5': case '6':
+		case '7': case '8': case '9': case 't': case 'f': case 'n': {
+			size_t q = p;
+			while (q < n && !prim_stop[(unsigned char)js[q]])
+				q++;
+			if (super >= 0)
+				f->tok[super].size++;
+			struct tok *t = new_tok(f, &cap, TOK_PRIMITIVE, (int)p);
+			t->end = (int)q;
+			p = q - 1;
+			break;
+		}
+		default:
+			return -1;
+		}
+	}
+	return -1; /* the root never closed */
 }
 
-/* The list page from jsmn tokens; 1 done, 0 declined (see heimao_json.h). */
+/* The list page from the tokens; 1 done, 0 declined (see heimao_json.h). */
 int
 heimao_fast_list(const char *json, size_t n, bool eof_check, heimao_view_fn to_records,
 		 struct list_page *out, int *rc, char *err)
@@ -433,7 +549,7 @@ heimao_fast_list(const char *json, size_t n, bool eof_check, heimao_view_fn to_r
 	int items = get(&f, data, "complaints");
 	if (!is_array_or_null(&f, items))
 		items = get(&f, data, "lists");
-	if (items >= 0 && f.tok[items].type == JSMN_ARRAY) {
+	if (items >= 0 && f.tok[items].type == TOK_ARRAY) {
 		v.items = 2;
 		v.n_items = (size_t)f.tok[items].size;
 		v.item = xcalloc(v.n_items ? v.n_items : 1, sizeof(*v.item));
@@ -447,7 +563,7 @@ heimao_fast_list(const char *json, size_t n, bool eof_check, heimao_view_fn to_r
 	}
 	/* Every string jansson would read, not only the decoded ones. */
 	for (int i = 0; i < f.next[0] && !f.bad; i++)
-		if (f.tok[i].type == JSMN_STRING && !f.seen[i] &&
+		if (f.tok[i].type == TOK_STRING && !f.seen[i] &&
 		    !string_ok(json + f.tok[i].start, (size_t)(f.tok[i].end - f.tok[i].start)))
 			f.bad = true;
 	if (f.bad)

@@ -83,6 +83,12 @@ put_text_char(struct buf *out, char c, int *pending_space)
 		buf_putc(out, c);
 }
 
+/* The bytes html_snippet_text looks at one by one: markup, white space and
+ * NUL.  Everything else is copied as it is. */
+static const unsigned char snippet_special[256] = {
+	['<'] = 1, ['&'] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, [0] = 1,
+};
+
 char *
 html_snippet_text(const char *s, size_t len)
 {
@@ -129,8 +135,21 @@ html_snippet_text(const char *s, size_t len)
 				put_text_char(&out, ent.data[k], &pending_space);
 			i += used;
 		} else {
-			put_text_char(&out, c, &pending_space);
-			i++;
+			/* A run of bytes that are neither markup nor white space nor
+			 * NUL goes in whole: put_text_char would add each alone. */
+			size_t j = i;
+			while (j < len && !snippet_special[(unsigned char)s[j]])
+				j++;
+			if (j == i) {
+				put_text_char(&out, c, &pending_space);
+				i++;
+				continue;
+			}
+			if (pending_space && out.len)
+				buf_putc(&out, ' ');
+			pending_space = 0;
+			buf_append(&out, s + i, j - i);
+			i = j;
 		}
 	}
 	buf_finish(&ent);

@@ -71,6 +71,8 @@ void copy_fixed(char *dst, size_t size, const char *src);
 
 /* The migrations (migrate.c): brings the database to STORE_SCHEMA_VERSION. */
 int store_migrate(struct store *s, char *err);
+/* The same, up to schema version target only (for the tests of a migration). */
+int store_migrate_to(struct store *s, int target, char *err);
 
 /* The licence key kmrep compares licence numbers by (icp.c); caller frees;
  * NULL when s is empty. */

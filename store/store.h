@@ -32,7 +32,7 @@ struct store;
 /* ---- the database ------------------------------------------------------ */
 
 /* The schema version this binary writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Opens (creating the file, not its directory) and migrates the database at
  * path; ":memory:" gives a private in-memory database.  File databases use

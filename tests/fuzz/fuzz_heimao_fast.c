@@ -1,4 +1,4 @@
-/* Differential libFuzzer target: the 黑猫 list fast path (jsmn) against the
+/* Differential libFuzzer target: the 黑猫 list fast path (its own tokeniser) against the
  * jansson path over the same bytes.  Wherever the fast path takes a body it
  * must give exactly what jansson gives: the same kind, envelope numbers,
  * message, error text and records; where it declines, jansson decides

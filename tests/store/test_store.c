@@ -180,6 +180,103 @@ test_migrate_empty(void)
 	store_close(NULL);
 }
 
+static void make_detail(struct complaint_detail *d, int merchant_replies);
+
+/* Schema 3 rebuilds complaints without the status CHECK: a schema-2
+ * database keeps every complaint, id and timeline, and the references stay
+ * whole (foreign keys are off only during the rebuild). */
+static void
+test_migrate_v2_to_v3(void)
+{
+	char err[ERRBUF_SIZE];
+	const char *path = tmp_path("v2.db");
+	struct store *s = xcalloc(1, sizeof(*s));
+	CHECK_INT(sqlite3_open(path, &s->db), SQLITE_OK);
+	sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	CHECK_INT(store_migrate_to(s, 2, err), 0);
+	CHECK_INT(q_int(s, "PRAGMA user_version"), 2);
+	CHECK_INT(q_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'complaints'"
+			   " AND sql LIKE '%CHECK (status IN %'"),
+		  1);
+	int64_t pid = add(s, "启慧卡盟", NULL, NULL);
+	put_one(s, pid, "1", 4, T0);
+	put_one(s, pid, "2", 7, T0 + 60);
+	put_one(s, pid, "3", 8, T0 + 120);
+	struct complaint_detail d;
+	make_detail(&d, 1);
+	CHECK_INT(store_complaint_detail_apply(s, "heimao", "2", &d, T0 + 10, err), 0);
+	complaint_detail_finish(&d);
+	CHECK_INT(store_complaint_exclude(s, "heimao", "3", "duplicate", T0, err), 0);
+	char *before = dump_complaints(s);
+	CHECK(strstr(before, "event=回复") != NULL);
+	store_close(s);
+
+	CHECK_INT(store_open(path, &s, err), 0);
+	if (!s)
+		return;
+	CHECK_INT(store_schema_version_opened(s), 2);
+	CHECK_INT(q_int(s, "PRAGMA user_version"), 3);
+	CHECK_INT(q_int(s, "PRAGMA foreign_keys"), 1);
+	char *after = dump_complaints(s);
+	CHECK_STR(after, before);
+	CHECK_INT(q_int(s, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	CHECK_INT(q_int(s, "SELECT count(*) FROM sqlite_master WHERE tbl_name = 'complaints'"
+			   " AND sql LIKE '%CHECK (status IN %'"),
+		  0);
+	CHECK_INT(q_int(s, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master"
+			   " WHERE type = 'index' AND tbl_name = 'complaints' AND sql IS NOT NULL"
+			   " ORDER BY name)") != -999,
+		  1);
+	CHECK_INT(q_int(s, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN"
+			   " ('complaints_platform_filed', 'complaints_facts', 'complaints_excluded')"),
+		  3);
+	CHECK_INT(q_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'complaints_merchant'"),
+		  0);
+	/* The timeline still belongs to its complaint: deleting it cascades. */
+	CHECK_INT(q_int(s, "SELECT count(*) FROM complaint_events WHERE complaint_id ="
+			   " (SELECT id FROM complaints WHERE source_id = '2')"),
+		  3);
+	sqlite3_exec(s->db, "DELETE FROM complaints WHERE source_id = '2'", NULL, NULL, NULL);
+	CHECK_INT(q_int(s, "SELECT count(*) FROM complaint_events"), 0);
+	free(before);
+	free(after);
+	store_close(s);
+	tmp_cleanup();
+}
+
+/* The status vocabulary is the write path's rule (the table has no CHECK
+ * since schema 3): a status outside it is refused, and a stored one outside
+ * it (written by something else) is never written back. */
+static void
+test_bad_status_refused(void)
+{
+	char err[ERRBUF_SIZE] = "";
+	struct store *s = open_mem();
+	int64_t pid = add(s, "启慧卡盟", NULL, NULL);
+	struct complaint c;
+	make_complaint(&c, "1", 4, T0);
+	c.status = (enum complaint_status)42;
+	enum upsert_result r;
+	CHECK_INT(store_complaint_upsert(s, pid, &c, CAT_OTHER, T0, &r, err), -1);
+	CHECK_STR(err, "complaint 1: status 42 is not a known status");
+	CHECK_INT(q_int(s, "SELECT count(*) FROM complaints"), 0);
+	c.status = (enum complaint_status)-1;
+	CHECK_INT(store_complaint_upsert(s, pid, &c, CAT_OTHER, T0, &r, err), -1);
+	CHECK_INT(q_int(s, "SELECT count(*) FROM complaints"), 0);
+	complaint_finish(&c);
+	/* A stored status from elsewhere, kept by a list that says nothing. */
+	put_one(s, pid, "2", 4, T0);
+	sqlite3_exec(s->db, "UPDATE complaints SET status = 'bogus'", NULL, NULL, NULL);
+	make_complaint(&c, "2", -1, T0);
+	free(c.title);
+	c.title = xstrdup("另一个标题");
+	CHECK_INT(store_complaint_upsert(s, pid, &c, CAT_OTHER, T0, &r, err), -1);
+	CHECK_STR(err, "complaint 2: stored status \"bogus\" is not a known status");
+	CHECK_INT(q_int(s, "SELECT count(*) FROM complaints WHERE title = '另一个标题'"), 0);
+	complaint_finish(&c);
+	store_close(s);
+}
+
 static void
 test_reopen_file(void)
 {
@@ -270,7 +367,7 @@ test_newer_version_refused(void)
 	struct store *s = NULL;
 	CHECK_INT(store_open(path, &s, err), -1);
 	CHECK(s == NULL);
-	CHECK_STR(err, "database schema version 99 is newer than this kmrep (2); upgrade kmrep");
+	CHECK_STR(err, "database schema version 99 is newer than this kmrep (3); upgrade kmrep");
 	tmp_cleanup();
 }
 
@@ -1656,6 +1753,8 @@ test_batch_failed_page_alone(void)
 
 TEST_MAIN(
 	{"migrate_empty", test_migrate_empty},
+	{"migrate_v2_to_v3", test_migrate_v2_to_v3},
+	{"bad_status_refused", test_bad_status_refused},
 	{"reopen_file", test_reopen_file},
 	{"wal_on_file", test_wal_on_file},
 	{"open_readonly", test_open_readonly},

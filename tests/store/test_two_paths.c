@@ -1,4 +1,4 @@
-/* The 黑猫 list fast path (jsmn) and the jansson path give the same
+/* The 黑猫 list fast path and the jansson path give the same
  * database: every list fixture is parsed both ways, each path's records are
  * classified and upserted into its own database, and the two complaints
  * tables must be identical, row for row.  The pages the fast path must take
@@ -16,6 +16,7 @@
 #include "heimao_json.h"
 #include "internal.h"
 #include "store.h"
+#include "xalloc.h"
 
 #define DATA "tests/data/heimao/"
 #define NOW 1767225600
@@ -180,4 +181,91 @@ test_edges_values(void)
 	free(body);
 }
 
-TEST_MAIN({"same_database", test_same_database}, {"edges_values", test_edges_values})
+/* One 黑猫 list page around the item main object m (JSON text). */
+static char *
+page_with(const char *m)
+{
+	return xasprintf("{\"result\":{\"status\":{\"code\":0,\"msg\":\"\"},\"data\":{"
+			 "\"complaints\":[{\"main\":%s,\"author\":{\"title\":\"u1\"}}],"
+			 "\"pager\":{\"current\":1,\"next\":2,\"page_amount\":1,"
+			 "\"item_count\":1}}}}",
+			 m);
+}
+
+/* Parses body both ways; returns the fast path's rc (-2: declined) and
+ * checks that heimao_list_parse gives jansson's title and count. */
+static int
+both_ways(const char *body, const char *want_title)
+{
+	char ef[ERRBUF_SIZE] = "", es[ERRBUF_SIZE] = "";
+	struct list_page fast, slow, any;
+	list_page_init(&fast);
+	list_page_init(&slow);
+	list_page_init(&any);
+	size_t len = strlen(body);
+	int rs = heimao_list_parse_with(body, len, &slow, HEIMAO_JSON_JANSSON, es);
+	int rf = heimao_list_parse_with(body, len, &fast, HEIMAO_JSON_FAST_ONLY, ef);
+	int ra = heimao_list_parse(body, len, &any, ef);
+	CHECK_INT(ra, rs);
+	CHECK_INT(any.kind, slow.kind);
+	if (rf != -2) {
+		CHECK_INT(rf, rs);
+		CHECK_INT(fast.kind, slow.kind);
+	}
+	if (want_title) {
+		CHECK_INT(slow.complaints.len, 1);
+		CHECK_INT(any.complaints.len, 1);
+		if (slow.complaints.len == 1 && any.complaints.len == 1) {
+			CHECK_STR(slow.complaints.items[0].title, want_title);
+			CHECK_STR(any.complaints.items[0].title, want_title);
+		}
+	}
+	list_page_finish(&fast);
+	list_page_finish(&slow);
+	list_page_finish(&any);
+	return rf;
+}
+
+/* The fast path's tokeniser: strings that end in an escaped backslash or
+ * hold quotes, brackets and colons are one token each; JSONP is read up to
+ * the value's end; what it cannot tokenise (nesting past its depth, an
+ * unclosed root, a bare word) it declines, and jansson decides. */
+static void
+test_tokeniser_edges(void)
+{
+	char *b = page_with("{\"sn\":\"1\",\"title\":\"a\\\\\","
+			    "\"summary\":\"x\\\"}]{[,:\\\\\\\"y\",\"status\":3}");
+	CHECK_INT(both_ways(b, "a\\"), 1);
+	free(b);
+	b = page_with("{\"sn\":\"2\",\"title\":\"\\u8dd1\\u8def\\ud83d\\ude00\"}");
+	char *jsonp = xasprintf("cb(%s);", b);
+	CHECK_INT(both_ways(jsonp, "跑路\xF0\x9F\x98\x80"), 1);
+	free(jsonp);
+	free(b);
+	/* 600 levels in a field the record does not read */
+	struct buf deep;
+	buf_init(&deep);
+	buf_puts(&deep, "{\"sn\":\"3\",\"title\":\"t\",\"x\":");
+	for (int i = 0; i < 600; i++)
+		buf_putc(&deep, '[');
+	for (int i = 0; i < 600; i++)
+		buf_putc(&deep, ']');
+	buf_putc(&deep, '}');
+	b = page_with(deep.data);
+	CHECK_INT(both_ways(b, "t"), -2);
+	free(b);
+	buf_finish(&deep);
+	b = page_with("{\"sn\":\"4\",\"title\":\"t\"}");
+	b[strlen(b) - 1] = '\0'; /* unclosed root */
+	CHECK_INT(both_ways(b, NULL), -2);
+	free(b);
+	b = page_with("{\"sn\":\"5\",\"title\":\"t\",\"x\":nope}");
+	CHECK_INT(both_ways(b, NULL), -2);
+	free(b);
+	b = page_with("{\"sn\":\"6\",\"title\":\"t\",\"x\":[1,]}");
+	CHECK_INT(both_ways(b, NULL), -2);
+	free(b);
+}
+
+TEST_MAIN({"same_database", test_same_database}, {"edges_values", test_edges_values},
+	  {"tokeniser_edges", test_tokeniser_edges})
