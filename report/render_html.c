@@ -212,7 +212,7 @@ static const char css[] =
 	"a{color:#1d4ed8}"
 	"table{border-collapse:collapse;width:100%}"
 	"th,td{border-bottom:1px solid #ddd;padding:5px 8px;text-align:left;vertical-align:top}"
-	"thead th{background:#f3f4f6;font-weight:600}"
+	"thead th{background:#f3f4f6;font-weight:600;white-space:nowrap}"
 	"caption{text-align:left;font-weight:600;padding:4px 0 6px;caption-side:top}"
 	".num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
 	".tw{overflow-x:auto;max-width:100%}"
