@@ -29,7 +29,7 @@ enum label {
 	L_CLAIM, L_HOME_PAGE, L_SOURCES, L_SOURCE, L_STATE, L_LAST_SUCCESS, L_LAST_ATTEMPT,
 	L_ERROR, L_WHERE, L_OWN_SUPPORT, L_OWN_SUPPORT_FIRST, L_MERCHANT, L_OPERATOR,
 	L_OPERATOR_UNKNOWN, L_FRAUD, L_NEVER, L_PER_SOURCE, L_STATUS_LINE, L_WINDOW,
-	L_ASIA_SHANGHAI, L_NO_COMPLAINTS, L_RISKIEST, L_COUNT
+	L_ASIA_SHANGHAI, L_NO_COMPLAINTS, L_RISKIEST, L_TREND_SHORT, L_COUNT
 };
 
 /* Every word of the page, {zh, en}; the lead moves them into the catalogue. */
@@ -114,6 +114,7 @@ static const char *const labels[L_COUNT][2] = {
 	[L_ASIA_SHANGHAI] = {"北京时间", "Asia/Shanghai"},
 	[L_NO_COMPLAINTS] = {"窗口内没有投诉", "no complaint in the window"},
 	[L_RISKIEST] = {"风险从高到低", "riskiest first"},
+	[L_TREND_SHORT] = {"近14天 %d / 此前90天 %d", "14 d %d / 90 d before %d"},
 };
 
 static const char *const verdict_words[][2] = {
@@ -252,7 +253,7 @@ static const char css[] =
 	"table.overview tr{border:1px solid #ccc;margin:0 0 10px;padding:4px 0}"
 	"table.overview th,table.overview td{border:0;padding:2px 8px;text-align:left}"
 	"table.overview td::before{content:attr(data-label) \"：\";font-weight:600;color:#444}"
-	"dl{grid-template-columns:1fr}dd{margin-bottom:4px}"
+	"dl{grid-template-columns:1fr}dd{margin-bottom:4px}.bar text{display:none}"
 	"}"
 	"@media print{"
 	"@page{size:A4;margin:12mm}"
@@ -466,9 +467,11 @@ overview_row(struct html *h, const struct platform_view *v, size_t index)
 	buf_printf(b, "</td>\n<td data-label=\"%s\" class=\"num\">", word(h, L_COMPLETION));
 	percent(b, r->completion_rate);
 	buf_printf(b, "</td>\n<td data-label=\"%s\"><span class=\"%s\">%s</span>"
-		      "<br><span class=\"small\">14d %d / 90d %d</span></td>\n",
+		      "<br><span class=\"small\">",
 		   word(h, L_TREND), r->trend.level >= TREND_WARNING ? "warn" : "",
-		   trend_words[r->trend.level][h->lang], r->trend.x14, r->trend.c90);
+		   trend_words[r->trend.level][h->lang]);
+	buf_printf(b, labels[L_TREND_SHORT][h->lang], r->trend.x14, r->trend.c90);
+	buf_puts(b, "</span></td>\n");
 	const struct score_identity *id = &v->input.identity;
 	buf_printf(b, "<td data-label=\"%s\">%s", word(h, L_ICP),
 		   icp_words[id->icp_status][h->lang]);

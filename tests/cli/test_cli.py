@@ -1312,7 +1312,9 @@ def test_evidence_urls_are_public(t):
             t.kmrep("check", NAME, "--explain").out,
             t.kmrep("complaints", NAME, "--format", "json").out,
             t.kmrep("complaints", NAME).out, t.kmrep("report").out,
-            t.kmrep("report", "--format", "json").out]
+            t.kmrep("report", "--format", "json").out,
+            t.kmrep("check", NAME, "--format", "html").out,
+            t.kmrep("report", "--format", "html").out]
     for o in outs:
         t.check("127.0.0.1" not in o and base not in o, o[:2000])
     t.check_eq(t.sql("SELECT count(*) FROM complaints WHERE url NOT LIKE"
