@@ -114,7 +114,7 @@ static const char *const labels[L_COUNT][2] = {
 	[L_ASIA_SHANGHAI] = {"北京时间", "Asia/Shanghai"},
 	[L_NO_COMPLAINTS] = {"窗口内没有投诉", "no complaint in the window"},
 	[L_RISKIEST] = {"风险从高到低", "riskiest first"},
-	[L_TREND_SHORT] = {"近14天 %d / 此前90天 %d", "14 d %d / 90 d before %d"},
+	[L_TREND_SHORT] = {"近14天 %d / 此前90天 %d", "last 14 d: %d, 90 d before: %d"},
 };
 
 static const char *const verdict_words[][2] = {
@@ -205,7 +205,7 @@ static const char css[] =
 	"html{-webkit-text-size-adjust:100%}"
 	"body{margin:0;font-family:system-ui,\"Noto Sans CJK SC\",\"WenQuanYi Zen Hei\","
 	"\"PingFang SC\",\"Microsoft YaHei\",sans-serif;line-height:1.5;color:#111;"
-	"background:#fff;overflow-wrap:anywhere}"
+	"background:#fff;overflow-wrap:break-word}"
 	"header,main,footer{max-width:1180px;margin:0 auto;padding:0 16px}"
 	"h1{font-size:1.5rem;margin:16px 0 4px}h2{font-size:1.25rem;margin:0 0 6px}"
 	"h3{font-size:1rem;margin:18px 0 6px}"
@@ -241,7 +241,7 @@ static const char css[] =
 	".rate{display:block;width:100%;max-width:420px;height:12px}"
 	"ul.plain{list-style:none;padding:0;margin:0}"
 	"dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:0}"
-	"dt{font-weight:600}dd{margin:0}"
+	"dt{font-weight:600}dd{margin:0;min-width:0;overflow-wrap:anywhere}"
 	".sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
 	"clip:rect(0 0 0 0);white-space:nowrap;border:0}"
 	"footer{color:#555;font-size:.85em;margin-top:28px;padding-bottom:24px}"
@@ -251,7 +251,8 @@ static const char css[] =
 	"table.overview,table.overview caption,table.overview tbody,table.overview tr,"
 	"table.overview th,table.overview td{display:block;width:100%}"
 	"table.overview tr{border:1px solid #ccc;margin:0 0 10px;padding:4px 0}"
-	"table.overview th,table.overview td{border:0;padding:2px 8px;text-align:left}"
+	"table.overview th,table.overview td{border:0;padding:2px 8px;text-align:left;"
+	"overflow-wrap:anywhere}"
 	"table.overview td::before{content:attr(data-label) \"：\";font-weight:600;color:#444}"
 	"dl{grid-template-columns:1fr}dd{margin-bottom:4px}.bar text{display:none}"
 	"}"
