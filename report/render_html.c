@@ -1017,8 +1017,8 @@ html_end(struct render_ctx *ctx)
 		       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 		       "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
 		       "form-action 'none'\">\n<meta name=\"referrer\" content=\"no-referrer\">\n"
-		       "<meta name=\"generator\" content=\"kmrep %s\">\n<title>kmrep: ",
-		   h->lang == RENDER_LANG_EN ? "en" : "zh-CN", FORMULA_ID);
+		       "<meta name=\"generator\" content=\"kmrep\">\n<title>kmrep: ",
+		   h->lang == RENDER_LANG_EN ? "en" : "zh-CN");
 	buf_puts(&b, word(h, report ? L_TITLE_REPORT : L_TITLE_CHECK));
 	buf_printf(&b, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>%s</h1>\n"
 		       "<p class=\"meta\">%s ",
