@@ -28,6 +28,7 @@ struct cli {
 	int64_t now;          /* KMREP_NOW or the clock, fixed for the whole run */
 	struct store *store;  /* NULL until cli_store() or cli_store_read() */
 	bool store_readonly;  /* store was opened by cli_store_read() */
+	bool lang_en;         /* --lang en: the html format in English (default zh) */
 };
 
 /* Opens the database (creating its directory) on first use.  Returns NULL

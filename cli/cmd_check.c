@@ -65,9 +65,10 @@ run(struct cli *cli, int argc, char **argv)
 		{"format", required_argument, NULL, 'f'},
 		{"explain", no_argument, NULL, 'e'},
 		{"fail-on", required_argument, NULL, 'F'},
+		{"output", required_argument, NULL, 'o'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *format = "text";
+	const char *format = "text", *path = NULL;
 	bool refresh = false, explain = false;
 	int fail_rank = -1, c;
 	char err[ERRBUF_SIZE] = "";
@@ -83,6 +84,9 @@ run(struct cli *cli, int argc, char **argv)
 			break;
 		case 'e':
 			explain = true;
+			break;
+		case 'o':
+			path = optarg;
 			break;
 		case 'F':
 			if (!strcmp(optarg, "caution"))
@@ -151,14 +155,17 @@ run(struct cli *cli, int argc, char **argv)
 		.cfg = &cli->cfg,
 		.color = isatty(STDOUT_FILENO) && !(no_color && *no_color),
 		.explain = explain,
+		.lang = cli->lang_en ? RENDER_LANG_EN : RENDER_LANG_ZH,
 	};
 	struct output o;
-	if (output_open(&o, NULL, err) < 0) {
+	if (output_open(&o, path, err) < 0) {
 		msg_error("check: %s", err);
 		platform_view_finish(&v);
-		return EXIT_INTERNAL;
+		return path ? EXIT_USAGE : EXIT_INTERNAL;
 	}
 	ctx.out = o.fp;
+	if (path)
+		ctx.color = false;
 	int ok = render_all(renderer, &ctx, &v, 1) == 0;
 	if (output_close(&o, ok, err) < 0) {
 		msg_error("check: %s", *err ? err : "write error on standard output");
@@ -174,13 +181,15 @@ run(struct cli *cli, int argc, char **argv)
 const struct command cmd_check = {
 	.name = "check",
 	.run = run,
-	.synopsis = "NAME|DOMAIN|URL [--refresh] [--format F] [--explain] "
+	.synopsis = "NAME|DOMAIN|URL [--refresh] [--format F] [--output FILE] [--explain] "
 		    "[--fail-on caution|avoid]",
 	.formats = RENDER_CHECK,
 	.summary = "the pre-purchase verdict, with reasons and evidence links",
 	.help = "  --refresh          fetch fresh data first (an unknown platform always is)\n"
 		"  --format F         one of the formats below (default text); json is\n"
-		"                     schema kmrep.check/1\n"
+		"                     schema kmrep.check/1; html is one self-contained page\n"
+		"                     (--lang zh|en)\n"
+		"  --output FILE      write FILE atomically instead of standard output\n"
 		"  --explain          also every constant and intermediate value of km-risk/1\n"
 		"  --fail-on LEVEL    exit 10 when the verdict is LEVEL or worse: caution\n"
 		"                     (谨慎下单, 数据不足 or 不建议下单) or avoid (不建议下单)\n"

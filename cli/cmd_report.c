@@ -77,6 +77,7 @@ run(struct cli *cli, int argc, char **argv)
 	}
 	struct render_ctx ctx = {
 		.out = o.fp, .view = RENDER_REPORT, .cfg = &cli->cfg, .bom = bom,
+		.lang = cli->lang_en ? RENDER_LANG_EN : RENDER_LANG_ZH,
 	};
 	int ok = render_all(renderer, &ctx, views, n) == 0;
 	if (output_close(&o, ok, err) < 0) {
@@ -97,7 +98,8 @@ const struct command cmd_report = {
 	.synopsis = "[--format F] [--output FILE] [--bom]",
 	.formats = RENDER_REPORT,
 	.summary = "one row per tracked platform, riskiest first",
-	.help = "  --format F     one of the formats below (default csv: RFC 4180, UTF-8, CRLF)\n"
+	.help = "  --format F     one of the formats below (default csv: RFC 4180, UTF-8, CRLF);\n"
+		"                 html is one self-contained page (--lang zh|en)\n"
 		"  --output FILE  write FILE atomically instead of standard output\n"
 		"  --bom          start the CSV with a UTF-8 BOM so Excel keeps the Chinese\n",
 };

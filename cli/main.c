@@ -47,6 +47,7 @@ print_help(FILE *out)
 	      "                  $XDG_CONFIG_HOME/kmrep/config.ini; missing = built-in defaults)\n"
 	      "  -q, --quiet     print only failures\n"
 	      "  -v, --verbose   say what is fetched (twice: debug)\n"
+	      "  --lang zh|en    language of the html format (default zh)\n"
 	      "  -h, --help      this help; `kmrep COMMAND --help` for a command's options\n"
 	      "  --version       kmrep's and its libraries' versions\n"
 	      "\nExit status:\n"
@@ -259,6 +260,14 @@ parse_globals(struct cli *cli, int *argc, char **argv, int *want_help, int *want
 				cli->config_path = xstrdup(value);
 				cli->config_explicit = true;
 			}
+		} else if (!strcmp(a, "--lang") || !strncmp(a, "--lang=", 7)) {
+			/* Only the html format speaks a language so far. */
+			const char *lang = a[6] == '=' ? a + 7 : i + 1 < *argc ? argv[++i] : NULL;
+			if (!lang)
+				return cli_usage_error("option '--lang' requires an argument");
+			if (strcmp(lang, "zh") && strcmp(lang, "en"))
+				return cli_usage_error("--lang must be zh or en, not '%s'", lang);
+			cli->lang_en = !strcmp(lang, "en");
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			*verbosity = -1;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {

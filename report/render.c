@@ -7,6 +7,7 @@ const struct renderer *const renderers[] = {
 	&render_text,
 	&render_csv,
 	&render_json,
+	&render_html,
 	NULL,
 };
 

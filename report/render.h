@@ -24,6 +24,12 @@ enum render_view {
 	RENDER_REPORT = 2, /* every tracked platform, riskiest first (SPEC §5a) */
 };
 
+/* The language of the formats that speak one (html); zh by default. */
+enum render_lang {
+	RENDER_LANG_ZH = 0,
+	RENDER_LANG_EN,
+};
+
 struct render_ctx {
 	FILE *out;
 	enum render_view view;
@@ -31,8 +37,10 @@ struct render_ctx {
 	bool color;      /* check text: terminal colours */
 	bool explain;    /* check: every constant and intermediate value too */
 	bool bom;        /* report csv: start with a UTF-8 byte order mark (Excel) */
+	enum render_lang lang; /* html: the page's language */
 	size_t platforms; /* views rendered so far (the driver counts) */
 	struct table_writer table; /* the report's rows, for renderers built on table.h */
+	void *state;     /* a renderer's own, from begin to end (end frees it) */
 };
 
 struct renderer {
@@ -43,9 +51,9 @@ struct renderer {
 	int (*end)(struct render_ctx *ctx);
 };
 
-/* text, csv, json, then NULL. */
+/* text, csv, json, html, then NULL. */
 extern const struct renderer *const renderers[];
-extern const struct renderer render_text, render_csv, render_json;
+extern const struct renderer render_text, render_csv, render_json, render_html;
 
 /* The renderer called name that draws view, or NULL. */
 const struct renderer *renderer_find(const char *name, enum render_view view);

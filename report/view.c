@@ -280,6 +280,54 @@ month_index(int64_t now, int64_t t)
 	return back >= 0 && back < 12 ? 11 - back : -1;
 }
 
+/* Year and month (Asia/Shanghai) of t. */
+static void
+shanghai_month(int64_t t, int *y, unsigned *m)
+{
+	unsigned d;
+	int64_t days = t + SHANGHAI_OFFSET_S;
+	days = days >= 0 ? days / DAY_S : -((-days + DAY_S - 1) / DAY_S);
+	time_civil_from_days(days, y, m, &d);
+}
+
+/* v->window_months from the scored complaints: the same filter as the
+ * scorer's (not excluded, dated, age <= window; a future date is now). */
+static void
+count_window_months(struct platform_view *v, const struct config *cfg,
+		    const struct score_complaint *items, size_t n)
+{
+	double window_s = cfg->score.window_days * DAY_S;
+	int y0, y1;
+	unsigned m0, m1;
+	shanghai_month(v->now - (int64_t)window_s, &y0, &m0);
+	shanghai_month(v->now, &y1, &m1);
+	long span = (long)(y1 - y0) * 12 + (long)m1 - (long)m0 + 1;
+	if (span < 1)
+		span = 1;
+	v->n_window_months = (size_t)span;
+	v->window_months = xcalloc(v->n_window_months, sizeof(*v->window_months));
+	for (size_t i = 0; i < v->n_window_months; i++) {
+		long k = (long)m0 - 1 + (long)i;
+		v->window_months[i].year = y0 + (int)(k / 12);
+		v->window_months[i].month = (unsigned)(k % 12) + 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct score_complaint *c = &items[i];
+		if (c->excluded || c->filed_at == 0 || (double)(v->now - c->filed_at) > window_s)
+			continue;
+		int y;
+		unsigned m;
+		shanghai_month(c->filed_at > v->now ? v->now : c->filed_at, &y, &m);
+		long at = (long)(y - y0) * 12 + (long)m - (long)m0;
+		if (at < 0)
+			at = 0;
+		if (at >= span)
+			at = span - 1;
+		int cat = (unsigned)c->category < CAT_COUNT ? (int)c->category : CAT_OTHER;
+		v->window_months[at].by_category[cat]++;
+	}
+}
+
 /* The few source names, kept once each rather than once per complaint. */
 static const char *
 keep_source(struct collect *c, const char *source)
@@ -495,6 +543,7 @@ scored_input:
 	if (v->have_site && v->site.domain)
 		v->home_url = xasprintf("https://%s/", v->site.domain);
 	v->input.identity.evidence_url = v->home_url;
+	count_window_months(v, cfg, c.items, c.n);
 	if (score_compute(&cfg->score, in, &v->score, err) < 0)
 		goto fail;
 	if (!keep_items) {
@@ -542,6 +591,7 @@ platform_view_finish(struct platform_view *v)
 		site_probe_finish(&v->site);
 	free(v->claim_detail);
 	free(v->home_url);
+	free(v->window_months);
 	score_result_finish(&v->score);
 	for (size_t i = 0; i < v->n_collect_strings; i++)
 		free(v->collect_strings[i]);

@@ -60,6 +60,16 @@ struct platform_view {
 	struct score_input input;
 	struct score_result score;
 	int monthly[12];         /* complaints per month, oldest first, ending this month */
+	/* The complaints the score counts (after dedupe; not excluded, dated, no
+	 * older than window_days), per calendar month of Asia/Shanghai over the
+	 * scoring window and by category: they add up to score.total.  One entry
+	 * per month from the window's first to this one, oldest first. */
+	struct month_count {
+		int year;
+		unsigned month;  /* 1-12 */
+		int by_category[CAT_COUNT];
+	} *window_months;
+	size_t n_window_months;
 	int64_t newest_complaint;
 
 	/* What input.complaints points into (owned). */

@@ -416,8 +416,8 @@ def test_formats_listed_from_the_renderer_table(t):
     """check and report take their --format names from report/'s table: the
     help lists them and a wrong name is told the same list."""
     offline(t)
-    for cmd, names, wrong in (("check", ("text", "json"), "csv"),
-                              ("report", ("csv", "json"), "text")):
+    for cmd, names, wrong in (("check", ("text", "json", "html"), "csv"),
+                              ("report", ("csv", "json", "html"), "text")):
         r = t.kmrep(cmd, "--help", server=False)
         m = re.search(r"^Formats \(--format F\): (.*)$", r.out, re.M)
         t.check(m, r)
@@ -428,7 +428,8 @@ def test_formats_listed_from_the_renderer_table(t):
         args = [cmd, NAME, "--format", wrong] if cmd == "check" else [cmd, "--format", wrong]
         r = t.kmrep(*args, server=False)
         check_usage_error(t, r)
-        t.check(f"--format must be {names[0]} or {names[1]}, not '{wrong}'" in r.err, r)
+        told = ", ".join(names[:-1]) + " or " + names[-1]
+        t.check(f"--format must be {told}, not '{wrong}'" in r.err, r)
 
 
 def test_check_write_error_fails(t):
@@ -1311,7 +1312,9 @@ def test_evidence_urls_are_public(t):
             t.kmrep("check", NAME, "--explain").out,
             t.kmrep("complaints", NAME, "--format", "json").out,
             t.kmrep("complaints", NAME).out, t.kmrep("report").out,
-            t.kmrep("report", "--format", "json").out]
+            t.kmrep("report", "--format", "json").out,
+            t.kmrep("check", NAME, "--format", "html").out,
+            t.kmrep("report", "--format", "html").out]
     for o in outs:
         t.check("127.0.0.1" not in o and base not in o, o[:2000])
     t.check_eq(t.sql("SELECT count(*) FROM complaints WHERE url NOT LIKE"

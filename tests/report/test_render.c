@@ -3,6 +3,7 @@
  * complaint sites come from the registry, and a write error is an error. */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -82,11 +83,13 @@ test_table(void)
 	CHECK(renderer_find("csv", RENDER_CHECK) == NULL);
 	CHECK(renderer_find("text", RENDER_REPORT) == NULL);
 	CHECK(renderer_find("xls", RENDER_REPORT) == NULL);
+	CHECK(renderer_find("html", RENDER_CHECK) == &render_html);
+	CHECK(renderer_find("html", RENDER_REPORT) == &render_html);
 	char names[64];
 	renderer_names(RENDER_CHECK, ", ", " or ", names, sizeof(names));
-	CHECK_STR(names, "text or json");
+	CHECK_STR(names, "text, json or html");
 	renderer_names(RENDER_REPORT, "|", "|", names, sizeof(names));
-	CHECK_STR(names, "csv|json");
+	CHECK_STR(names, "csv|json|html");
 }
 
 /* Every renderer draws every view it lists, and says something. */
@@ -183,6 +186,71 @@ test_complaint_sites(void)
 	score_result_finish(&v.score);
 }
 
+static void
+replace_evidence(struct score_deduction *d, const char *a, const char *b)
+{
+	for (size_t i = 0; i < d->n_evidence; i++)
+		free(d->evidence[i]);
+	d->evidence[0] = strdup(a);
+	d->evidence[1] = strdup(b);
+	d->n_evidence = 2;
+}
+
+/* html: a hostile name is text, an href is only http(s), the language
+ * follows ctx->lang, and the page is one document with no script. */
+static void
+test_html(void)
+{
+	static const char hostile[] = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&";
+	struct platform_view v[2];
+	make_view(&v[0], hostile);
+	make_view(&v[1], "乙");
+	CHECK(v[0].score.rated && deduction_shown(&v[0].score, COMP_SERVICE));
+	replace_evidence(&v[0].score.deductions[COMP_SERVICE], "javascript:alert(3)",
+			 "https://ok.example/a?b=1&c=2");
+	int rc;
+	char *text = render(&render_html, RENDER_REPORT, v, 2, &rc);
+	CHECK_INT(rc, 0);
+	CHECK(!strncmp(text, "<!DOCTYPE html>\n<html lang=\"zh-CN\">", 35));
+	CHECK(strstr(text, "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x "
+			   "onerror=alert(2)&gt;&quot;&#39;&amp;") != NULL);
+	CHECK(strstr(text, "<script") == NULL && strstr(text, "<img") == NULL);
+	CHECK(strstr(text, "href=\"javascript") == NULL);
+	CHECK(strstr(text, "<li>javascript:alert(3)</li>") != NULL);
+	CHECK(strstr(text, "<a href=\"https://ok.example/a?b=1&amp;c=2\"") != NULL);
+	CHECK(strstr(text, "所有跟踪的平台") != NULL);
+	/* One overview row and one section per platform, riskiest-first order kept. */
+	size_t rows = 0, sections = 0;
+	for (const char *p = text; (p = strstr(p, "<tr data-verdict=")); p++)
+		rows++;
+	for (const char *p = text; (p = strstr(p, "<section class=\"platform\"")); p++)
+		sections++;
+	CHECK_INT(rows, 2);
+	CHECK_INT(sections, 2);
+	CHECK(strstr(text, "id=\"p-1\"") < strstr(text, "id=\"p-2\""));
+	CHECK(strstr(text, "</html>\n") == text + strlen(text) - 8);
+	free(text);
+
+	/* English, and check's page: one section, no overview. */
+	FILE *fp = tmpfile();
+	CHECK(fp != NULL);
+	struct render_ctx ctx = {.out = fp, .view = RENDER_CHECK, .cfg = &cfg,
+				 .lang = RENDER_LANG_EN};
+	CHECK_INT(render_all(&render_html, &ctx, &v[1], 1), 0);
+	long len = ftell(fp);
+	text = calloc(1, (size_t)len + 1);
+	rewind(fp);
+	CHECK(fread(text, 1, (size_t)len, fp) == (size_t)len);
+	fclose(fp);
+	CHECK(strstr(text, "<html lang=\"en\">") != NULL);
+	CHECK(strstr(text, "Where to complain") != NULL);
+	CHECK(strstr(text, "class=\"overview\"") == NULL);
+	CHECK(strstr(text, "投诉渠道") == NULL);
+	free(text);
+	score_result_finish(&v[0].score);
+	score_result_finish(&v[1].score);
+}
+
 /* A full disk is an error in every format, never a silent truncation. */
 static void
 test_write_error(void)
@@ -233,5 +301,6 @@ TEST_MAIN({"table", test_table},
 	  {"json", test_json},
 	  {"csv", test_csv},
 	  {"complaint_sites", test_complaint_sites},
+	  {"html", test_html},
 	  {"write_error", test_write_error},
 	  {"risk_order", test_risk_order})
