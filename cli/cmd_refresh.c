@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "msg.h"
 #include "store.h"
 #include "sync/registry.h"
@@ -35,7 +36,7 @@ run(struct cli *cli, int argc, char **argv)
 			full = true;
 		} else {
 			return cli_usage_error(
-					       "refresh: unknown option or missing argument '%s'",
+					       _("refresh: unknown option or missing argument '%s'"),
 					       argv[optind - 1]);
 		}
 	}
@@ -57,8 +58,8 @@ run(struct cli *cli, int argc, char **argv)
 			if (rc == 0) {
 				free(ids);
 				return cli_usage_error(
-						       "refresh: no platform named '%s' (add it with "
-						       "'kmrep add')",
+						       _("refresh: no platform named '%s' (add it with "
+						       "'kmrep add')"),
 						       argv[i]);
 			}
 			ids = xgrow(ids, &cap, n + 1, sizeof(*ids));
@@ -77,7 +78,7 @@ run(struct cli *cli, int argc, char **argv)
 		}
 		platform_list_free(ps, np);
 		if (n == 0) {
-			msg_info("no platforms tracked yet; add one with 'kmrep add NAME --domain D'");
+			msg_info(_("no platforms tracked yet; add one with 'kmrep add NAME --domain D'"));
 			return EXIT_DONE;
 		}
 	}
@@ -90,11 +91,11 @@ const struct command cmd_refresh = {
 	.name = "refresh",
 	.run = run,
 	.synopsis = "[NAME...] [--source LIST] [--full]",
-	.summary = "fetch, parse and store for all or the named platforms",
-	.help = "  --source LIST  only these sources, comma-separated (below)\n"
+	.summary = N_("fetch, parse and store for all or the named platforms"),
+	.help = N_("  --source LIST  only these sources, comma-separated (below)\n"
 		"  --full         re-read everything (default: stop at the first page with\n"
 		"                 nothing new; ICP answers are reused for [icp] cache_days)\n"
 		"\nPrints one summary line (nothing with -q) and one line per failure.\n"
-		"Exit 1 when any source or page failed, 4 when another refresh is running.\n",
+		"Exit 1 when any source or page failed, 4 when another refresh is running.\n"),
 	.lists = CLI_LIST_SOURCES,
 };
