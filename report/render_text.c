@@ -72,11 +72,41 @@ utf8_char_len(const char *p)
 	return n;
 }
 
+/* The marks value_shown puts around text from a site or a user; never in
+ * text_shown's output, which escapes every C0 control. */
+#define VALUE_OPEN '\001'
+#define VALUE_CLOSE '\002'
+
+/* s escaped (text_shown) for wrap_text, which breaks it only at its spaces,
+ * so a name or a number is never cut in two; owned by the pool. */
+static const char *
+value_shown(struct text_pool *pool, const char *s)
+{
+	const char *shown = text_shown(pool, s);
+	pool->v = xgrow(pool->v, &pool->cap, pool->n + 1, sizeof(*pool->v));
+	pool->v[pool->n] = xasprintf("%c%s%c", VALUE_OPEN, shown ? shown : "", VALUE_CLOSE);
+	return pool->v[pool->n++];
+}
+
+/* Writes s[0..len) without the value marks. */
+static void
+put_span(FILE *out, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != VALUE_OPEN && s[i] != VALUE_CLOSE)
+			fputc(s[i], out);
+}
+
 /* Display columns of s[0..len), by text_display_width (2 for Chinese). */
 static size_t
 span_columns(const char *s, size_t len)
 {
 	char *copy = xstrndup(s, len);
+	char *to = copy;
+	for (const char *from = copy; *from; from++)
+		if (*from != VALUE_OPEN && *from != VALUE_CLOSE)
+			*to++ = *from;
+	*to = '\0';
 	size_t w = text_display_width(copy);
 	free(copy);
 	return w;
@@ -97,25 +127,32 @@ no_line_start(const char *p)
 /* Writes text, which starts at column col, wrapped at TEXT_COLUMNS display
  * columns onto lines indented by hang spaces, and a newline.  A line breaks
  * after a space or between two Chinese (wide) characters, never before
- * closing punctuation, so a number such as 浙ICP备2024001234号-1 stays whole;
- * a word longer than a line (a URL) is left whole. */
+ * closing punctuation or after an opening bracket, and inside a value_shown value only at a space; a
+ * word longer than a line (a URL) is left whole. */
 static void
 wrap_text(FILE *out, size_t col, size_t hang, const char *text)
 {
 	const char *line = text, *brk = NULL;
 	size_t w = col;
-	bool prev_wide = false, prev_space = false;
+	bool prev_wide = false, prev_space = false, prev_open = false, in_value = false;
 	for (const char *p = text; *p;) {
+		if (*p == VALUE_OPEN || *p == VALUE_CLOSE) {
+			in_value = *p++ == VALUE_OPEN;
+			continue;
+		}
 		size_t n = utf8_char_len(p);
 		size_t cw = span_columns(p, n);
 		bool wide = cw > 1, space = *p == ' ';
-		if (p > line && !space && (prev_space || (wide && prev_wide && !no_line_start(p))))
+		if (p > line && !space &&
+		    (prev_space ||
+		     (!in_value && wide && prev_wide && !prev_open && !no_line_start(p))))
 			brk = p;
 		if (w + cw > TEXT_COLUMNS && !space && brk) {
 			const char *end = brk;
-			while (end > line && end[-1] == ' ')
+			while (end > line && (end[-1] == ' ' || end[-1] == VALUE_OPEN ||
+					      end[-1] == VALUE_CLOSE))
 				end--;
-			fwrite(line, 1, (size_t)(end - line), out);
+			put_span(out, line, (size_t)(end - line));
 			fprintf(out, "\n%*s", (int)hang, "");
 			line = brk;
 			w = hang + span_columns(line, (size_t)(p - line));
@@ -124,9 +161,10 @@ wrap_text(FILE *out, size_t col, size_t hang, const char *text)
 		w += cw;
 		prev_wide = wide;
 		prev_space = space;
+		prev_open = !strncmp(p, "（", n) || !strncmp(p, "“", n);
 		p += n;
 	}
-	fputs(line, out);
+	put_span(out, line, strlen(line));
 	fputc('\n', out);
 }
 
@@ -490,8 +528,8 @@ print_merchants(FILE *out, const struct platform_view *v, struct text_pool *pool
 		buf_init(&b);
 		for (size_t i = m; i < m + n; i++)
 			buf_printf(&b, _("%s%s (%s%s)"), i > m ? _(", ") : "",
-				   text_shown(pool, v->merchants[i].name ? v->merchants[i].name : "?"),
-				   text_shown(pool, v->merchants[i].merchant_id),
+				   value_shown(pool, v->merchants[i].name ? v->merchants[i].name : "?"),
+				   value_shown(pool, v->merchants[i].merchant_id),
 				   v->merchants[i].pinned ? _(", pinned") : "");
 		if (n > 1)
 			buf_puts(&b, _(" — several merchants carry this name; complaints of all are "
@@ -511,7 +549,7 @@ print_where_to_complain(FILE *out, const struct platform_view *v, const struct p
 	int n = 1;
 	if (v->platform.n_domains)
 		wrap_printf(out, 0, 5, _("  %d. the platform's own support first: https://%s/"), n++,
-			    text_shown(pool, v->platform.domains[0]));
+			    value_shown(pool, v->platform.domains[0]));
 	else
 		wrap_printf(out, 0, 5, _("  %d. the platform's own support first"), n++);
 	for (size_t i = 0; i < registry_count(); i++) {
@@ -524,7 +562,7 @@ print_where_to_complain(FILE *out, const struct platform_view *v, const struct p
 			if (v->merchant_source[m] != (int)i)
 				continue;
 			buf_printf(&b, _(" (merchant %s)"),
-				   text_shown(pool, v->merchants[m].name ? v->merchants[m].name
+				   value_shown(pool, v->merchants[m].name ? v->merchants[m].name
 									 : v->merchants[m].merchant_id));
 			break;
 		}
@@ -536,8 +574,8 @@ print_where_to_complain(FILE *out, const struct platform_view *v, const struct p
 	buf_printf(&b, "  %d. 12315 https://www.12315.cn/", n++);
 	if (v->filing && v->filing->unit_name)
 		buf_printf(&b, _(" — the operator to name: %s (%s)"),
-			   text_shown(pool, v->filing->unit_name),
-			   text_shown(pool, v->filing->service_licence
+			   value_shown(pool, v->filing->unit_name),
+			   value_shown(pool, v->filing->service_licence
 						    ? v->filing->service_licence
 						    : str_or_empty(v->filing->main_licence)));
 	else if (v->input.identity.icp_status == ICP_STATUS_NOT_FILED)
@@ -583,7 +621,7 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 	if (v->platform.n_domains) {
 		buf_init(&b);
 		for (size_t i = 0; i < v->platform.n_domains; i++)
-			buf_printf(&b, "%s%s", i ? " " : "", text_shown(&pool, v->platform.domains[i]));
+			buf_printf(&b, "%s%s", i ? " " : "", value_shown(&pool, v->platform.domains[i]));
 		wrap_printf(out, 0, 4, _("  domains: %s"), buf_cstr(&b));
 		buf_finish(&b);
 	}
@@ -682,10 +720,10 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 			     : _("unknown: the registry was not asked or did not answer"));
 	if (v->filing)
 		buf_printf(&b, _(" — %s %s, %s (record updated %s)"),
-			   text_shown(&pool, str_or_empty(v->filing->nature_name)),
-			   text_shown(&pool, str_or_empty(v->filing->unit_name)),
-			   text_shown(&pool, str_or_empty(v->filing->service_licence)),
-			   text_shown(&pool, str_or_empty(v->filing->update_record_time)));
+			   value_shown(&pool, str_or_empty(v->filing->nature_name)),
+			   value_shown(&pool, str_or_empty(v->filing->unit_name)),
+			   value_shown(&pool, str_or_empty(v->filing->service_licence)),
+			   value_shown(&pool, str_or_empty(v->filing->update_record_time)));
 	wrap_text(out, text_display_width(_("ICP filing")) + text_display_width(_(": ")), 4,
 		  buf_cstr(&b));
 	buf_finish(&b);
@@ -693,7 +731,7 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 		if (v->icp[i].queried && v->icp[i].cur.was_filed_before) {
 			fprintf(out, "  %s", pal->red);
 			wrap_printf(out, 2, 4, _("%s is no longer filed"),
-				    text_shown(&pool, v->icp[i].domain));
+				    value_shown(&pool, v->icp[i].domain));
 			fputs(pal->reset, out);
 		}
 	buf_init(&b);
@@ -704,13 +742,13 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 						       "registry (stolen or fake)")
 						   : _("its ICP number is unchecked"));
 	if (v->have_site && v->site.icp_raw)
-		buf_printf(&b, _(" (%s)"), text_shown(&pool, v->site.icp_raw));
+		buf_printf(&b, _(" (%s)"), value_shown(&pool, v->site.icp_raw));
 	if (v->claim_detail) {
 		static const char gives[] = "which the registry gives to ";
 		const char *other = strstr(v->claim_detail, gives);
 		if (other)
 			buf_printf(&b, _(" — the registry gives this number to %s"),
-				   text_shown(&pool, other + strlen(gives)));
+				   value_shown(&pool, other + strlen(gives)));
 		else if (id->claim == CLAIM_UNKNOWN)
 			buf_puts(&b, _(" — the registry's answer is unknown"));
 	}
@@ -735,7 +773,7 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 		buf_printf(&b, _(" last success %s"),
 			   time_words(v->have_state[i] ? v->state[i].last_success_at : 0, when));
 		if (source_health_failing(v->health[i]) && v->state[i].last_error)
-			buf_printf(&b, _("; error: %s"), text_shown(&pool, v->state[i].last_error));
+			buf_printf(&b, _("; error: %s"), value_shown(&pool, v->state[i].last_error));
 		wrap_text(out, 10 + state_cols, 12, buf_cstr(&b));
 		buf_finish(&b);
 	}
