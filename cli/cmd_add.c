@@ -154,7 +154,7 @@ const struct command cmd_add = {
 	.run = run,
 	.synopsis = "NAME [--domain D]... [--alias A]... [--SITE-ID ID]...",
 	.summary = N_("track a platform (idempotent: merges into an existing one)"),
-	.help = N_("  --domain D         a domain the platform sells on (www. and a URL are accepted)\n"
+	.help = N_("  --domain D         a domain the platform sells on (www. and URLs accepted)\n"
 		"  --alias A          another name buyers or complaint sites use for it\n"
 		"  --SITE-ID ID       pin its merchant id on a complaint site (skips the name\n"
 		"                     search); the sites and their options:\n"),

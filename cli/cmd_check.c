@@ -184,8 +184,8 @@ const struct command cmd_check = {
 		"                     schema kmrep.check/1\n"
 		"  --explain          also every constant and intermediate value of km-risk/1\n"
 		"  --fail-on LEVEL    exit 10 when the verdict is LEVEL or worse: caution\n"
-		"                     (谨慎下单, 数据不足 or 不建议下单) or avoid (不建议下单)\n"
-		"\nThe verdict: 建议下单 recommend, 谨慎下单 caution, 不建议下单 avoid,\n"
-		"数据不足 not rated (fewer than 5 complaints).  A platform whose complaint\n"
-		"source failed or was never read is never recommended.\n"),
+		"                     (caution, not rated or avoid) or avoid\n"
+		"\nThe verdicts: recommended, caution, avoid, and not rated (fewer than 5\n"
+		"complaints).  A platform whose complaint source failed or was never read is\n"
+		"never recommended.\n"),
 };

@@ -108,7 +108,7 @@ const struct command cmd_reparse = {
 	.name = "reparse",
 	.run = run,
 	.synopsis = "[--source S]",
-	.summary = N_("parse the stored raw responses again (after a parser fix), no network"),
+	.summary = N_("parse the archived responses again, offline (after a parser fix)"),
 	.help = N_("  --source S  only that source's responses (below)\n"
 		"\nEach archived response is parsed again atomically; they are committed in\n"
 		"batches of up to 10,000 complaints, so a killed reparse keeps whole responses\n"

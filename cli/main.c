@@ -24,6 +24,7 @@
 #include "sync/registry.h"
 #include "report/render.h"
 #include "store.h"
+#include "text.h"
 #include "timeutil.h"
 #include "version.h"
 #include "xalloc.h"
@@ -37,15 +38,17 @@ static void
 print_help(FILE *out)
 {
 	fputs(_("Usage: kmrep [GLOBAL OPTIONS] COMMAND [ARGS]\n"
-		"Check a 卡盟 platform against public complaints and its ICP filing before you pay.\n"
+		"Check a 卡盟 platform's complaints and ICP filing before you pay.\n"
 		"\nCommands:\n"),
 	      out);
 	for (size_t i = 0; commands[i]; i++)
 		fprintf(out, "  %-11s %s\n", commands[i]->name, _(commands[i]->summary));
 	fputs(_("\nGlobal options (before or after the command):\n"
-		"  --db PATH       database (default $KMREP_DB, else $XDG_DATA_HOME/kmrep/kmrep.db)\n"
+		"  --db PATH       database (default $KMREP_DB, else\n"
+		"                  $XDG_DATA_HOME/kmrep/kmrep.db)\n"
 		"  --config PATH   configuration (default $KMREP_CONFIG, else\n"
-		"                  $XDG_CONFIG_HOME/kmrep/config.ini; missing = built-in defaults)\n"
+		"                  $XDG_CONFIG_HOME/kmrep/config.ini; none there: built-in\n"
+		"                  defaults)\n"
 		"  --lang zh|en    language of text output and messages (default: the locale,\n"
 		"                  $LANGUAGE, $LC_ALL, $LC_MESSAGES, $LANG: zh_* is Chinese)\n"
 		"  -q, --quiet     print only failures\n"
@@ -91,10 +94,44 @@ cli_usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* "Usage: kmrep NAME SYNOPSIS", the synopsis wrapped at 80 columns between
+ * its words, never inside a [bracketed group]. */
+static void
+print_usage(const struct command *cmd)
+{
+	const char *prefix = _("Usage: kmrep ");
+	printf("%s%s", prefix, cmd->name);
+	/* Columns, not bytes: Chinese takes two each. */
+	int col = (int)text_display_width(prefix) + (int)strlen(cmd->name);
+	const char *p = cmd->synopsis;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const char *end = p;
+		int depth = 0;
+		while (*end && (depth || *end != ' ')) {
+			depth += *end == '[' ? 1 : *end == ']' ? -1 : 0;
+			end++;
+		}
+		if (end == p)
+			break;
+		int len = (int)(end - p);
+		if (col + 1 + len > 80 && col > 20) {
+			fputs("\n       ", stdout);
+			col = 7;
+		}
+		printf(" %.*s", len, p);
+		col += 1 + len;
+		p = end;
+	}
+	putchar('\n');
+}
+
 int
 cli_command_help(const struct command *cmd)
 {
-	printf(_("Usage: kmrep %s %s\n%s\n"), cmd->name, cmd->synopsis, _(cmd->summary));
+	print_usage(cmd);
+	printf("%s\n", _(cmd->summary));
 	if (cmd->help && *cmd->help)
 		printf("\n%s", _(cmd->help));
 	if (cmd->lists & CLI_LIST_PINS)

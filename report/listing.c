@@ -96,7 +96,7 @@ listing_text(FILE *out, json_t *arr)
 	struct text_pool pool = {0};
 	print_cell(out, _("NAME"), 20);
 	print_cell(out, _("DOMAINS"), 30);
-	print_cell(out, _("LAST REFRESH"), 20);
+	print_cell(out, _("LAST REFRESH"), 16);
 	fprintf(out, "%s\n", _("VERDICT"));
 	/* Names are Chinese: pad by display width, which printf's %-20s cannot. */
 	json_array_foreach(arr, i, o) {
@@ -114,7 +114,14 @@ listing_text(FILE *out, json_t *arr)
 		size_t w = text_display_width(name);
 		fprintf(out, "%s%*s %-30s ", name, w < 20 ? (int)(20 - w) : 0, "",
 			*domains ? text_shown(&pool, domains) : "-");
-		print_cell(out, last ? last : _("never"), 20);
+		/* Asia/Shanghai, as check shows it; JSON keeps UTC ISO 8601. */
+		char shown[17];
+		int64_t at;
+		if (last && time_parse_iso(last, 0, &at) == 0)
+			time_format_shanghai(at, shown);
+		else
+			snprintf(shown, sizeof(shown), "%s", last ? "?" : _("never"));
+		print_cell(out, shown, 16);
 		fprintf(out, "%s%s\n", verdict ? verdict_words(verdict) : "-",
 			json_is_true(json_object_get(o, "tracked")) ? "" : _(" (untracked)"));
 	}
