@@ -782,18 +782,20 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 	if (explain) {
 		fprintf(out, "\n%s%s%s%s\n", pal->bold, _("Explain"), pal->reset,
 			_(" (every constant is a [score] key)"));
-#define X(name, def, range, doc) fprintf(out, "  %-20s %-8g %s\n", #name, cfg->score.name, doc);
+#define X(name, def, range, doc) wrap_printf(out, 0, 32, "  %-20s %-8g %s", #name, cfg->score.name, doc);
 		SCORE_PARAMS(X)
 #undef X
-		fprintf(out, "  W=%.4f W_known=%.4f W_rated=%.4f\n", r->W, r->W_known, r->W_rated);
-		fprintf(out, "  R=%.4f C=%.4f T=%.4f Sat=%.4f S=%.4f (weights %.3f %.3f %.3f %.3f)\n",
-			r->R, r->C, r->T, r->Sat, r->S, r->w_r, r->w_c, r->w_t, r->w_sat);
-		fprintf(out, "  V=%.4f (unresolved severity %.1f over %zu unresolved) U90=%zu "
-			     "identity_raw=%.1f lambda=%.4f\n",
-			r->V, r->unresolved_severity, r->n_unresolved, r->U90, r->identity_raw,
-			r->trend.lambda);
-		fprintf(out, "  excluded by hand %zu, outside the window %zu, undated %zu\n",
-			r->n_excluded, r->n_outside_window, r->n_undated);
+		wrap_printf(out, 0, 4, "  W=%.4f W_known=%.4f W_rated=%.4f", r->W, r->W_known,
+			    r->W_rated);
+		wrap_printf(out, 0, 4, "  R=%.4f C=%.4f T=%.4f Sat=%.4f S=%.4f (weights %.3f %.3f %.3f "
+				       "%.3f)",
+			    r->R, r->C, r->T, r->Sat, r->S, r->w_r, r->w_c, r->w_t, r->w_sat);
+		wrap_printf(out, 0, 4, "  V=%.4f (unresolved severity %.1f over %zu unresolved) "
+				       "U90=%zu identity_raw=%.1f lambda=%.4f p=%.3g",
+			    r->V, r->unresolved_severity, r->n_unresolved, r->U90, r->identity_raw,
+			    r->trend.lambda, r->trend.p);
+		wrap_printf(out, 0, 4, _("  excluded by hand %zu, outside the window %zu, undated %zu"),
+			    r->n_excluded, r->n_outside_window, r->n_undated);
 	}
 	text_pool_finish(&pool);
 	return 0;
