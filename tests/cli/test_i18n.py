@@ -192,6 +192,8 @@ def test_no_raw_values_in_the_text(t):
                 t.check(not re.search(r"(?<![A-Za-z_])%s(?![A-Za-z_])" % re.escape(token), text),
                         f"{name} ({lang}): raw value {token!r} in the text\n{r.out}")
             t.check_eq(too_wide(r.out), [], f"{name} ({lang}) wider than 80 columns")
+            r = t.kmrep("check", name, "--lang", lang, "--explain")
+            t.check_eq(too_wide(r.out), [], f"{name} --explain ({lang}) wider than 80 columns")
             if lang == "en":
                 t.check(not re.search(r"\b[a-z]+_[a-z_]+\b", text),
                         f"{name}: a snake_case key in the text\n{r.out}")
