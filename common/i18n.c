@@ -2,14 +2,15 @@
 
 #include <limits.h>
 #include <locale.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "err.h"
 
-/* "zh" or "en" from a locale name like zh_CN.UTF-8, or a LANGUAGE list
- * like zh_CN:en (its first entry decides). */
+/* True for a Chinese locale name (zh, zh_CN.UTF-8, zh_TW) or a LANGUAGE list
+ * whose first entry is one (zh_CN:en). */
 static bool
 locale_is_chinese(const char *name)
 {
@@ -71,12 +72,4 @@ i18n_init(const char *lang_override, char *err)
 	bind_textdomain_codeset("kmrep", "UTF-8");
 	textdomain("kmrep");
 	return 0;
-}
-
-bool
-i18n_chinese(void)
-{
-	/* The empty msgid translates to the catalogue's header when one is in use. */
-	const char *header = gettext("");
-	return header && *header;
 }

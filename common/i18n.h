@@ -5,7 +5,6 @@
 #define KMREP_I18N_H
 
 #include <libintl.h>
-#include <stdbool.h>
 
 #define _(s) gettext(s)
 #define N_(s) (s)
@@ -21,8 +20,5 @@
  * localedir.  Returns 0, or -1 with a reason in err (ERRBUF_SIZE) for a
  * lang_override other than zh or en. */
 int i18n_init(const char *lang_override, char *err);
-
-/* True when messages come out in Chinese (the catalogue is in use). */
-bool i18n_chinese(void);
 
 #endif
