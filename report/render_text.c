@@ -716,8 +716,8 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 	buf_init(&b);
 	buf_puts(&b, id->icp_status == ICP_STATUS_FILED ? _("filed")
 		     : id->icp_status == ICP_STATUS_NOT_FILED
-			     ? _("not filed: the MIIT registry has no filing for its domains")
-			     : _("unknown: the registry was not asked or did not answer"));
+			     ? _("not filed (the MIIT registry has no filing for its domains)")
+			     : _("unknown (the registry was not asked or did not answer)"));
 	if (v->filing)
 		buf_printf(&b, _(" — %s %s, %s (record updated %s)"),
 			   value_shown(&pool, str_or_empty(v->filing->nature_name)),
