@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "err.h"
 #include "msg.h"
 #include "platform_input.h"
@@ -89,7 +90,7 @@ run(struct cli *cli, int argc, char **argv)
 				rc = platform_input_add_pin(&in, (size_t)(c - PIN), optarg, err);
 				break;
 			}
-			status = cli_usage_error("add: unknown option or missing argument '%s'",
+			status = cli_usage_error(_("add: unknown option or missing argument '%s'"),
 						 argv[optind - 1]);
 			goto out;
 		}
@@ -99,7 +100,7 @@ run(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		status = cli_usage_error("add: expected exactly one platform NAME");
+		status = cli_usage_error(_("add: expected exactly one platform NAME"));
 		goto out;
 	}
 	if (platform_input_set_name(&in, argv[optind], err) < 0) {
@@ -129,17 +130,18 @@ run(struct cli *cli, int argc, char **argv)
 	}
 	struct platform p = {0};
 	if (created) {
-		msg_info("tracking %s", in.name);
+		msg_info(_("tracking %s"), in.name);
 	} else if (store_platform_get(st, id, &p, err) < 0) {
 		msg_error("add: %s", err);
 		status = EXIT_INTERNAL;
 	} else if (same_name(p.name, in.name)) {
-		msg_info("updated %s", in.name);
+		msg_info(_("updated %s"), in.name);
 	} else if (named_id == id) {
-		msg_info("updated %s (%s is one of its names)", p.name, in.name);
+		msg_info(_("updated %s (%s is one of its names)"), p.name, in.name);
 	} else {
-		msg_info("added %s as an alias of %s, %s %s", in.name, p.name,
-			 via_alias ? "also called" : "which owns", via ? via : "?");
+		msg_info(via_alias ? _("added %s as an alias of %s, also called %s")
+				   : _("added %s as an alias of %s, which owns %s"),
+			 in.name, p.name, via ? via : "?");
 	}
 	platform_finish(&p);
 out:
@@ -151,11 +153,11 @@ const struct command cmd_add = {
 	.name = "add",
 	.run = run,
 	.synopsis = "NAME [--domain D]... [--alias A]... [--SITE-ID ID]...",
-	.summary = "track a platform (idempotent: merges into an existing one)",
-	.help = "  --domain D         a domain the platform sells on (www. and a URL are accepted)\n"
+	.summary = N_("track a platform (idempotent: merges into an existing one)"),
+	.help = N_("  --domain D         a domain the platform sells on (www. and URLs accepted)\n"
 		"  --alias A          another name buyers or complaint sites use for it\n"
 		"  --SITE-ID ID       bind its merchant on a complaint site: the merchant's id\n"
 		"                     or its page's URL (the site's name search is skipped; on a\n"
-		"                     site without one, only bound merchants' lists are read):\n",
+		"                     site without one, only bound merchants' lists are read):\n"),
 	.lists = CLI_LIST_PINS,
 };

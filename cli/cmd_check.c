@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "host.h"
 #include "msg.h"
 #include "output.h"
@@ -43,7 +44,7 @@ add_unknown(struct cli *cli, struct store *st, const char *key, int64_t *id)
 		status = EXIT_INTERNAL;
 		goto out;
 	}
-	msg_info("%s is new to kmrep: tracking it and fetching its data first", key);
+	msg_info(_("%s is new to kmrep: tracking it and fetching its data first"), key);
 out:
 	platform_input_finish(&in);
 	return status;
@@ -95,13 +96,13 @@ run(struct cli *cli, int argc, char **argv)
 				fail_rank = 2;
 			else
 				return cli_usage_error(
-						       "check: --fail-on must be caution or avoid, "
-						       "not '%s'",
+						       _("check: --fail-on must be caution or avoid, "
+						       "not '%s'"),
 						       optarg);
 			break;
 		default:
 			return cli_usage_error(
-					       "check: unknown option or missing argument '%s'",
+					       _("check: unknown option or missing argument '%s'"),
 					       argv[optind - 1]);
 		}
 	}
@@ -109,10 +110,10 @@ run(struct cli *cli, int argc, char **argv)
 	if (!renderer) {
 		char names[128];
 		renderer_names(RENDER_CHECK, ", ", " or ", names, sizeof(names));
-		return cli_usage_error("check: --format must be %s, not '%s'", names, format);
+		return cli_usage_error(_("check: --format must be %s, not '%s'"), names, format);
 	}
 	if (optind != argc - 1)
-		return cli_usage_error("check: expected one platform NAME, DOMAIN or URL");
+		return cli_usage_error(_("check: expected one platform NAME, DOMAIN or URL"));
 	const char *key = argv[optind];
 
 	/* Only an unknown platform or --refresh writes. */
@@ -184,16 +185,16 @@ const struct command cmd_check = {
 	.synopsis = "NAME|DOMAIN|URL [--refresh] [--format F] [--output FILE] [--explain] "
 		    "[--fail-on caution|avoid]",
 	.formats = RENDER_CHECK,
-	.summary = "the pre-purchase verdict, with reasons and evidence links",
-	.help = "  --refresh          fetch fresh data first (an unknown platform always is)\n"
+	.summary = N_("the pre-purchase verdict, with reasons and evidence links"),
+	.help = N_("  --refresh          fetch fresh data first (an unknown platform always is)\n"
 		"  --format F         one of the formats below (default text); json is\n"
 		"                     schema kmrep.check/1; html is one self-contained page\n"
 		"                     (--lang zh|en)\n"
 		"  --output FILE      write FILE atomically instead of standard output\n"
 		"  --explain          also every constant and intermediate value of km-risk/1\n"
 		"  --fail-on LEVEL    exit 10 when the verdict is LEVEL or worse: caution\n"
-		"                     (谨慎下单, 数据不足 or 不建议下单) or avoid (不建议下单)\n"
-		"\nThe verdict: 建议下单 recommend, 谨慎下单 caution, 不建议下单 avoid,\n"
-		"数据不足 not rated (fewer than 5 complaints).  A platform whose complaint\n"
-		"source failed or was never read is never recommended.\n",
+		"                     (caution, not rated or avoid) or avoid\n"
+		"\nThe verdicts: recommended, caution, avoid, and not rated (fewer than 5\n"
+		"complaints).  A platform whose complaint source failed or was never read is\n"
+		"never recommended.\n"),
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "msg.h"
 #include "report/complaint_rows.h"
 #include "report/table.h"
@@ -48,11 +49,11 @@ run(struct cli *cli, int argc, char **argv)
 		} else if (c == 's') {
 			if (time_parse_date(optarg, SHANGHAI_OFFSET_S, &since) < 0)
 				return cli_usage_error(
-						       "complaints: --since '%s' is not YYYY-MM-DD",
+						       _("complaints: --since '%s' is not YYYY-MM-DD"),
 						       optarg);
 		} else {
 			return cli_usage_error(
-					       "complaints: unknown option or missing argument '%s'",
+					       _("complaints: unknown option or missing argument '%s'"),
 					       argv[optind - 1]);
 		}
 	}
@@ -60,10 +61,10 @@ run(struct cli *cli, int argc, char **argv)
 	if (!fmt) {
 		char names[64];
 		table_format_names(", ", " or ", names, sizeof(names));
-		return cli_usage_error("complaints: --format must be %s, not '%s'", names, format);
+		return cli_usage_error(_("complaints: --format must be %s, not '%s'"), names, format);
 	}
 	if (optind != argc - 1)
-		return cli_usage_error("complaints: expected one platform NAME");
+		return cli_usage_error(_("complaints: expected one platform NAME"));
 	struct store *st = cli_store_read(cli);
 	if (!st)
 		return EXIT_INTERNAL;
@@ -74,7 +75,7 @@ run(struct cli *cli, int argc, char **argv)
 		return EXIT_INTERNAL;
 	}
 	if (!found) {
-		msg_error("complaints: no platform named '%s'", argv[optind]);
+		msg_error(_("complaints: no platform named '%s'"), argv[optind]);
 		return EXIT_USAGE;
 	}
 	struct table_writer w = {
@@ -89,7 +90,7 @@ run(struct cli *cli, int argc, char **argv)
 		return EXIT_INTERNAL;
 	}
 	if (walk.failed || fmt->end(&w) < 0) {
-		msg_error("complaints: write error on standard output");
+		msg_error(_("complaints: write error on standard output"));
 		return EXIT_INTERNAL;
 	}
 	return EXIT_DONE;
@@ -99,9 +100,9 @@ const struct command cmd_complaints = {
 	.name = "complaints",
 	.run = run,
 	.synopsis = "NAME [--format csv|json] [--since YYYY-MM-DD]",
-	.summary = "the complaints behind a platform, with evidence URLs",
-	.help = "  --format F          csv (default) or json\n"
+	.summary = N_("the complaints behind a platform, with evidence URLs"),
+	.help = N_("  --format F          csv (default) or json\n"
 		"  --since YYYY-MM-DD  only complaints filed on or after that day (Asia/Shanghai)\n"
 		"\nTimes are Asia/Shanghai; amounts are in yuan; status is kmrep's normalised\n"
-		"status (status_raw is the site's own code).\n",
+		"status (status_raw is the site's own code).\n"),
 };

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "i18n.h"
 #include "msg.h"
 #include "parse/category.h"
 #include "store.h"
@@ -69,16 +70,16 @@ run(struct cli *cli, int argc, char **argv)
 			platform = optarg;
 		else
 			return cli_usage_error(
-					       "import: unknown option or missing argument '%s'",
+					       _("import: unknown option or missing argument '%s'"),
 					       argv[optind - 1]);
 	}
 	if (!source || registry_find(source) < 0) {
 		char names[128];
 		registry_names(names, sizeof(names));
-		return cli_usage_error("import: --source must be one of %s", names);
+		return cli_usage_error(_("import: --source must be one of %s"), names);
 	}
 	if (optind >= argc)
-		return cli_usage_error("import: no FILE given");
+		return cli_usage_error(_("import: no FILE given"));
 
 	struct store *st = cli_store(cli);
 	if (!st)
@@ -90,7 +91,7 @@ run(struct cli *cli, int argc, char **argv)
 			if (found < 0)
 				msg_error("import: %s", err);
 			else
-				msg_error("import: no platform named '%s'", platform);
+				msg_error(_("import: no platform named '%s'"), platform);
 			return found < 0 ? EXIT_INTERNAL : EXIT_USAGE;
 		}
 	}
@@ -131,7 +132,7 @@ run(struct cli *cli, int argc, char **argv)
 					status = rc == -ERR_DB ? EXIT_INTERNAL : EXIT_PARTIAL;
 			}
 		} else {
-			msg_verbose("imported %s", argv[i]);
+			msg_verbose(_("imported %s"), argv[i]);
 		}
 		free(body);
 		if (store_batch_page_done(st, len, err) < 0) {
@@ -144,7 +145,7 @@ run(struct cli *cli, int argc, char **argv)
 		status = EXIT_INTERNAL;
 	}
 	if (r.added || r.changed)
-		msg_info("imported %u new and %u updated complaints", r.added, r.changed);
+		msg_info(_("imported %u new and %u updated complaints"), r.added, r.changed);
 	categorizer_destroy(r.cat);
 	return status;
 }
@@ -153,8 +154,8 @@ const struct command cmd_import = {
 	.name = "import",
 	.run = run,
 	.synopsis = "--source S [--platform NAME] FILE...",
-	.summary = "parse pages or API responses saved from a browser",
-	.help = "  --source S       a complaint site: a complaint list (JSON/JSONP) or a\n"
+	.summary = N_("parse pages or API responses saved from a browser"),
+	.help = N_("  --source S       a complaint site: a complaint list (JSON/JSONP) or a\n"
 		"                   complaint's detail page; icp: a MIIT queryByCondition JSON\n"
 		"                   answer; site: the platform's home page (needs --platform)\n"
 		"  --platform NAME  the platform the complaints or page belong to (complaint\n"
@@ -162,6 +163,6 @@ const struct command cmd_import = {
 		"                   a platform bound to merchants keeps only theirs)\n"
 		"\nEach FILE (- for standard input) is atomic: a file that does not parse\n"
 		"changes nothing and the others still import (exit 1).  Files are committed\n"
-		"in batches of up to 10,000 complaints or 64 MB.\n",
+		"in batches of up to 10,000 complaints or 64 MB.\n"),
 	.lists = CLI_LIST_SOURCES,
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "err.h"
 #include "msg.h"
 #include "output.h"
@@ -31,13 +32,13 @@ run(struct cli *cli, int argc, char **argv)
 		else if (c == 'a')
 			all = 1;
 		else
-			return cli_usage_error("list: unknown option or missing argument '%s'",
+			return cli_usage_error(_("list: unknown option or missing argument '%s'"),
 					       argv[optind - 1]);
 	}
 	if (optind != argc)
-		return cli_usage_error("list: unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(_("list: unexpected argument '%s'"), argv[optind]);
 	if (strcmp(format, "text") && strcmp(format, "json"))
-		return cli_usage_error("list: --format must be text or json, not '%s'",
+		return cli_usage_error(_("list: --format must be text or json, not '%s'"),
 				       format);
 	struct store *st = cli_store_read(cli);
 	if (!st)
@@ -62,7 +63,7 @@ run(struct cli *cli, int argc, char **argv)
 	else if (json_array_size(arr))
 		ok = listing_text(o.fp, arr) == 0;
 	else
-		msg_info("no platforms tracked yet; add one with 'kmrep add NAME --domain D'");
+		msg_info(_("no platforms tracked yet; add one with 'kmrep add NAME --domain D'"));
 	json_decref(arr);
 	if (output_close(&o, ok, err) < 0) {
 		msg_error("list: %s", *err ? err : "write error on standard output");
@@ -75,7 +76,7 @@ const struct command cmd_list = {
 	.name = "list",
 	.run = run,
 	.synopsis = "[--format text|json] [--all]",
-	.summary = "tracked platforms with their last refresh and verdict",
-	.help = "  --format F  text (default) or json\n"
-		"  --all       also platforms that were removed (untracked)\n",
+	.summary = N_("tracked platforms with their last refresh and verdict"),
+	.help = N_("  --format F  text (default) or json\n"
+		"  --all       also platforms that were removed (untracked)\n"),
 };

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "discover_run.h"
+#include "i18n.h"
 #include "msg.h"
 #include "store.h"
 #include "sync/registry.h"
@@ -54,7 +55,7 @@ run(struct cli *cli, int argc, char **argv)
 			discover = true;
 		} else {
 			return cli_usage_error(
-					       "refresh: unknown option or missing argument '%s'",
+					       _("refresh: unknown option or missing argument '%s'"),
 					       argv[optind - 1]);
 		}
 	}
@@ -76,8 +77,8 @@ run(struct cli *cli, int argc, char **argv)
 			if (rc == 0) {
 				free(ids);
 				return cli_usage_error(
-						       "refresh: no platform named '%s' (add it with "
-						       "'kmrep add')",
+						       _("refresh: no platform named '%s' (add it with "
+						       "'kmrep add')"),
 						       argv[i]);
 			}
 			ids = xgrow(ids, &cap, n + 1, sizeof(*ids));
@@ -96,7 +97,7 @@ run(struct cli *cli, int argc, char **argv)
 		}
 		platform_list_free(ps, np);
 		if (n == 0) {
-			msg_info("no platforms tracked yet; add one with 'kmrep add NAME --domain D'");
+			msg_info(_("no platforms tracked yet; add one with 'kmrep add NAME --domain D'"));
 			return EXIT_DONE;
 		}
 	}
@@ -111,13 +112,13 @@ const struct command cmd_refresh = {
 	.name = "refresh",
 	.run = run,
 	.synopsis = "[NAME...] [--source LIST] [--full] [--discover]",
-	.summary = "fetch, parse and store for all or the named platforms",
-	.help = "  --source LIST  only these sources, comma-separated (below)\n"
+	.summary = N_("fetch, parse and store for all or the named platforms"),
+	.help = N_("  --source LIST  only these sources, comma-separated (below)\n"
 		"  --full         re-read everything (default: stop at the first page with\n"
 		"                 nothing new; ICP answers are reused for [icp] cache_days)\n"
 		"  --discover     then search for untracked card platforms (kmrep discover)\n"
 		"                 and say how many were found: one line, also under -q\n"
 		"\nPrints one summary line (nothing with -q) and one line per failure.\n"
-		"Exit 1 when any source or page failed, 4 when another refresh is running.\n",
+		"Exit 1 when any source or page failed, 4 when another refresh is running.\n"),
 	.lists = CLI_LIST_SOURCES,
 };

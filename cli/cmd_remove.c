@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "err.h"
 #include "msg.h"
 #include "store.h"
@@ -10,7 +11,7 @@ static int
 run(struct cli *cli, int argc, char **argv)
 {
 	if (argc != 2 || argv[1][0] == '-')
-		return cli_usage_error("remove: expected exactly one platform NAME");
+		return cli_usage_error(_("remove: expected exactly one platform NAME"));
 	struct store *st = cli_store(cli);
 	if (!st)
 		return EXIT_INTERNAL;
@@ -21,10 +22,10 @@ run(struct cli *cli, int argc, char **argv)
 		return EXIT_INTERNAL;
 	}
 	if (rc == 1) {
-		msg_error("remove: no tracked platform named '%s'", argv[1]);
+		msg_error(_("remove: no tracked platform named '%s'"), argv[1]);
 		return EXIT_USAGE;
 	}
-	msg_info("stopped tracking %s (its complaints stay in the database)", argv[1]);
+	msg_info(_("stopped tracking %s (its complaints stay in the database)"), argv[1]);
 	return EXIT_DONE;
 }
 
@@ -32,6 +33,6 @@ const struct command cmd_remove = {
 	.name = "remove",
 	.run = run,
 	.synopsis = "NAME",
-	.summary = "stop tracking a platform (its complaints stay, marked untracked)",
+	.summary = N_("stop tracking a platform (its complaints stay, marked untracked)"),
 	.help = "",
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "msg.h"
 #include "parse/category.h"
 #include "store.h"
@@ -61,18 +62,18 @@ run(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 's')
 			return cli_usage_error(
-					       "reparse: unknown option or missing argument '%s'",
+					       _("reparse: unknown option or missing argument '%s'"),
 					       argv[optind - 1]);
 		bool set[SOURCE_MAX];
 		if (registry_parse_list(optarg, set, err) < 0 || strchr(optarg, ',')) {
 			char names[128];
 			registry_names(names, sizeof(names));
-			return cli_usage_error("reparse: --source takes one of %s", names);
+			return cli_usage_error(_("reparse: --source takes one of %s"), names);
 		}
 		source = optarg;
 	}
 	if (optind != argc)
-		return cli_usage_error("reparse: unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(_("reparse: unexpected argument '%s'"), argv[optind]);
 	struct store *st = cli_store(cli);
 	if (!st)
 		return EXIT_INTERNAL;
@@ -93,8 +94,8 @@ run(struct cli *cli, int argc, char **argv)
 		msg_error("reparse: %s", rp.db_error ? rp.err : err);
 		status = EXIT_INTERNAL;
 	} else {
-		msg_info("reparsed %u archived responses: %u new and %u updated complaints, "
-			 "%u not recognised",
+		msg_info(_("reparsed %u archived responses: %u new and %u updated complaints, "
+			 "%u not recognised"),
 			 rp.pages, rp.r.added, rp.r.changed, rp.failed);
 		if (rp.failed)
 			status = EXIT_PARTIAL;
@@ -107,11 +108,11 @@ const struct command cmd_reparse = {
 	.name = "reparse",
 	.run = run,
 	.synopsis = "[--source S]",
-	.summary = "parse the stored raw responses again (after a parser fix), no network",
-	.help = "  --source S  only that source's responses (below)\n"
+	.summary = N_("parse the archived responses again, offline (after a parser fix)"),
+	.help = N_("  --source S  only that source's responses (below)\n"
 		"\nEach archived response is parsed again atomically; they are committed in\n"
 		"batches of up to 10,000 complaints, so a killed reparse keeps whole responses\n"
 		"and running it again completes it.  Exit 1 when some archived page is not\n"
-		"recognised.\n",
+		"recognised.\n"),
 	.lists = CLI_LIST_SOURCES,
 };

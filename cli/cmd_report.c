@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "msg.h"
 #include "output.h"
 #include "report/render.h"
@@ -35,16 +36,16 @@ run(struct cli *cli, int argc, char **argv)
 			bom = true;
 		else
 			return cli_usage_error(
-					       "report: unknown option or missing argument '%s'",
+					       _("report: unknown option or missing argument '%s'"),
 					       argv[optind - 1]);
 	}
 	if (optind != argc)
-		return cli_usage_error("report: unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(_("report: unexpected argument '%s'"), argv[optind]);
 	const struct renderer *renderer = renderer_find(format, RENDER_REPORT);
 	if (!renderer) {
 		char names[128];
 		renderer_names(RENDER_REPORT, ", ", " or ", names, sizeof(names));
-		return cli_usage_error("report: --format must be %s, not '%s'", names, format);
+		return cli_usage_error(_("report: --format must be %s, not '%s'"), names, format);
 	}
 	struct store *st = cli_store_read(cli);
 	if (!st)
@@ -97,9 +98,9 @@ const struct command cmd_report = {
 	.run = run,
 	.synopsis = "[--format F] [--output FILE] [--bom]",
 	.formats = RENDER_REPORT,
-	.summary = "one row per tracked platform, riskiest first",
-	.help = "  --format F     one of the formats below (default csv: RFC 4180, UTF-8, CRLF);\n"
+	.summary = N_("one row per tracked platform, riskiest first"),
+	.help = N_("  --format F     one of the formats below (default csv: RFC 4180, UTF-8, CRLF);\n"
 		"                 html is one self-contained page (--lang zh|en)\n"
 		"  --output FILE  write FILE atomically instead of standard output\n"
-		"  --bom          start the CSV with a UTF-8 BOM so Excel keeps the Chinese\n",
+		"  --bom          start the CSV with a UTF-8 BOM so Excel keeps the Chinese\n"),
 };

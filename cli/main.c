@@ -18,11 +18,13 @@
 
 #include "cli.h"
 #include "err.h"
+#include "i18n.h"
 #include "interrupt.h"
 #include "msg.h"
 #include "sync/registry.h"
 #include "report/render.h"
 #include "store.h"
+#include "text.h"
 #include "timeutil.h"
 #include "version.h"
 #include "xalloc.h"
@@ -35,31 +37,34 @@ static const struct command *const commands[] = {
 static void
 print_help(FILE *out)
 {
-	fputs("Usage: kmrep [GLOBAL OPTIONS] COMMAND [ARGS]\n"
-	      "Check a 卡盟 platform against public complaints and its ICP filing before you pay.\n"
-	      "\nCommands:\n",
+	fputs(_("Usage: kmrep [GLOBAL OPTIONS] COMMAND [ARGS]\n"
+		"Check a 卡盟 platform's complaints and ICP filing before you pay.\n"
+		"\nCommands:\n"),
 	      out);
 	for (size_t i = 0; commands[i]; i++)
-		fprintf(out, "  %-11s %s\n", commands[i]->name, commands[i]->summary);
-	fputs("\nGlobal options (before or after the command):\n"
-	      "  --db PATH       database (default $KMREP_DB, else $XDG_DATA_HOME/kmrep/kmrep.db)\n"
-	      "  --config PATH   configuration (default $KMREP_CONFIG, else\n"
-	      "                  $XDG_CONFIG_HOME/kmrep/config.ini; missing = built-in defaults)\n"
-	      "  -q, --quiet     print only failures\n"
-	      "  -v, --verbose   say what is fetched (twice: debug)\n"
-	      "  --lang zh|en    language of the html format (default zh)\n"
-	      "  -h, --help      this help; `kmrep COMMAND --help` for a command's options\n"
-	      "  --version       kmrep's and its libraries' versions\n"
-	      "\nExit status:\n"
-	      "  0   done\n"
-	      "  1   partly done: a source or page failed; everything that succeeded is stored\n"
-	      "  2   usage error\n"
-	      "  3   database or internal error; nothing half-written\n"
-	      "  4   another refresh holds the lock\n"
-	      "  10  check --fail-on: the verdict is at or past the threshold\n"
-	      "\nEnvironment: KMREP_DB, KMREP_CONFIG, KMREP_NOW (pin \"now\", "
-	      "YYYY-MM-DDTHH:MM:SSZ), NO_COLOR.\n"
-	      "See kmrep(1).\n",
+		fprintf(out, "  %-11s %s\n", commands[i]->name, _(commands[i]->summary));
+	fputs(_("\nGlobal options (before or after the command):\n"
+		"  --db PATH       database (default $KMREP_DB, else\n"
+		"                  $XDG_DATA_HOME/kmrep/kmrep.db)\n"
+		"  --config PATH   configuration (default $KMREP_CONFIG, else\n"
+		"                  $XDG_CONFIG_HOME/kmrep/config.ini; none there: built-in\n"
+		"                  defaults)\n"
+		"  --lang zh|en    language of text output and messages (default: the locale,\n"
+		"                  $LANGUAGE, $LC_ALL, $LC_MESSAGES, $LANG: zh_* is Chinese)\n"
+		"  -q, --quiet     print only failures\n"
+		"  -v, --verbose   say what is fetched (twice: debug)\n"
+		"  -h, --help      this help; `kmrep COMMAND --help` for a command's options\n"
+		"  --version       kmrep's and its libraries' versions\n"
+		"\nExit status:\n"
+		"  0   done\n"
+		"  1   partly done: a source or page failed; everything that succeeded is stored\n"
+		"  2   usage error\n"
+		"  3   database or internal error; nothing half-written\n"
+		"  4   another refresh holds the lock\n"
+		"  10  check --fail-on: the verdict is at or past the threshold\n"
+		"\nEnvironment: KMREP_DB, KMREP_CONFIG, KMREP_NOW (pin \"now\",\n"
+		"YYYY-MM-DDTHH:MM:SSZ), NO_COLOR, LANG and LC_* (the language).\n"
+		"See kmrep(1).\n"),
 	      out);
 }
 
@@ -85,16 +90,50 @@ cli_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	msg_vprint(NULL, fmt, ap);
 	va_end(ap);
-	fputs("Try 'kmrep --help'.\n", stderr);
+	fputs(_("Try 'kmrep --help'.\n"), stderr);
 	return EXIT_USAGE;
+}
+
+/* "Usage: kmrep NAME SYNOPSIS", the synopsis wrapped at 80 columns between
+ * its words, never inside a [bracketed group]. */
+static void
+print_usage(const struct command *cmd)
+{
+	const char *prefix = _("Usage: kmrep ");
+	printf("%s%s", prefix, cmd->name);
+	/* Columns, not bytes: Chinese takes two each. */
+	int col = (int)text_display_width(prefix) + (int)strlen(cmd->name);
+	const char *p = cmd->synopsis;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const char *end = p;
+		int depth = 0;
+		while (*end && (depth || *end != ' ')) {
+			depth += *end == '[' ? 1 : *end == ']' ? -1 : 0;
+			end++;
+		}
+		if (end == p)
+			break;
+		int len = (int)(end - p);
+		if (col + 1 + len > 80 && col > 20) {
+			fputs("\n       ", stdout);
+			col = 7;
+		}
+		printf(" %.*s", len, p);
+		col += 1 + len;
+		p = end;
+	}
+	putchar('\n');
 }
 
 int
 cli_command_help(const struct command *cmd)
 {
-	printf("Usage: kmrep %s %s\n%s\n", cmd->name, cmd->synopsis, cmd->summary);
+	print_usage(cmd);
+	printf("%s\n", _(cmd->summary));
 	if (cmd->help && *cmd->help)
-		printf("\n%s", cmd->help);
+		printf("\n%s", _(cmd->help));
 	if (cmd->lists & CLI_LIST_PINS)
 		for (size_t i = 0; i < registry_count(); i++)
 			if (registry[i].pin_option)
@@ -103,14 +142,14 @@ cli_command_help(const struct command *cmd)
 	if (cmd->lists & CLI_LIST_SOURCES) {
 		char names[128];
 		registry_names(names, sizeof(names));
-		printf("\nSources (--source S): %s\n", names);
+		printf(_("\nSources (--source S): %s\n"), names);
 	}
 	if (cmd->formats) {
 		char names[128];
 		renderer_names((enum render_view)cmd->formats, ", ", ", ", names, sizeof(names));
-		printf("\nFormats (--format F): %s\n", names);
+		printf(_("\nFormats (--format F): %s\n"), names);
 	}
-	printf("\nGlobal options --db, --config, -q, -v work here too; see 'kmrep --help'.\n");
+	printf(_("\nGlobal options --db, --config, --lang, -q, -v work here too; see 'kmrep --help'.\n"));
 	return EXIT_DONE;
 }
 
@@ -152,7 +191,7 @@ cli_store(struct cli *cli)
 	cli->store_readonly = false;
 	char err[ERRBUF_SIZE];
 	if (!cli->db_path) {
-		msg_error("no database path: set --db, KMREP_DB or HOME");
+		msg_error(_("no database path: set --db, KMREP_DB or HOME"));
 		return NULL;
 	}
 	if (strcmp(cli->db_path, ":memory:") && make_parent_dirs(cli->db_path, err) < 0) {
@@ -162,7 +201,7 @@ cli_store(struct cli *cli)
 	struct stat sb;
 	if (strcmp(cli->db_path, ":memory:") && stat(cli->db_path, &sb) == 0 &&
 	    S_ISREG(sb.st_mode) && sb.st_size == 0)
-		msg_warn("%s: empty file, creating a new database", cli->db_path);
+		msg_warn(_("%s: empty file, creating a new database"), cli->db_path);
 	if (store_open(cli->db_path, &cli->store, err) < 0) {
 		msg_error("%s", err);
 		cli->store = NULL;
@@ -216,6 +255,28 @@ cli_store_read(struct cli *cli)
 	return cli->store;
 }
 
+/* The value of --lang wherever it stands (before "--"), so the language is
+ * chosen before the first message; NULL when absent.  A --lang without a
+ * value is reported as a usage error by main. */
+static const char *
+lang_option(int argc, char **argv, bool *missing)
+{
+	const char *lang = NULL;
+	*missing = false;
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--lang")) {
+			if (i + 1 >= argc) {
+				*missing = true;
+				return lang;
+			}
+			lang = argv[++i];
+		} else if (!strncmp(argv[i], "--lang=", 7)) {
+			lang = argv[i] + 7;
+		}
+	}
+	return lang;
+}
+
 static const struct command *
 find_command(const char *name)
 {
@@ -244,9 +305,15 @@ parse_globals(struct cli *cli, int *argc, char **argv, int *want_help, int *want
 			argv[out++] = a;
 			continue;
 		}
+		if (!strcmp(a, "--lang")) {
+			i++; /* taken by lang_option before */
+			continue;
+		}
+		if (!strncmp(a, "--lang=", 7))
+			continue;
 		if (!strcmp(a, "--db") || !strcmp(a, "--config")) {
 			if (i + 1 >= *argc)
-				return cli_usage_error("option '%s' requires an argument", a);
+				return cli_usage_error(_("option '%s' requires an argument"), a);
 			value = argv[++i];
 		} else if (!strncmp(a, "--db=", 5) || !strncmp(a, "--config=", 9)) {
 			value = strchr(a, '=') + 1;
@@ -260,14 +327,6 @@ parse_globals(struct cli *cli, int *argc, char **argv, int *want_help, int *want
 				cli->config_path = xstrdup(value);
 				cli->config_explicit = true;
 			}
-		} else if (!strcmp(a, "--lang") || !strncmp(a, "--lang=", 7)) {
-			/* Only the html format speaks a language so far. */
-			const char *lang = a[6] == '=' ? a + 7 : i + 1 < *argc ? argv[++i] : NULL;
-			if (!lang)
-				return cli_usage_error("option '--lang' requires an argument");
-			if (strcmp(lang, "zh") && strcmp(lang, "en"))
-				return cli_usage_error("--lang must be zh or en, not '%s'", lang);
-			cli->lang_en = !strcmp(lang, "en");
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			*verbosity = -1;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
@@ -283,7 +342,7 @@ parse_globals(struct cli *cli, int *argc, char **argv, int *want_help, int *want
 				seen_command = seen_command || a[0] != '-';
 				argv[out++] = a;
 			} else {
-				return cli_usage_error("unknown option '%s'", a);
+				return cli_usage_error(_("unknown option '%s'"), a);
 			}
 		}
 	}
@@ -300,6 +359,17 @@ main(int argc, char **argv)
 	char err[ERRBUF_SIZE];
 	int status;
 
+	bool lang_missing;
+	const char *lang = lang_option(argc, argv, &lang_missing);
+	if (i18n_init(lang, err) < 0) {
+		i18n_init(NULL, err);
+		return cli_usage_error(_("--lang takes zh or en, not '%s'"), lang);
+	}
+	if (lang_missing)
+		return cli_usage_error(_("option '%s' requires an argument"), "--lang");
+	/* The html page is for sharing with Chinese readers: Chinese unless
+	 * --lang en says otherwise, whatever the locale (issue 15). */
+	cli.lang_en = lang && !strcmp(lang, "en");
 	config_defaults(&cli.cfg);
 	registry_declare_config(&cli.cfg);
 	cli.db_path = config_default_db_path();
@@ -323,12 +393,12 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (argc < 2) {
-		status = cli_usage_error("no command given");
+		status = cli_usage_error(_("no command given"));
 		goto out;
 	}
 	const struct command *cmd = find_command(argv[1]);
 	if (!cmd) {
-		status = cli_usage_error("unknown command '%s'", argv[1]);
+		status = cli_usage_error(_("unknown command '%s'"), argv[1]);
 		goto out;
 	}
 	for (int i = 2; i < argc; i++) {
@@ -358,7 +428,7 @@ out:
 	free(cli.db_path);
 	free(cli.config_path);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		msg_error("write error on standard output");
+		msg_error(_("write error on standard output"));
 		if (status == EXIT_DONE)
 			status = EXIT_INTERNAL;
 	}

@@ -1,14 +1,17 @@
 /* What `refresh` and `check` do around a refresh run: the lock message, the
  * summary line, the exit status, and each platform's score for the trend
  * history (SCORING §5 compares a warning with the previous refreshes'). */
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "msg.h"
 #include "report/view.h"
 #include "store.h"
 #include "sync/refresh.h"
+#include "xalloc.h"
 
 /* Records the scores of the refreshed platforms; false on a database error. */
 static bool
@@ -46,19 +49,25 @@ cli_refresh(struct cli *cli, const int64_t *ids, size_t n, const bool *sources, 
 	struct refresh_result r;
 	enum refresh_status status = sync_refresh(st, &o, ids, n, &r);
 	if (status == REFRESH_LOCKED) {
-		msg_error("another refresh (pid %ld) is running on %s", r.lock_holder, cli->db_path);
+		msg_error(_("another refresh (pid %ld) is running on %s"), r.lock_holder, cli->db_path);
 		return EXIT_LOCKED;
 	}
 	if (status == REFRESH_ERROR && !r.platforms)
 		return EXIT_INTERNAL;
 	if (!record_scores(cli, st, ids, n))
 		status = REFRESH_ERROR;
-	if (summary)
-		msg_info("refreshed %u platform%s: %u new and %u updated complaints, %lu requests, "
-			 "%u failure%s, %.1f s",
-			 r.platforms, r.platforms == 1 ? "" : "s", r.new_complaints,
-			 r.updated_complaints, r.requests, r.failures, r.failures == 1 ? "" : "s",
+	if (summary) {
+		char *failures = xasprintf(ngettext("%u failure", "%u failures", r.failures),
+					   r.failures);
+		msg_info(ngettext("refreshed %u platform: %u new and %u updated complaints, "
+				  "%lu requests, %s, %.1f s",
+				  "refreshed %u platforms: %u new and %u updated complaints, "
+				  "%lu requests, %s, %.1f s",
+				  r.platforms),
+			 r.platforms, r.new_complaints, r.updated_complaints, r.requests, failures,
 			 r.seconds);
+		free(failures);
+	}
 	return status == REFRESH_ERROR ? EXIT_INTERNAL
 	       : status == REFRESH_PARTIAL ? EXIT_PARTIAL : EXIT_DONE;
 }

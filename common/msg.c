@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "text.h"
 
 /* Written once by main before any other thread or output exists. */
@@ -57,7 +58,7 @@ msg_vprint(const char *tag, const char *fmt, va_list ap)
 	}
 
 DEFINE_MSG(msg_error, NULL, MSG_QUIET)
-DEFINE_MSG(msg_warn, "warning: ", MSG_QUIET)
+DEFINE_MSG(msg_warn, _("warning: "), MSG_QUIET)
 DEFINE_MSG(msg_notice, NULL, MSG_QUIET)
 DEFINE_MSG(msg_info, NULL, MSG_NORMAL)
 DEFINE_MSG(msg_verbose, NULL, MSG_VERBOSE)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "i18n.h"
 #include "sync/registry.h"
 #include "text.h"
 #include "timeutil.h"
@@ -63,6 +64,29 @@ listing_json(struct store *st, const struct platform *p)
 	return o;
 }
 
+/* s padded to columns display columns, then a space. */
+static void
+print_cell(FILE *out, const char *s, size_t columns)
+{
+	size_t w = text_display_width(s);
+	fprintf(out, "%s%*s ", s, w < columns ? (int)(columns - w) : 0, "");
+}
+
+/* The buyer's word for a verdict key of kmrep.check/1. */
+static const char *
+verdict_words(const char *key)
+{
+	if (!strcmp(key, "recommend"))
+		return _("recommended");
+	if (!strcmp(key, "caution"))
+		return _("caution");
+	if (!strcmp(key, "avoid"))
+		return _("avoid");
+	if (!strcmp(key, "not_rated"))
+		return _("not rated");
+	return key;
+}
+
 int
 listing_text(FILE *out, json_t *arr)
 {
@@ -70,7 +94,10 @@ listing_text(FILE *out, json_t *arr)
 	json_t *o;
 	/* Names and domains came from users and sites: shown escaped. */
 	struct text_pool pool = {0};
-	fprintf(out, "%-20s %-30s %-20s %s\n", "NAME", "DOMAINS", "LAST REFRESH", "VERDICT");
+	print_cell(out, _("NAME"), 20);
+	print_cell(out, _("DOMAINS"), 30);
+	print_cell(out, _("LAST REFRESH"), 16);
+	fprintf(out, "%s\n", _("VERDICT"));
 	/* Names are Chinese: pad by display width, which printf's %-20s cannot. */
 	json_array_foreach(arr, i, o) {
 		char domains[256] = "";
@@ -85,10 +112,18 @@ listing_text(FILE *out, json_t *arr)
 		const char *verdict = json_string_value(json_object_get(o, "verdict"));
 		const char *name = text_shown(&pool, json_string_value(json_object_get(o, "name")));
 		size_t w = text_display_width(name);
-		fprintf(out, "%s%*s %-30s %-20s %s%s\n", name, w < 20 ? (int)(20 - w) : 0, "",
-			*domains ? text_shown(&pool, domains) : "-", last ? last : "never",
-			verdict ? text_shown(&pool, verdict) : "-",
-			json_is_true(json_object_get(o, "tracked")) ? "" : " (untracked)");
+		fprintf(out, "%s%*s %-30s ", name, w < 20 ? (int)(20 - w) : 0, "",
+			*domains ? text_shown(&pool, domains) : "-");
+		/* Asia/Shanghai, as check shows it; JSON keeps UTC ISO 8601. */
+		char shown[17];
+		int64_t at;
+		if (last && time_parse_iso(last, 0, &at) == 0)
+			time_format_shanghai(at, shown);
+		else
+			snprintf(shown, sizeof(shown), "%s", last ? "?" : _("never"));
+		print_cell(out, shown, 16);
+		fprintf(out, "%s%s\n", verdict ? verdict_words(verdict) : "-",
+			json_is_true(json_object_get(o, "tracked")) ? "" : _(" (untracked)"));
 	}
 	text_pool_finish(&pool);
 	return fflush(out) != 0 || ferror(out) ? -1 : 0;

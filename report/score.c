@@ -537,6 +537,7 @@ compute_gates(const struct score_params *p, const struct score_input *in,
 		}
 	}
 	int people = distinct_people(keys, nk);
+	r->fraud_people = people;
 	if (nk && people >= p->gate_people) {
 		char *ev[SCORE_MAX_EVIDENCE];
 		size_t n_ev = 0;
@@ -745,6 +746,8 @@ score_compute(const struct score_params *p, const struct score_input *in,
 			out->unresolved_severity += it->sev;
 			out->n_unresolved++;
 			unres_by_cat[(unsigned)c->category < CAT_COUNT ? c->category : CAT_OTHER]++;
+			out->unresolved_by_category[(unsigned)c->category < CAT_COUNT ? c->category
+										  : CAT_OTHER]++;
 			if (it->age_s <= vol_s)
 				out->U90++;
 		}

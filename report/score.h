@@ -182,6 +182,8 @@ struct score_result {
 	size_t n_unresolved;
 	size_t U90;
 	double identity_raw;     /* sum of the findings before the cap */
+	size_t unresolved_by_category[CAT_COUNT]; /* the n_unresolved by category */
+	int fraud_people;        /* distinct complainants behind the fraud_cluster gate */
 	int n_sources;           /* distinct sources among the counted complaints */
 };
 

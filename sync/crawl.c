@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "fetch/cookie_file.h"
+#include "i18n.h"
 #include "fetch/url.h"
 #include "host.h"
 #include "interrupt.h"
@@ -611,7 +612,7 @@ note_cookie_file(struct crawl_job *job)
 	if (cookie_file_check(path, host, job->site->login_cookie, s->now, err) < 0)
 		msg_error("%s: cookie_file %s: %s", job->site->name, path, err);
 	else
-		msg_error("%s: cookie_file %s: %s did not accept its %s cookie; export it again",
+		msg_error(_("%s: cookie_file %s: %s did not accept its %s cookie; export it again"),
 			  job->site->name, path, short_title(job), job->site->login_cookie);
 	free(host);
 }

@@ -1,4 +1,5 @@
 #include "progress.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -37,7 +38,7 @@ progress_update(struct progress *p, unsigned done, unsigned total, unsigned new_
 	fputs("\r\033[K[", stderr);
 	for (int i = 0; i < width; i++)
 		fputc(i < filled ? '#' : '.', stderr);
-	fprintf(stderr, "] %u/%u jobs, %u new complaints", done, total, new_items);
+	fprintf(stderr, _("] %u/%u jobs, %u new complaints"), done, total, new_items);
 	fflush(stderr);
 	p->drawn = 1;
 }

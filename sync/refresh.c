@@ -1,4 +1,5 @@
 #include "refresh.h"
+#include "i18n.h"
 
 #include <curl/curl.h>
 #include <signal.h>
@@ -132,7 +133,7 @@ sync_refresh(struct store *st, const struct refresh_options *o, const int64_t *i
 	if (!res->interrupted)
 		check_every_job_ran(&s, ids, n, o->now);
 	if (res->interrupted) {
-		msg_error("interrupted: what was fetched before the signal is stored");
+		msg_error(_("interrupted: what was fetched before the signal is stored"));
 		if (!s.failures)
 			s.failures++; /* partial even when no job was in flight */
 	}

@@ -159,6 +159,12 @@ class Case:
         env = dict(os.environ)
         env.update({"KMREP_DB": self.db, "KMREP_CONFIG": self.config, "NO_COLOR": "1",
                     "HOME": self.dir, "XDG_DATA_HOME": "", "XDG_CONFIG_HOME": ""})
+        # English unless a test asks for another language (LANG=zh_CN.UTF-8 or
+        # --lang zh); the catalogue is the build tree's.
+        for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+            env.pop(var, None)
+        env["LANG"] = "C.UTF-8"
+        env["KMREP_LOCALEDIR"] = os.path.join(BUILDDIR, "po")
         if self.now:
             env["KMREP_NOW"] = self.now
         else:

@@ -975,16 +975,24 @@ def test_refresh_source_heimao_only(t):
 # ==========================================================================
 # check
 
+# The verdict as check's English text says it (JSON's verdict_zh is the Chinese).
+VERDICT_EN = {"recommend": "recommended", "caution": "caution", "avoid": "avoid",
+              "not_rated": "not rated"}
+VERDICTS_EN = tuple(v + "  " for v in VERDICT_EN.values())
+
+
 def test_check_text_verdict_first(t):
     stored(t)
     r = t.kmrep("check", NAME)
     t.check_eq(r.code, 0, r)
     first = r.out.splitlines()[0]
-    t.check(re.match(r"^(建议下单|谨慎下单|不建议下单|数据不足)", first), r)
+    t.check(re.match(r"^(recommended|caution|avoid|not rated)  ", first), r)
     t.check(NAME in first, r)
     j = t.kmrep("check", NAME, "--format", "json").json()
-    t.check(first.startswith(j["verdict_zh"]), f"text {first!r} vs json {j['verdict']}")
+    t.check(first.startswith(VERDICT_EN[j["verdict"]]), f"text {first!r} vs json {j['verdict']}")
     t.check(str(j["score"]) in first and j["grade"] in first, first)
+    zh = t.kmrep("check", NAME, "--lang", "zh")
+    t.check(zh.out.startswith(j["verdict_zh"] + "  " + NAME), zh)
     t.check("km-risk/1" in r.out, r)
     t.check_eq(r.err, "", r)
     # evidence links and the operator's legal name (12315 needs it)
@@ -1048,7 +1056,7 @@ def test_check_unknown_name_adds_and_refreshes(t):
     notice = kmrep_lines(r.err)
     t.check_eq(len(notice), 1, r)
     t.check(NAME in notice[0], r)
-    t.check(r.out.splitlines()[0].startswith(("不建议下单", "谨慎下单", "建议下单", "数据不足")),
+    t.check(r.out.splitlines()[0].startswith(VERDICTS_EN),
             r)
     t.check(NAME in list_json(t), "check did not add the platform")
     t.check_eq(t.sql("SELECT count(*) FROM complaints")[0][0], len(world_complaints()))
@@ -1063,7 +1071,7 @@ def test_check_unknown_name_adds_and_refreshes(t):
 def test_check_unknown_domain_adds_it(t):
     r = t.kmrep("check", "https://" + DOMAIN + "/index.html")
     t.check(r.code in (0, 1), r)
-    t.check(r.out.startswith(("不建议下单", "谨慎下单", "建议下单", "数据不足")), r)
+    t.check(r.out.startswith(VERDICTS_EN), r)
     t.check(any(DOMAIN in ln for ln in kmrep_lines(r.err)), r)
     rows = t.sql("SELECT domain FROM platform_domains")
     t.check_eq(len(rows), 1, rows)
@@ -1095,7 +1103,7 @@ def test_check_fail_on_avoid(t):
     for level in ("avoid", "caution"):
         r = t.kmrep("check", NAME, "--fail-on", level)
         t.check_eq(r.code, 10, r)
-        t.check(r.out.startswith("不建议下单"), r)      # the verdict still printed
+        t.check(r.out.startswith("avoid  "), r)      # the verdict still printed
     t.check_eq(t.kmrep("check", NAME).code, 0)
 
 
@@ -1660,7 +1668,7 @@ def test_check_refresh_refetches(t):
     r = t.kmrep("check", NAME, "--refresh")
     t.check_eq(r.code, 0, r)
     t.check(requests_to(t, "/api/company/received_complaints"), "check --refresh fetched nothing")
-    t.check(r.out.startswith("不建议下单"), r)
+    t.check(r.out.startswith("avoid  "), r)
 
 
 def test_complaints_resolves_domain_and_alias(t):
@@ -1780,7 +1788,7 @@ def test_demo_world_verdicts(t):
         t.check(all(s["state"] == "ok" for s in j[n]["sources"]), show(n))
     # the text verdict agrees with the JSON one
     r = t.kmrep("check", "https://www.jindun-km.com/")
-    t.check(r.out.startswith("不建议下单"), r)
+    t.check(r.out.startswith("avoid  "), r)
 
 
 def test_demo_report_riskiest_first(t):
@@ -1803,7 +1811,7 @@ def test_demo_fail_on_recommend(t):
     demo_setup(t, DEMO[:1])
     r = t.kmrep("check", "启慧卡盟", "--fail-on", "caution")
     t.check_eq(r.code, 0, r)
-    t.check(r.out.startswith("建议下单"), r)
+    t.check(r.out.startswith("recommended  "), r)
     t.check_eq(t.kmrep("check", "qihui-km.com", "--fail-on", "avoid").code, 0)
 
 

@@ -1,6 +1,6 @@
 """Golden outputs: what a buyer and a spreadsheet see, byte for byte, for the
-test world at a pinned time (text with colour off, kmrep.check/1 JSON, the
-report CSV, the complaints CSV).  A change to any of them must be deliberate:
+test world at a pinned time (text with colour off in English and in Chinese,
+kmrep.check/1 JSON, the report CSV, the complaints CSV).  A change to any of them must be deliberate:
 regenerate with `python3 tests/cli/test_golden.py --update` and review the
 diff."""
 import os
@@ -23,8 +23,8 @@ def build(t):
     t.check(r.code in (0, 1), r)
 
 
-def compare(t, name, args):
-    r = t.kmrep(*args)
+def compare(t, name, args, env=None):
+    r = t.kmrep(*args, env=env)
     t.check(r.code in (0, 1), r)
     path = os.path.join(GOLDEN, name)
     if UPDATE:
@@ -43,6 +43,39 @@ def compare(t, name, args):
 def test_check_text(t):
     build(t)
     compare(t, "check_test.txt", ["check", "测试卡盟"])
+
+
+ZH = {"LANG": "zh_CN.UTF-8"}
+
+
+def test_check_text_zh(t):
+    build(t)
+    compare(t, "check_test.zh.txt", ["check", "测试卡盟"], env=ZH)
+
+
+def test_check_stolen_text_zh(t):
+    build(t)
+    compare(t, "check_stolen.zh.txt", ["check", "盗号卡盟"], env=ZH)
+
+
+def test_list_text(t):
+    build(t)
+    compare(t, "list.txt", ["list"])
+
+
+def test_list_text_zh(t):
+    build(t)
+    compare(t, "list.zh.txt", ["list"], env=ZH)
+
+
+def test_json_and_csv_do_not_change_with_the_language(t):
+    """Scripts read JSON and CSV: keys, headers and values stay English."""
+    build(t)
+    for args in (["check", "测试卡盟", "--format", "json"], ["report", "--format", "csv"],
+                 ["complaints", "测试卡盟", "--format", "csv"], ["list", "--format", "json"]):
+        en = t.kmrep(*args)
+        zh = t.kmrep(*args, env=ZH)
+        t.check_eq(zh.out, en.out, " ".join(args))
 
 
 def test_check_json(t):

@@ -176,12 +176,15 @@ test_complaint_sites(void)
 			continue;
 		char line[256];
 		snprintf(line, sizeof(line), "%s %s%s", registry[i].title, registry[i].complain_url,
-			 (int)i == v.merchant_source[0] ? " (商家 测试卡盟)" : "");
+			 (int)i == v.merchant_source[0] ? " (merchant 测试卡盟)" : "");
 		CHECK(strstr(text, line) != NULL);
 		sites++;
 	}
 	CHECK(sites > 0);
-	CHECK(strstr(text, " merchants: 测试卡盟 (6384912431)") != NULL);
+	char merchants[128];
+	snprintf(merchants, sizeof(merchants), "  merchants on %s: 测试卡盟 (6384912431)\n",
+		 registry[v.merchant_source[0]].short_title);
+	CHECK(strstr(text, merchants) != NULL);
 	free(text);
 	score_result_finish(&v.score);
 }
