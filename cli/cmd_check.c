@@ -181,7 +181,7 @@ const struct command cmd_check = {
 	.help = "  --refresh          fetch fresh data first (an unknown platform always is)\n"
 		"  --format F         one of the formats below (default text); json is\n"
 		"                     schema kmrep.check/1\n"
-		"  --explain          also every constant and intermediate value of km-risk/1\n"
+		"  --explain          also every constant and intermediate value of km-risk/2\n"
 		"  --fail-on LEVEL    exit 10 when the verdict is LEVEL or worse: caution\n"
 		"                     (谨慎下单, 数据不足 or 不建议下单) or avoid (不建议下单)\n"
 		"\nThe verdict: 建议下单 recommend, 谨慎下单 caution, 不建议下单 avoid,\n"

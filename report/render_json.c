@@ -123,6 +123,10 @@ explain_json(const struct platform_view *v, const struct config *cfg)
 				    ? json_null()
 				    : json_string(trend_level_key(
 					      (enum trend_level)v->input.previous_trend_level)));
+	json_object_set_new(x, "previous_trend_at",
+			    v->input.previous_trend_at
+				    ? json_time(v->input.previous_trend_at)
+				    : json_null());
 	json_object_set_new(o, "values", x);
 	return o;
 }

@@ -464,18 +464,23 @@ scored_input:
 		if (v->have_state[i] && v->state[i].last_attempt_at > refreshed)
 			refreshed = v->state[i].last_attempt_at;
 	}
+	/* km-risk/2: the newest earlier refresh at warning or worse, at least
+	 * trend_repeat_hours before the one the complaints come from (refresh
+	 * records its own level at its fetch time; the scorer checks the ages). */
 	in->previous_trend_level = -1;
-	struct score_row rows[8];
-	size_t got = 0;
-	if (store_score_recent(st, id, 8, rows, &got, err) < 0)
+	in->previous_trend_at = 0;
+	in->refreshed_at = refreshed;
+	static const char *const alarming[] = {"warning", "critical"};
+	struct score_row row;
+	int64_t latest = refreshed ? refreshed : now;
+	int got = store_score_latest_trend(st, id,
+					   latest - (int64_t)(cfg->score.trend_repeat_hours * 3600),
+					   alarming, 2, &row, err);
+	if (got < 0)
 		goto fail;
-	/* The level of the refresh before the latest one: refresh records its own
-	 * level at the time of its fetch, so skip rows from that moment on. */
-	for (size_t i = 0; i < got; i++) {
-		if (rows[i].at < refreshed) {
-			in->previous_trend_level = (int)trend_from_key(rows[i].trend_level);
-			break;
-		}
+	if (got) {
+		in->previous_trend_level = (int)trend_from_key(row.trend_level);
+		in->previous_trend_at = row.at;
 	}
 	/* The home page a buyer can open to see the claimed number. */
 	if (v->have_site && v->site.domain)

@@ -475,6 +475,11 @@ int store_score_put(struct store *s, int64_t platform_id, int64_t at, double sco
  * Returns 0 or -1. */
 int store_score_recent(struct store *s, int64_t platform_id, size_t n, struct score_row *out,
 		       size_t *got, char *err);
+/* The newest score recorded at or before at_most whose trend_level is one
+ * of levels[0..n_levels).  Returns 1 and *out, 0 none, -1. */
+int store_score_latest_trend(struct store *s, int64_t platform_id, int64_t at_most,
+			     const char *const *levels, size_t n_levels, struct score_row *out,
+			     char *err);
 
 /* ---- the refresh lock -------------------------------------------------- */
 

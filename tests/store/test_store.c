@@ -1497,7 +1497,19 @@ test_score_history(void)
 	CHECK_NEAR(rows[0].score, 55.0, 1e-9);
 	CHECK_STR(rows[0].grade, "F");
 	CHECK_STR(rows[0].trend_level, "warning");
-	CHECK_STR(rows[0].formula, "km-risk/1");
+	CHECK_STR(rows[0].formula, "km-risk/2");
+	/* the newest at or before a time with one of the levels */
+	struct score_row row;
+	static const char *const alarming[] = {"warning", "critical"};
+	CHECK_INT(store_score_latest_trend(s, a, T0 + 150, alarming, 2, &row, err), 1);
+	CHECK_INT(row.at, T0 + 100);
+	CHECK_STR(row.trend_level, "warning");
+	CHECK_INT(store_score_latest_trend(s, a, T0 + 99, alarming, 2, &row, err), 0);
+	CHECK_INT(store_score_latest_trend(s, a, T0 + 500, alarming, 2, &row, err), 1);
+	CHECK_INT(row.at, T0 + 200);
+	static const char *const none[] = {"none"};
+	CHECK_INT(store_score_latest_trend(s, a, T0 + 500, none, 1, &row, err), 1);
+	CHECK_INT(row.at, T0);
 	CHECK(isnan(rows[1].score));
 	CHECK_STR(rows[1].verdict, "not_rated");
 	CHECK_INT(store_score_recent(s, a, 5, rows, &got, err), 0);
