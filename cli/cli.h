@@ -65,8 +65,8 @@ struct command {
 			       * (report/render.h), listed after help; 0 none */
 };
 
-extern const struct command cmd_add, cmd_list, cmd_remove, cmd_refresh, cmd_check, cmd_report,
-	cmd_complaints, cmd_import, cmd_reparse;
+extern const struct command cmd_add, cmd_list, cmd_remove, cmd_rename, cmd_refresh, cmd_check,
+	cmd_report, cmd_complaints, cmd_import, cmd_reparse;
 
 /* Prints a command's --help text to stdout; returns EXIT_DONE. */
 int cli_command_help(const struct command *cmd);

@@ -28,7 +28,7 @@
 #include "xalloc.h"
 
 static const struct command *const commands[] = {
-	&cmd_add, &cmd_list, &cmd_remove, &cmd_refresh, &cmd_check, &cmd_report,
+	&cmd_add, &cmd_list, &cmd_remove, &cmd_rename, &cmd_refresh, &cmd_check, &cmd_report,
 	&cmd_complaints, &cmd_import, &cmd_reparse, NULL,
 };
 

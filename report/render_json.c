@@ -83,6 +83,27 @@ icp_json(const struct platform_view *v)
 		json_array_append_new(domains, d);
 	}
 	json_object_set_new(o, "domains", domains);
+	/* Each domain's own home page: a dead mirror is shown as dead. */
+	json_t *sites = json_array();
+	for (size_t i = 0; i < v->n_sites; i++) {
+		const struct site_domain_view *sd = &v->sites[i];
+		json_t *d = json_object();
+		json_object_set_new(d, "domain", json_string(sd->domain));
+		json_object_set_new(d, "state", json_string(site_domain_state(sd)));
+		if (sd->probed) {
+			json_object_set_new(d, "probed_at", json_time(sd->probe.probed_at));
+			json_object_set_new(d, "site_claim", sd->probe.icp_raw
+								     ? json_string(sd->probe.icp_raw)
+								     : json_null());
+			if (!sd->probe.ok && sd->probe.error)
+				json_object_set_new(d, "error", json_string(sd->probe.error));
+		}
+		json_object_set_new(d, "claim", json_string(site_claim_key(sd->claim)));
+		if (sd->detail)
+			json_object_set_new(d, "claim_detail", json_string(sd->detail));
+		json_array_append_new(sites, d);
+	}
+	json_object_set_new(o, "sites", sites);
 	return o;
 }
 

@@ -253,6 +253,22 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 	if (v->claim_detail)
 		fprintf(out, " — %s", text_shown(&pool, v->claim_detail));
 	fputc('\n', out);
+	/* Each domain's own page when there are several, or the one is dead. */
+	for (size_t i = 0; i < v->n_sites; i++) {
+		const struct site_domain_view *sd = &v->sites[i];
+		if (v->n_sites < 2 && sd->probed && sd->probe.ok)
+			continue;
+		fprintf(out, "    %s: ", text_shown(&pool, sd->domain));
+		if (!sd->probed)
+			fputs("not probed yet", out);
+		else if (!sd->probe.ok)
+			fprintf(out, "%sdead%s (%s)", pal->yellow, pal->reset,
+				text_shown(&pool, sd->probe.error ? sd->probe.error
+								  : "no page"));
+		else
+			fprintf(out, "claim %s", site_claim_key(sd->claim));
+		fputc('\n', out);
+	}
 
 	fprintf(out, "\n%s数据来源 Sources%s\n", pal->bold, pal->reset);
 	for (size_t i = 0; i < registry_count(); i++) {

@@ -137,6 +137,125 @@ load_states(struct store *st, const struct config *cfg, struct platform_view *v,
 	return 0;
 }
 
+const char *
+site_domain_state(const struct site_domain_view *d)
+{
+	return !d->probed ? "never" : d->probe.ok ? "live" : "dead";
+}
+
+/* Copies probe p (its strings too) into *out. */
+static void
+probe_copy(const struct site_probe *p, struct site_probe *out)
+{
+	*out = *p;
+	out->domain = p->domain ? xstrdup(p->domain) : NULL;
+	out->error = p->error ? xstrdup(p->error) : NULL;
+	out->title = p->title ? xstrdup(p->title) : NULL;
+	out->charset = p->charset ? xstrdup(p->charset) : NULL;
+	out->icp_raw = p->icp_raw ? xstrdup(p->icp_raw) : NULL;
+	out->icp_canonical = p->icp_canonical ? xstrdup(p->icp_canonical) : NULL;
+	out->icp_main = p->icp_main ? xstrdup(p->icp_main) : NULL;
+	out->police_number = p->police_number ? xstrdup(p->police_number) : NULL;
+}
+
+/* The claim of one live page against the registry's answers for all of the
+ * platform's domains. */
+static int
+page_claim(struct store *st, struct platform_view *v, struct site_domain_view *d, char *err)
+{
+	const struct site_probe *p = &d->probe;
+	if (!d->probed || !p->ok) {
+		d->claim = CLAIM_UNKNOWN;
+		return 0;
+	}
+	if (!p->icp_main || p->icp_placeholder) {
+		d->claim = CLAIM_NONE;
+		return 0;
+	}
+	if (v->input.identity.icp_status == ICP_STATUS_UNKNOWN) {
+		d->claim = CLAIM_UNKNOWN;
+		d->detail = xstrdup("the registry's answer is unknown, so the claim is unchecked");
+		return 0;
+	}
+	for (size_t i = 0; i < v->n_icp; i++) {
+		for (size_t k = 0; k < v->icp[i].cur.n_records; k++) {
+			struct licence lic;
+			const struct icp_record *r = &v->icp[i].cur.records[k];
+			if (r->main_licence && licence_parse(r->main_licence, &lic) == 0 &&
+			    !strcmp(lic.main, p->icp_main)) {
+				d->claim = CLAIM_MATCH;
+				return 0;
+			}
+		}
+	}
+	d->claim = CLAIM_MISMATCH;
+	char **others = NULL;
+	size_t n_others = 0;
+	if (store_icp_by_licence(st, p->icp_main, &others, &n_others, err) < 0)
+		return -1;
+	const char *shown = p->icp_raw ? p->icp_raw : p->icp_main;
+	d->detail = n_others
+		? xasprintf("%s shows %s, which the registry gives to %s", d->domain, shown,
+			    others[0])
+		: xasprintf("%s shows %s, which the registry does not give to this domain",
+			    d->domain, shown);
+	store_strv_free(others, n_others);
+	return 0;
+}
+
+/* Every domain's latest home-page probe and the platform's claim: a stolen or
+ * fake number on any live domain decides (the gate), then a matching one,
+ * then a page showing none; a dead domain is shown as dead and decides
+ * nothing, so the claim is unknown only when no domain was read. */
+static int
+load_site_claims(struct store *st, struct platform_view *v, char *err)
+{
+	struct score_identity *id = &v->input.identity;
+	v->sites = xcalloc(v->platform.n_domains ? v->platform.n_domains : 1, sizeof(*v->sites));
+	for (size_t i = 0; i < v->platform.n_domains; i++) {
+		struct site_domain_view *d = &v->sites[v->n_sites++];
+		d->domain = xstrdup(v->platform.domains[i]);
+		int rc = store_site_probe_latest(st, v->platform.id, d->domain, &d->probe, err);
+		if (rc < 0)
+			return -1;
+		d->probed = rc;
+		if (page_claim(st, v, d, err) < 0)
+			return -1;
+	}
+	static const enum site_claim order[] = {CLAIM_MISMATCH, CLAIM_MATCH, CLAIM_NONE,
+						CLAIM_UNKNOWN};
+	const struct site_domain_view *decider = NULL;
+	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]) && !decider; o++)
+		for (size_t i = 0; i < v->n_sites && !decider; i++)
+			if (v->sites[i].probed && v->sites[i].probe.ok &&
+			    v->sites[i].claim == order[o])
+				decider = &v->sites[i];
+	if (decider) {
+		id->claim = decider->claim;
+		probe_copy(&decider->probe, &v->site);
+		v->have_site = 1;
+		if (decider->detail)
+			v->claim_detail = xstrdup(decider->detail);
+		return 0;
+	}
+	/* No domain was read: the latest probe of any (a platform without
+	 * domains may still have an imported page). */
+	id->claim = CLAIM_UNKNOWN;
+	int rc = store_site_probe_latest(st, v->platform.id, NULL, &v->site, err);
+	if (rc < 0)
+		return -1;
+	v->have_site = rc;
+	if (rc && v->site.ok && !v->platform.n_domains) {
+		struct site_domain_view d = {.domain = v->site.domain, .probed = 1};
+		d.probe = v->site;
+		if (page_claim(st, v, &d, err) < 0)
+			return -1;
+		id->claim = d.claim;
+		v->claim_detail = d.detail;
+	}
+	return 0;
+}
+
 /* The registry's answer for the platform's registrable domains. */
 static int
 load_identity(struct store *st, struct platform_view *v, char *err)
@@ -182,46 +301,7 @@ load_identity(struct store *st, struct platform_view *v, char *err)
 			id->filing_year = lic.year;
 	}
 
-	int rc = store_site_probe_latest(st, v->platform.id, NULL, &v->site, err);
-	if (rc < 0)
-		return -1;
-	v->have_site = rc;
-	if (!rc || !v->site.ok) {
-		id->claim = CLAIM_UNKNOWN;
-	} else if (!v->site.icp_main || v->site.icp_placeholder) {
-		id->claim = CLAIM_NONE;
-	} else if (id->icp_status == ICP_STATUS_UNKNOWN) {
-		id->claim = CLAIM_UNKNOWN;
-		v->claim_detail = xstrdup("the registry's answer is unknown, so the claim is unchecked");
-	} else {
-		id->claim = CLAIM_MISMATCH;
-		for (size_t i = 0; i < v->n_icp && id->claim == CLAIM_MISMATCH; i++) {
-			for (size_t k = 0; k < v->icp[i].cur.n_records; k++) {
-				struct licence lic;
-				const struct icp_record *r = &v->icp[i].cur.records[k];
-				if (r->main_licence && licence_parse(r->main_licence, &lic) == 0 &&
-				    !strcmp(lic.main, v->site.icp_main)) {
-					id->claim = CLAIM_MATCH;
-					break;
-				}
-			}
-		}
-		if (id->claim == CLAIM_MISMATCH) {
-			char **others = NULL;
-			size_t n_others = 0;
-			if (store_icp_by_licence(st, v->site.icp_main, &others, &n_others, err) < 0)
-				return -1;
-			v->claim_detail = n_others
-				? xasprintf("the home page shows %s, which the registry gives to %s",
-					    v->site.icp_raw ? v->site.icp_raw : v->site.icp_main,
-					    others[0])
-				: xasprintf("the home page shows %s, which the registry does not give "
-					    "to this domain",
-					    v->site.icp_raw ? v->site.icp_raw : v->site.icp_main);
-			store_strv_free(others, n_others);
-		}
-	}
-	return 0;
+	return load_site_claims(st, v, err);
 }
 
 struct collect {
@@ -531,6 +611,13 @@ platform_view_finish(struct platform_view *v)
 	free(v->icp);
 	if (v->have_site)
 		site_probe_finish(&v->site);
+	for (size_t i = 0; i < v->n_sites; i++) {
+		free(v->sites[i].domain);
+		if (v->sites[i].probed)
+			site_probe_finish(&v->sites[i].probe);
+		free(v->sites[i].detail);
+	}
+	free(v->sites);
 	free(v->claim_detail);
 	free(v->home_url);
 	score_result_finish(&v->score);

@@ -132,6 +132,19 @@ int store_platform_list(struct store *s, int include_untracked, struct platform 
  * complaints and history stay.  Returns 0, 1 when not found, -1 error. */
 int store_platform_remove(struct store *s, const char *key, int64_t now, char *err);
 
+/* Drops one domain (host_site form; "www.x" and "x" are one) of platform
+ * id.  Its probes stay in the history but no longer count.  Returns 0, 1
+ * when the platform has no such domain, -1 error. */
+int store_platform_remove_domain(struct store *s, int64_t id, const char *domain, char *err);
+/* Drops one alias (compared by text_name_key) of platform id.  Returns 0, 1
+ * when the platform has no such alias, -1 error. */
+int store_platform_remove_alias(struct store *s, int64_t id, const char *alias, char *err);
+/* Renames platform id to name.  An alias of the same platform with that name
+ * key stops being an alias (it is the name now); a name or alias of another
+ * platform fails with -ERR_CONFLICT and a message naming it.  Returns 0,
+ * -ERR_CONFLICT or -1; nothing is written on failure. */
+int store_platform_rename(struct store *s, int64_t id, const char *name, char *err);
+
 /* ---- merchants (a platform's accounts on a complaint site) ------------- */
 
 struct merchant_ref {

@@ -74,5 +74,94 @@ def test_trend_warning_held_20_hours_apart_is_critical(t):
     t.check_eq(j["trend"]["level"], "critical", j["trend"])
     t.check("trend_critical" in gates(j), j["gates"])
 
+# -- 1. every domain of a platform is checked ---------------------------------
+
+def test_dead_mirror_keeps_the_stolen_number_gate(t):
+    demo_setup(t, [("金盾卡盟", "jindun-km.com")])
+    before = check_json(t, "金盾卡盟")
+    t.check("stolen_icp" in gates(before), before["gates"])
+    t.add("金盾卡盟", "--domain", "jindun-shop.com")      # a dead mirror
+    r = t.kmrep("refresh", "金盾卡盟")
+    t.check_eq(r.code, 1, r)                              # the mirror's page failed
+    after = check_json(t, "金盾卡盟")
+    t.check_eq(after["icp"]["claim"], "mismatch", after["icp"])
+    t.check("stolen_icp" in gates(after), after["gates"])
+    t.check_eq((after["score"], after["grade"]), (before["score"], before["grade"]), after)
+    sites = {s["domain"]: s for s in after["icp"]["sites"]}
+    t.check_eq(sites["jindun-shop.com"]["state"], "dead", sites)
+    t.check_eq(sites["jindun-km.com"]["state"], "live", sites)
+    t.check_eq(sites["jindun-km.com"]["claim"], "mismatch", sites)
+    text = t.kmrep("check", "金盾卡盟")
+    t.check("jindun-shop.com: dead" in text.out, text)
+    # dropping the mirror again leaves the platform as it was
+    r = t.kmrep("remove", "金盾卡盟", "--domain", "https://www.jindun-shop.com/")
+    t.check_eq(r.code, 0, r)
+    j = check_json(t, "金盾卡盟")
+    t.check_eq(j["platform"]["domains"], ["jindun-km.com"], j["platform"])
+    t.check_eq([s["domain"] for s in j["icp"]["sites"]], ["jindun-km.com"], j["icp"])
+
+
+def test_www_and_url_fold_to_one_domain(t):
+    t.add("启慧卡盟", "--domain", "qihui-km.com")
+    r = t.kmrep("add", "启慧卡盟", "--domain", "https://www.qihui-km.com/")
+    t.check_eq(r.code, 0, r)
+    t.check_eq(t.sql("SELECT domain FROM platform_domains"), [("qihui-km.com",)])
+    t.add("星辰卡盟", "--domain", "https://WWW.xingchen-km.com/shop")
+    t.check_eq(sorted(t.sql("SELECT domain FROM platform_domains")),
+               [("qihui-km.com",), ("xingchen-km.com",)])
+    r = t.kmrep("add", "别的卡盟", "--domain", "www.qihui-km.com")
+    t.check_eq(r.code, 0, r)   # merges: the domain is 启慧卡盟's
+    t.check_eq(t.sql("SELECT COUNT(*) FROM platforms")[0][0], 2)
+
+
+def test_remove_domain_and_alias_keep_the_platform(t):
+    t.add("启慧卡盟", "--domain", "qihui-km.com", "--domain", "qihui-km.net",
+          "--alias", "启慧", "--alias", "QH")
+    r = t.kmrep("remove", "启慧卡盟", "--domain", "www.qihui-km.net", "--alias", "qh")
+    t.check_eq(r.code, 0, r)
+    t.check_eq(t.sql("SELECT domain FROM platform_domains"), [("qihui-km.com",)])
+    t.check_eq(t.sql("SELECT value FROM platform_names"), [("启慧",)])
+    t.check_eq(t.sql("SELECT tracked FROM platforms"), [(1,)])
+    # one wrong item: nothing is removed, exit 2
+    r = t.kmrep("remove", "启慧卡盟", "--alias", "启慧", "--domain", "nope.com")
+    t.check_eq(r.code, 2, r)
+    t.check("nope.com" in r.err, r)
+    t.check_eq(t.sql("SELECT value FROM platform_names"), [("启慧",)])
+    r = t.kmrep("remove", "没有卡盟", "--alias", "x")
+    t.check_eq(r.code, 2, r)
+    r = t.kmrep("remove", "启慧卡盟", "--colour")
+    t.check_eq(r.code, 2, r)
+    r = t.kmrep("remove", "启慧卡盟")
+    t.check_eq(r.code, 0, r)
+    t.check_eq(t.sql("SELECT tracked FROM platforms"), [(0,)])
+
+
+def test_rename(t):
+    t.add("星辰", "--domain", "xingchen-km.com", "--alias", "星辰卡盟官方")
+    t.add("启慧卡盟", "--alias", "启慧")
+    r = t.kmrep("rename", "星辰", "星辰卡盟")
+    t.check_eq(r.code, 0, r)
+    t.check_eq(t.sql("SELECT name FROM platforms ORDER BY id"), [("星辰卡盟",), ("启慧卡盟",)])
+    r = t.kmrep("check", "xingchen-km.com", "--format", "json", "--explain")
+    # the domain still leads to it (its data is whatever it was)
+    t.check_eq(r.json()["platform"]["name"], "星辰卡盟", r)
+    # name or alias of another platform: conflict, exit 2, nothing changed
+    for taken in ("启慧卡盟", "启慧"):
+        r = t.kmrep("rename", "星辰卡盟", taken)
+        t.check_eq(r.code, 2, r)
+        t.check("启慧卡盟" in r.err, r)
+    t.check_eq(t.sql("SELECT name FROM platforms ORDER BY id"), [("星辰卡盟",), ("启慧卡盟",)])
+    # an alias of the same platform becomes its name
+    r = t.kmrep("rename", "星辰卡盟", "星辰卡盟官方")
+    t.check_eq(r.code, 0, r)
+    t.check_eq(t.sql("SELECT value FROM platform_names ORDER BY value"), [("启慧",)])
+    r = t.kmrep("rename", "没有", "新名")
+    t.check_eq(r.code, 2, r)
+    r = t.kmrep("rename", "星辰卡盟官方")
+    t.check_eq(r.code, 2, r)
+    r = t.kmrep("rename", "--help")
+    t.check_eq(r.code, 0, r)
+    t.check("OLD NEW" in r.out, r)
+
 
 kmtest.main(globals())
