@@ -195,9 +195,11 @@ page_claim(struct store *st, struct platform_view *v, struct site_domain_view *d
 		return -1;
 	const char *shown = p->icp_raw ? p->icp_raw : p->icp_main;
 	d->detail = n_others
-		? xasprintf("%s shows %s, which the registry gives to %s", d->domain, shown,
+		? xasprintf("the home page of %s shows %s, which the registry gives to %s",
+			    d->domain, shown,
 			    others[0])
-		: xasprintf("%s shows %s, which the registry does not give to this domain",
+		: xasprintf("the home page of %s shows %s, which the registry does not give "
+			    "to this domain",
 			    d->domain, shown);
 	store_strv_free(others, n_others);
 	return 0;
