@@ -133,8 +133,10 @@ print_where_to_complain(FILE *out, const struct platform_view *v, const struct p
 			text_shown(pool, v->filing->service_licence
 						 ? v->filing->service_licence
 						 : str_or_empty(v->filing->main_licence)));
-	else
+	else if (v->input.identity.icp_status == ICP_STATUS_NOT_FILED)
 		fputs(" — operator unknown (no ICP filing on record)", out);
+	else
+		fputs(" — operator unknown (the ICP registry was not asked or did not answer)", out);
 	fputc('\n', out);
 	fprintf(out, "  %d. 诈骗或跑路 fraud: 报警 110 / https://cyberpolice.mps.gov.cn/\n", n);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "host.h"
 #include "parse/icp.h"
 #include "report/dedupe.h"
@@ -471,6 +472,82 @@ collect_reset(struct collect *c, struct platform_view *v)
 	v->newest_complaint = 0;
 }
 
+/* Appends "name: why" for each enabled source of kind (-1: every kind) that
+ * has not been read (its latest attempt failed, or never made); returns how
+ * many. */
+static int
+unread_sources(const struct platform_view *v, int kind, struct buf *list)
+{
+	int n = 0;
+	for (size_t i = 0; i < registry_count(); i++) {
+		if (kind >= 0 && registry[i].kind != (enum source_kind)kind)
+			continue;
+		enum source_health h = v->health[i];
+		if (h == HEALTH_DISABLED || h == HEALTH_OK || h == HEALTH_STALE ||
+		    h == HEALTH_PARTIAL)
+			continue;
+		const char *why = h == HEALTH_NEVER ? "not read yet"
+				  : v->state[i].last_error ? v->state[i].last_error
+							   : source_health_key(h);
+		buf_printf(list, "%s%s: %.*s", n ? "; " : "", registry[i].name,
+			   (int)strcspn(why, "\n"), why);
+		n++;
+	}
+	return n;
+}
+
+/* The headline says what the sources really gave (SPEC §5: unknown is never
+ * good, and never zero complaints): a platform nothing could be read for is
+ * not "0 complaints", and "sources healthy" needs every source read. */
+static void
+headline_follows_sources(const struct platform_view *v, struct score_result *r)
+{
+	int enabled = 0, complaint_read = 0, attempted = 1;
+	for (size_t i = 0; i < registry_count(); i++) {
+		if (v->health[i] == HEALTH_DISABLED)
+			continue;
+		enabled++;
+		if (v->health[i] == HEALTH_NEVER)
+			attempted = 0;
+		if (registry[i].kind == SOURCE_COMPLAINTS && v->have_state[i] &&
+		    v->state[i].last_success_at)
+			complaint_read = 1;
+	}
+	struct buf why;
+	buf_init(&why);
+	char *reason = NULL;
+	if (r->verdict == VERDICT_NOT_RATED && attempted && enabled &&
+	    unread_sources(v, -1, &why) == enabled) {
+		reason = xasprintf("无法读取任何数据来源，投诉数量未知；no source could be read, so "
+				   "the number of complaints is unknown: %s",
+				   buf_cstr(&why));
+	} else if (r->verdict == VERDICT_NOT_RATED && !complaint_read) {
+		buf_reset(&why);
+		if (!unread_sources(v, SOURCE_COMPLAINTS, &why))
+			buf_puts(&why, "no complaint source is enabled");
+		reason = xasprintf("投诉数据源未能读取，投诉数量未知；no complaint source could "
+				   "be read, so the number of complaints is unknown: %s",
+				   buf_cstr(&why));
+	} else if (r->verdict == VERDICT_RECOMMEND) {
+		buf_reset(&why);
+		int unread = unread_sources(v, -1, &why);
+		int icp_unknown = v->input.identity.icp_status == ICP_STATUS_UNKNOWN;
+		if (unread || icp_unknown) {
+			if (!unread)
+				buf_puts(&why, "icp: the registry's answer is unknown");
+			reason = xasprintf("得分 %.1f，无预警，但备案或首页未能核实；score %.1f, "
+					   "no alert, but the ICP filing or home page could not be "
+					   "checked: %s",
+					   r->score, r->score, buf_cstr(&why));
+		}
+	}
+	buf_finish(&why);
+	if (reason) {
+		free(r->verdict_reason);
+		r->verdict_reason = reason;
+	}
+}
+
 int
 platform_view_load(struct store *st, const struct config *cfg, int64_t id, int64_t now,
 		   bool evidence, struct platform_view *v, char *err)
@@ -570,6 +647,7 @@ scored_input:
 	v->input.identity.evidence_url = v->home_url;
 	if (score_compute(&cfg->score, in, &v->score, err) < 0)
 		goto fail;
+	headline_follows_sources(v, &v->score);
 	if (!keep_items) {
 		/* The score owns copies of what it shows; a report holds every view. */
 		for (size_t i = 0; i < c.n_strings; i++)

@@ -163,5 +163,76 @@ def test_rename(t):
     t.check_eq(r.code, 0, r)
     t.check("OLD NEW" in r.out, r)
 
+# -- 3. unknown is said as unknown --------------------------------------------
+
+def dead_config(t):
+    """Every source pointed at a closed port on 127.0.0.1, no retries."""
+    dead = "http://127.0.0.1:1"
+    with open(t.config, "w", encoding="utf-8") as f:
+        f.write("[general]\ntimeout_s = 5\nmax_retries = 0\n"
+                f"[heimao]\nbase_url = {dead}\nmin_interval_ms = 0\n"
+                f"[icp]\nbase_url = {dead}/icpproject_query/api\nmin_interval_ms = 0\n"
+                f"[site]\nurl_template = {dead}/site/{{domain}}/\nmin_interval_ms = 0\n")
+
+
+def test_every_source_failed_says_no_source_could_be_read(t):
+    dead_config(t)
+    r = t.kmrep("check", "https://www.example-km.com/", "-y", server=False)
+    t.check_eq(r.code, 1, r)
+    head = r.out.splitlines()[:2]
+    t.check("no source could be read" in head[1], r)
+    t.check("无法读取任何数据来源" in head[1], r)
+    for src in ("heimao:", "icp:", "site:"):
+        t.check(src in head[1], f"names why {src}\n{r}")
+    t.check("窗口内投诉 0 件" not in r.out and "0 complaints in the window" not in r.out, r)
+    t.check("no ICP filing on record" not in r.out, r)
+    t.check("ICP registry was not asked or did not answer" in r.out, r)
+    j = check_json(t, "example-km.com", codes=(0,))
+    t.check("no source could be read" in j["verdict_reason"], j)
+    t.check_eq(j["verdict"], "not_rated", j)
+
+
+def test_icp_never_queried_is_not_sources_healthy(t):
+    demo_setup(t, [])
+    t.add("启慧卡盟", "--domain", "qihui-km.com")
+    r = t.kmrep("refresh", "--source", "heimao")
+    t.check_eq(r.code, 0, r)
+    j = check_json(t, "启慧卡盟")
+    t.check_eq(j["icp"]["status"], "unknown", j["icp"])
+    t.check("sources healthy" not in j["verdict_reason"], j["verdict_reason"])
+    t.check("数据来源正常" not in j["verdict_reason"], j["verdict_reason"])
+    t.check("could not be checked" in j["verdict_reason"], j["verdict_reason"])
+    text = t.kmrep("check", "启慧卡盟")
+    t.check("sources healthy" not in text.out and "数据来源正常" not in text.out, text)
+    t.check("no ICP filing on record" not in text.out, text)
+    # once every source is read the headline may say so
+    r = t.kmrep("refresh")
+    t.check_eq(r.code, 0, r)
+    j = check_json(t, "启慧卡盟")
+    t.check_eq(j["verdict"], "recommend", j)
+    t.check("sources healthy" in j["verdict_reason"], j["verdict_reason"])
+
+
+def test_failed_site_probe_is_not_sources_healthy(t):
+    demo_setup(t, [("启慧卡盟", "qihui-km.com")])
+    t.server.fault("/site/", "status", params={"code": 503})
+    r = t.kmrep("refresh", "--source", "site")
+    t.check_eq(r.code, 1, r)
+    j = check_json(t, "启慧卡盟")
+    t.check("sources healthy" not in j["verdict_reason"], j["verdict_reason"])
+    t.check("site:" in j["verdict_reason"], j["verdict_reason"])
+
+
+def test_complaint_source_failed_is_not_zero_complaints(t):
+    t.add("测试卡盟", "--domain", "test-km.com")
+    t.server.fault("/api/company/", "status", params={"code": 503})
+    t.write_config(general={"max_retries": 0})
+    r = t.kmrep("refresh", "--source", "heimao")
+    t.check_eq(r.code, 1, r)
+    j = check_json(t, "测试卡盟")
+    t.check_eq(j["verdict"], "not_rated", j)
+    t.check("no complaint source could be read" in j["verdict_reason"], j["verdict_reason"])
+    t.check("heimao:" in j["verdict_reason"], j["verdict_reason"])
+
 
 kmtest.main(globals())
