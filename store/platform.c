@@ -409,6 +409,30 @@ store_platform_remove(struct store *s, const char *key, int64_t now, char *err)
 	return stmt_run(s, st, "removing a platform", err);
 }
 
+static const char SQL_COMPLAINTS_UNMAP[] =
+	"UPDATE complaints SET platform_id = NULL WHERE platform_id = ?1";
+static const char SQL_PLATFORM_DELETE[] = "DELETE FROM platforms WHERE id = ?1";
+
+/* 0 or -1; see store.h. */
+int
+store_platform_delete(struct store *s, int64_t id, char *err)
+{
+	struct tx t;
+	if (tx_enter(s, &t, err) < 0)
+		return -1;
+	int ok = 0;
+	sqlite3_stmt *st = stmt_get(s, SQL_COMPLAINTS_UNMAP, err);
+	if (st) {
+		bind_i64(st, 1, id);
+		if (stmt_run(s, st, "forgetting a platform", err) == 0 &&
+		    (st = stmt_get(s, SQL_PLATFORM_DELETE, err))) {
+			bind_i64(st, 1, id);
+			ok = stmt_run(s, st, "forgetting a platform", err) == 0;
+		}
+	}
+	return tx_leave(s, &t, ok, err);
+}
+
 static const char SQL_DOMAIN_DELETE[] =
 	"DELETE FROM platform_domains WHERE platform_id = ?1 AND domain IN (?2, ?3)";
 

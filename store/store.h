@@ -132,6 +132,10 @@ int store_platform_list(struct store *s, int include_untracked, struct platform 
  * complaints and history stay.  Returns 0, 1 when not found, -1 error. */
 int store_platform_remove(struct store *s, const char *key, int64_t now, char *err);
 
+/* Forgets platform id altogether (check made it and found nothing): its
+ * names, domains, merchants, probes, fetch state and scores; a complaint
+ * stored under it keeps its row, unmapped.  Returns 0 or -1. */
+int store_platform_delete(struct store *s, int64_t id, char *err);
 /* Drops one domain (host_site form; "www.x" and "x" are one) of platform
  * id.  Its probes stay in the history but no longer count.  Returns 0, 1
  * when the platform has no such domain, -1 error. */

@@ -234,5 +234,62 @@ def test_complaint_source_failed_is_not_zero_complaints(t):
     t.check("no complaint source could be read" in j["verdict_reason"], j["verdict_reason"])
     t.check("heimao:" in j["verdict_reason"], j["verdict_reason"])
 
+# -- 4. a short or wrong name leaves no junk ----------------------------------
+
+def platform_names(t):
+    return sorted(r[0] for r in t.sql("SELECT name FROM platforms"))
+
+
+def test_check_short_name_suggests_and_creates_nothing(t):
+    demo_setup(t, [("星辰卡盟", "xingchen-km.com")])
+    t.add("启慧卡盟", "--alias", "启慧")
+    before = platform_names(t)
+    r = t.kmrep("check", "星辰")
+    t.check_eq(r.code, 2, r)
+    t.check("星辰 is not tracked" in r.out, r)
+    t.check("kmrep check 星辰卡盟" in r.out, r)
+    t.check("kmrep add NAME --alias 星辰" in r.out, r)
+    t.check("kmrep check 星辰 --add" in r.out, r)
+    t.check("启慧" not in r.out, r)
+    t.check_eq(platform_names(t), before, "nothing was created")
+    # by an alias, and by a domain with the same stem
+    r = t.kmrep("check", "启慧卡盟官方")
+    t.check_eq(r.code, 2, r)
+    t.check("kmrep check 启慧卡盟" in r.out, r)
+    r = t.kmrep("check", "https://www.xingchen-km.net/")
+    t.check_eq(r.code, 2, r)
+    t.check("星辰卡盟 (tracked; by its domain)" in r.out, r)
+    t.check_eq(platform_names(t), before)
+    # the alias can now be added, as the hint says
+    r = t.kmrep("add", "星辰卡盟", "--alias", "星辰")
+    t.check_eq(r.code, 0, r)
+    r = t.kmrep("check", "星辰", "--format", "json")
+    t.check_eq(r.code, 0, r)
+    t.check_eq(r.json()["platform"]["name"], "星辰卡盟", r)
+
+
+def test_check_add_tracks_a_look_alike_on_purpose(t):
+    demo_setup(t, [("星辰卡盟", "xingchen-km.com")])
+    for flag in ("--add", "-y"):
+        name = "星辰" if flag == "--add" else "星辰网"
+        r = t.kmrep("check", name, flag)
+        t.check(r.code in (0, 1), r)
+        t.check(name in platform_names(t), f"{flag} keeps {name}\n{r}")
+
+
+def test_check_that_finds_nothing_is_not_kept(t):
+    demo_setup(t, [("启慧卡盟", "qihui-km.com")])
+    before = platform_names(t)
+    r = t.kmrep("check", "无此卡盟")
+    t.check(r.code in (0, 1), r)
+    t.check(r.out.startswith("数据不足"), r)
+    t.check("not kept" in r.err and "kmrep check 无此卡盟 --add" in r.err, r)
+    t.check_eq(platform_names(t), before)
+    t.check_eq(t.sql("SELECT COUNT(*) FROM fetch_state WHERE platform_id NOT IN"
+                     " (SELECT id FROM platforms)")[0][0], 0)
+    r = t.kmrep("check", "无此卡盟", "--add")
+    t.check(r.code in (0, 1), r)
+    t.check("无此卡盟" in platform_names(t), r)
+
 
 kmtest.main(globals())
