@@ -16,6 +16,7 @@ enum exit_status {
 	EXIT_INTERNAL = 3, /* database or internal error; nothing half-written */
 	EXIT_LOCKED = 4,   /* another refresh holds the lock */
 	EXIT_THRESHOLD = 10, /* check --fail-on: verdict at or past the threshold */
+	EXIT_INTERRUPTED = 130, /* Ctrl-C (SIGINT): stopped, what was done is stored */
 };
 
 struct store;

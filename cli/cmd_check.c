@@ -259,7 +259,8 @@ run(struct cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < SOURCE_MAX; i++)
 			all[i] = true;
 		status = cli_refresh(cli, &id, 1, all, false, false);
-		if (status == EXIT_INTERNAL || status == EXIT_LOCKED)
+		if (status == EXIT_INTERNAL || status == EXIT_LOCKED ||
+		    status == EXIT_INTERRUPTED)
 			return status;
 	}
 

@@ -5,7 +5,10 @@ run at once with the work done so far stored whole."""
 import datetime
 import json
 import os
+import signal
+import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kmtest  # noqa: E402
@@ -290,6 +293,86 @@ def test_check_that_finds_nothing_is_not_kept(t):
     r = t.kmrep("check", "无此卡盟", "--add")
     t.check(r.code in (0, 1), r)
     t.check("无此卡盟" in platform_names(t), r)
+
+# -- 5. Ctrl-C ----------------------------------------------------------------
+
+DETAIL = "/complaint/view/"
+
+
+def spawn(t, *args):
+    t.server  # started, config written
+    return subprocess.Popen([kmtest.KMREP, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=t.env())
+
+
+def wait_for_request(t, prefix, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if t.server.requests(prefix):
+            return
+        time.sleep(0.02)
+    raise kmtest.Failure(f"no request to {prefix} within {timeout} s")
+
+
+def interrupted_run(t, *args, signals=1):
+    """Runs kmrep ARGS, sends SIGINT while it reads a detail page that drips
+    for 20 s; returns (process result, seconds to exit, requests at the
+    signal, requests after)."""
+    t.add("测试卡盟", "--domain", "test-km.com")
+    t.check(t.server.fault(DETAIL, "slow", times=1,
+                           params={"seconds": 20, "interval": 0.05}).get("ok"), "fault")
+    p = spawn(t, *args)
+    wait_for_request(t, DETAIL)
+    time.sleep(0.3)                       # the slow page is half-way
+    seen = len(t.server.requests())
+    t0 = time.time()
+    for _ in range(signals):
+        p.send_signal(signal.SIGINT)
+        time.sleep(0.01)
+    try:
+        out, err = p.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+        raise kmtest.Failure("still running 10 s after SIGINT")
+    took = time.time() - t0
+    time.sleep(0.2)
+    after = len(t.server.requests())
+    return kmtest.Result(list(args), p.returncode, out, err), took, seen, after
+
+
+def test_ctrl_c_during_refresh_stops_within_a_second(t):
+    r, took, seen, after = interrupted_run(t, "refresh")
+    t.check_eq(r.code, 130, r)
+    t.check(took < 1.0, f"exits within 1 s of Ctrl-C ({took:.2f} s)\n{r}")
+    t.check_eq(after, seen, f"no request after the signal\n{r}")
+    lines = [ln for ln in r.err.splitlines() if ln.strip()]
+    t.check_eq(len(lines), 1, f"a one-line summary\n{r}")
+    t.check(lines[0].startswith("kmrep: interrupted:") and "stored" in lines[0], r)
+    t.check_eq(t.sql("PRAGMA integrity_check"), [("ok",)])
+    # the dripping page was dropped whole: its complaint has no detail yet,
+    # and a plain refresh completes the run
+    nodetail = t.sql("SELECT COUNT(*) FROM complaints WHERE detail_fetched_at IS NULL")[0][0]
+    t.check(nodetail >= 1, "the page in flight is not stored half")
+    r2 = t.kmrep("refresh")
+    t.check_eq(r2.code, 0, r2)
+    t.check_eq(t.sql("SELECT COUNT(*) FROM complaints WHERE detail_fetched_at IS NULL")[0][0],
+               0)
+
+
+def test_ctrl_c_during_check_exits_130(t):
+    r, took, seen, after = interrupted_run(t, "check", "测试卡盟", "--refresh")
+    t.check_eq(r.code, 130, r)
+    t.check(took < 1.0, f"exits within 1 s of Ctrl-C ({took:.2f} s)\n{r}")
+    t.check_eq(r.out, "", "no verdict from a half-read platform")
+    t.check_eq(after, seen, r)
+
+
+def test_second_ctrl_c_exits_at_once(t):
+    r, took, seen, after = interrupted_run(t, "refresh", signals=2)
+    t.check_eq(r.code, 130, r)
+    t.check(took < 1.0, f"{took:.2f} s\n{r}")
+    t.check_eq(t.sql("PRAGMA integrity_check"), [("ok",)])
 
 
 kmtest.main(globals())
