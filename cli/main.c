@@ -56,6 +56,7 @@ print_help(FILE *out)
 	      "  3   database or internal error; nothing half-written\n"
 	      "  4   another refresh holds the lock\n"
 	      "  10  check --fail-on: the verdict is at or past the threshold\n"
+	      "  130 interrupted by Ctrl-C (SIGINT); what was done is stored whole\n"
 	      "\nEnvironment: KMREP_DB, KMREP_CONFIG, KMREP_NOW (pin \"now\", "
 	      "YYYY-MM-DDTHH:MM:SSZ), NO_COLOR.\n"
 	      "See kmrep(1).\n",
