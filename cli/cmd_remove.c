@@ -10,41 +10,7 @@
 #include "store.h"
 #include "xalloc.h"
 
-static int drop(struct cli *cli, int argc, char **argv, const char **items, const int *kinds,
-		size_t n_drop);
-
-static int
-run(struct cli *cli, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"domain", required_argument, NULL, 'd'},
-		{"alias", required_argument, NULL, 'a'},
-		{NULL, 0, NULL, 0},
-	};
-	/* Collected first: nothing is written when an argument is wrong. */
-	const char **items = xcalloc((size_t)argc + 1, sizeof(*items));
-	int *kinds = xcalloc((size_t)argc + 1, sizeof(*kinds));
-	size_t n_drop = 0;
-	int c, status;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'd' && c != 'a') {
-			status = cli_usage_error("remove: unknown option or missing argument '%s'",
-						 argv[optind - 1]);
-			goto out;
-		}
-		items[n_drop] = optarg;
-		kinds[n_drop++] = c;
-	}
-	status = drop(cli, argc, argv, items, kinds, n_drop);
-out:
-	free(items);
-	free(kinds);
-	return status;
-}
-
-/* The rest of run: NAME, then the whole platform or what items[] names. */
+/* After the options: NAME, then the whole platform or what items[] names. */
 static int
 drop(struct cli *cli, int argc, char **argv, const char **items, const int *kinds,
      size_t n_drop)
@@ -106,6 +72,37 @@ drop(struct cli *cli, int argc, char **argv, const char **items, const int *kind
 	for (size_t i = 0; i < n_drop; i++)
 		msg_info("%s: removed %s %s", name, kinds[i] == 'd' ? "domain" : "alias", items[i]);
 	return EXIT_DONE;
+}
+
+static int
+run(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"domain", required_argument, NULL, 'd'},
+		{"alias", required_argument, NULL, 'a'},
+		{NULL, 0, NULL, 0},
+	};
+	/* Collected first: nothing is written when an argument is wrong. */
+	const char **items = xcalloc((size_t)argc + 1, sizeof(*items));
+	int *kinds = xcalloc((size_t)argc + 1, sizeof(*kinds));
+	size_t n_drop = 0;
+	int c, status;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'd' && c != 'a') {
+			status = cli_usage_error("remove: unknown option or missing argument '%s'",
+						 argv[optind - 1]);
+			goto out;
+		}
+		items[n_drop] = optarg;
+		kinds[n_drop++] = c;
+	}
+	status = drop(cli, argc, argv, items, kinds, n_drop);
+out:
+	free(items);
+	free(kinds);
+	return status;
 }
 
 const struct command cmd_remove = {

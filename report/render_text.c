@@ -203,12 +203,16 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 	if (!any)
 		fputs("  none\n", out);
 
-	fprintf(out, "\n%s投诉 Complaints%s (last %.0f days): %zu", pal->bold, pal->reset,
-		cfg->score.window_days, r->total);
-	fprintf(out, " — unanswered %zu, answered %zu, resolved %zu, closed %zu, unknown %zu\n",
-		r->by_status[STATUS_UNANSWERED], r->by_status[STATUS_ANSWERED],
-		r->by_status[STATUS_RESOLVED], r->by_status[STATUS_CLOSED],
-		r->by_status[STATUS_UNKNOWN]);
+	fprintf(out, "\n%s投诉 Complaints%s (last %.0f days): ", pal->bold, pal->reset,
+		cfg->score.window_days);
+	if (!v->complaints_known && !r->total)
+		fputs("unknown — no complaint source could be read\n", out);
+	else
+		fprintf(out, "%zu — unanswered %zu, answered %zu, resolved %zu, closed %zu, "
+			     "unknown %zu\n",
+			r->total, r->by_status[STATUS_UNANSWERED], r->by_status[STATUS_ANSWERED],
+			r->by_status[STATUS_RESOLVED], r->by_status[STATUS_CLOSED],
+			r->by_status[STATUS_UNKNOWN]);
 	if (r->total) {
 		fputs("  categories:", out);
 		for (int k = 0; k < CAT_COUNT; k++)

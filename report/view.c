@@ -618,6 +618,8 @@ scored_input:
 			continue;
 		if (v->have_state[i] && v->state[i].last_success_at)
 			in->n_sources_with_data++;
+		if (v->have_state[i] && v->state[i].last_success_at)
+			v->complaints_known = true;
 		if (v->health[i] != HEALTH_DISABLED && v->health[i] != HEALTH_OK)
 			in->complaint_source_unhealthy = true;
 		if (v->have_state[i] && v->state[i].last_attempt_at > refreshed)

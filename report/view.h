@@ -49,6 +49,8 @@ struct platform_view {
 	int have_state[SOURCE_MAX];
 	enum source_health health[SOURCE_MAX];
 	int64_t last_refresh;    /* newest attempt of any source; 0 never */
+	bool complaints_known;   /* some complaint source was ever read for it: else the
+				    count is unknown, not zero */
 
 	struct merchant_ref *merchants; /* the complaint sources' merchants, by source in
 					 * registry order, pinned first within one */

@@ -190,6 +190,7 @@ def test_every_source_failed_says_no_source_could_be_read(t):
     t.check("窗口内投诉 0 件" not in r.out and "0 complaints in the window" not in r.out, r)
     t.check("no ICP filing on record" not in r.out, r)
     t.check("ICP registry was not asked or did not answer" in r.out, r)
+    t.check("Complaints (last 1095 days): unknown" in r.out, r)
     j = check_json(t, "example-km.com", codes=(0,))
     t.check("no source could be read" in j["verdict_reason"], j)
     t.check_eq(j["verdict"], "not_rated", j)
@@ -236,6 +237,7 @@ def test_complaint_source_failed_is_not_zero_complaints(t):
     t.check_eq(j["verdict"], "not_rated", j)
     t.check("no complaint source could be read" in j["verdict_reason"], j["verdict_reason"])
     t.check("heimao:" in j["verdict_reason"], j["verdict_reason"])
+    t.check_eq(j["complaints"]["known"], False, j["complaints"])
 
 # -- 4. a short or wrong name leaves no junk ----------------------------------
 
