@@ -16,6 +16,7 @@ enum exit_status {
 	EXIT_INTERNAL = 3, /* database or internal error; nothing half-written */
 	EXIT_LOCKED = 4,   /* another refresh holds the lock */
 	EXIT_THRESHOLD = 10, /* check --fail-on: verdict at or past the threshold */
+	EXIT_INTERRUPTED = 130, /* Ctrl-C (SIGINT): stopped, what was done is stored */
 };
 
 struct store;
@@ -66,8 +67,8 @@ struct command {
 			       * (report/render.h), listed after help; 0 none */
 };
 
-extern const struct command cmd_add, cmd_list, cmd_remove, cmd_refresh, cmd_check, cmd_report,
-	cmd_complaints, cmd_import, cmd_reparse, cmd_discover;
+extern const struct command cmd_add, cmd_list, cmd_remove, cmd_rename, cmd_refresh, cmd_check,
+	cmd_report, cmd_complaints, cmd_import, cmd_reparse, cmd_discover;
 
 /* Prints a command's --help text to stdout; returns EXIT_DONE. */
 int cli_command_help(const struct command *cmd);

@@ -16,6 +16,7 @@
 #include "report/render.h"
 #include "store.h"
 #include "sync/registry.h"
+#include "text.h"
 
 /* Adds an unknown platform: a domain or URL becomes its domain (and, for
  * lack of a better one, its name); anything else is a name. */
@@ -50,6 +51,106 @@ out:
 	return status;
 }
 
+/* True when the name keys a and b share enough: one holds the other. */
+static bool
+keys_near(const char *a, const char *b)
+{
+	return *a && *b && (strstr(a, b) || strstr(b, a));
+}
+
+/* The first DNS label of key's registrable domain ("xingchen-km" for
+ * https://www.xingchen-km.net/), or NULL (caller frees). */
+static char *
+domain_stem(const char *key)
+{
+	char *d = host_registrable(key);
+	if (d)
+		d[strcspn(d, ".")] = '\0';
+	return d;
+}
+
+/* The tracked platforms key may mean: a name or alias that holds key or that
+ * key holds, a merchant of theirs whose name does, or a domain with the same
+ * stem.  Prints them to out as "did you mean" lines with the commands to
+ * use; returns how many (0: nothing printed), -1 on a database error. */
+static int
+suggest(struct store *st, FILE *out, const char *key, char *err)
+{
+	struct platform *list;
+	size_t n;
+	if (store_platform_list(st, 0, &list, &n, err) < 0)
+		return -1;
+	bool is_domain = looks_like_domain(key);
+	char *nk = text_name_key(key);
+	char *stem = is_domain ? domain_stem(key) : NULL;
+	int found = 0;
+	for (size_t i = 0; i < n && found < 5; i++) {
+		const struct platform *p = &list[i];
+		const char *why = NULL;
+		char *k = text_name_key(p->name);
+		if (!is_domain && keys_near(k, nk))
+			why = "name";
+		free(k);
+		for (size_t a = 0; a < p->n_aliases && !why && !is_domain; a++) {
+			k = text_name_key(p->aliases[a]);
+			if (keys_near(k, nk))
+				why = "alias";
+			free(k);
+		}
+		for (size_t d = 0; d < p->n_domains && !why && stem && *stem; d++) {
+			char *ds = domain_stem(p->domains[d]);
+			if (ds && !strcmp(ds, stem))
+				why = "domain";
+			free(ds);
+		}
+		if (!why && !is_domain) {
+			struct merchant_ref *m;
+			size_t nm;
+			if (store_merchant_list(st, p->id, NULL, &m, &nm, err) < 0) {
+				found = -1;
+				break;
+			}
+			for (size_t j = 0; j < nm && !why; j++) {
+				if (!m[j].name)
+					continue;
+				k = text_name_key(m[j].name);
+				if (keys_near(k, nk))
+					why = "merchant";
+				free(k);
+			}
+			merchant_ref_list_free(m, nm);
+		}
+		if (!why)
+			continue;
+		if (!found++)
+			fprintf(out, "%s is not tracked. Did you mean:\n", key);
+		fprintf(out, "  %s (tracked; by its %s)   kmrep check %s\n", p->name, why, p->name);
+	}
+	if (found > 0) {
+		fprintf(out, "To make %s another name of one of them: kmrep add NAME %s %s\n", key,
+			is_domain ? "--domain" : "--alias", key);
+		fprintf(out, "To track %s as a platform of its own: kmrep check %s --add\n", key, key);
+	}
+	free(nk);
+	free(stem);
+	platform_list_free(list, n);
+	return found;
+}
+
+/* True when a refresh found nothing for the new platform: no merchant on a
+ * complaint site, no complaint, no ICP filing and no home page read. */
+static bool
+found_nothing(const struct platform_view *v)
+{
+	if (v->n_merchants || v->score.total || v->score.n_excluded ||
+	    v->input.identity.icp_status == ICP_STATUS_FILED)
+		return false;
+	for (size_t i = 0; i < v->n_sites; i++)
+		if (v->sites[i].probed && v->sites[i].probe.ok)
+			return false;
+	return true;
+}
+
 static int
 verdict_rank(enum verdict v)
 {
@@ -67,18 +168,24 @@ run(struct cli *cli, int argc, char **argv)
 		{"explain", no_argument, NULL, 'e'},
 		{"fail-on", required_argument, NULL, 'F'},
 		{"output", required_argument, NULL, 'o'},
+		{"add", no_argument, NULL, 'a'},
+		{"yes", no_argument, NULL, 'y'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *format = "text", *path = NULL;
-	bool refresh = false, explain = false;
+	bool refresh = false, explain = false, keep = false;
 	int fail_rank = -1, c;
 	char err[ERRBUF_SIZE] = "";
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "y", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			refresh = true;
+			break;
+		case 'a':
+		case 'y':
+			keep = true;
 			break;
 		case 'f':
 			format = optarg;
@@ -127,9 +234,26 @@ run(struct cli *cli, int argc, char **argv)
 		return EXIT_INTERNAL;
 	}
 	int status = EXIT_DONE;
+	bool created = false;
+	if (!found && !keep) {
+		/* A short or wrong name of a tracked platform makes no junk. */
+		int n = suggest(st, stdout, key, err);
+		if (n < 0) {
+			msg_error("check: %s", err);
+			return EXIT_INTERNAL;
+		}
+		if (n > 0) {
+			if (fflush(stdout) != 0) {
+				msg_error("check: write error on standard output");
+				return EXIT_INTERNAL;
+			}
+			return EXIT_USAGE;
+		}
+	}
 	if (!found) {
 		if (!(st = cli_store(cli)))
 			return EXIT_INTERNAL;
+		created = true;
 		status = add_unknown(cli, st, key, &id);
 		if (status != EXIT_DONE)
 			return status;
@@ -140,7 +264,8 @@ run(struct cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < SOURCE_MAX; i++)
 			all[i] = true;
 		status = cli_refresh(cli, &id, 1, all, false, false);
-		if (status == EXIT_INTERNAL || status == EXIT_LOCKED)
+		if (status == EXIT_INTERNAL || status == EXIT_LOCKED ||
+		    status == EXIT_INTERRUPTED)
 			return status;
 	}
 
@@ -175,6 +300,17 @@ run(struct cli *cli, int argc, char **argv)
 	}
 	if (fail_rank >= 0 && verdict_rank(v.score.verdict) >= fail_rank)
 		status = EXIT_THRESHOLD;
+	if (created && !keep && found_nothing(&v)) {
+		/* Not kept unless asked: a typo must not become a platform. */
+		if (store_platform_delete(st, id, err) < 0) {
+			msg_error("check: %s", err);
+			platform_view_finish(&v);
+			return EXIT_INTERNAL;
+		}
+		msg_info("nothing was found for %s, so it is not kept; to track it anyway: "
+			 "kmrep check %s --add (or kmrep add NAME --domain D)",
+			 key, key);
+	}
 	platform_view_finish(&v);
 	return status;
 }
@@ -183,7 +319,7 @@ const struct command cmd_check = {
 	.name = "check",
 	.run = run,
 	.synopsis = "NAME|DOMAIN|URL [--refresh] [--format F] [--output FILE] [--explain] "
-		    "[--fail-on caution|avoid]",
+		    "[--fail-on caution|avoid] [--add|-y]",
 	.formats = RENDER_CHECK,
 	.summary = N_("the pre-purchase verdict, with reasons and evidence links"),
 	.help = N_("  --refresh          fetch fresh data first (an unknown platform always is)\n"
@@ -191,9 +327,13 @@ const struct command cmd_check = {
 		"                     schema kmrep.check/1; html is one self-contained page\n"
 		"                     (--lang zh|en)\n"
 		"  --output FILE      write FILE atomically instead of standard output\n"
-		"  --explain          also every constant and intermediate value of km-risk/1\n"
+		"  --explain          also every constant and intermediate value of km-risk/2\n"
 		"  --fail-on LEVEL    exit 10 when the verdict is LEVEL or worse: caution\n"
 		"                     (caution, not rated or avoid) or avoid\n"
+		"  --add, -y          an unknown NAME is tracked even when it looks like a\n"
+		"                     tracked platform's name, alias, merchant or domain\n"
+		"                     (otherwise kmrep lists those and exits 2), and kept even\n"
+		"                     when nothing is found for it\n"
 		"\nThe verdicts: recommended, caution, avoid, and not rated (fewer than 5\n"
 		"complaints).  A platform whose complaint source failed or was never read is\n"
 		"never recommended.\n"),

@@ -30,7 +30,7 @@
 #include "xalloc.h"
 
 static const struct command *const commands[] = {
-	&cmd_add, &cmd_list, &cmd_remove, &cmd_refresh, &cmd_check, &cmd_report,
+	&cmd_add, &cmd_list, &cmd_remove, &cmd_rename, &cmd_refresh, &cmd_check, &cmd_report,
 	&cmd_complaints, &cmd_import, &cmd_reparse, &cmd_discover, NULL,
 };
 
@@ -62,6 +62,7 @@ print_help(FILE *out)
 		"  3   database or internal error; nothing half-written\n"
 		"  4   another refresh holds the lock\n"
 		"  10  check --fail-on: the verdict is at or past the threshold\n"
+		"  130 interrupted by Ctrl-C (SIGINT); what was done is stored whole\n"
 		"\nEnvironment: KMREP_DB, KMREP_CONFIG, KMREP_NOW (pin \"now\",\n"
 		"YYYY-MM-DDTHH:MM:SSZ), NO_COLOR, LANG and LC_* (the language).\n"
 		"See kmrep(1).\n"),

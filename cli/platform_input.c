@@ -166,7 +166,7 @@ platform_input_add_domain(struct platform_input *in, const char *domain, char *e
 	const char *scheme_end = strstr(domain, "://");
 	if (scheme_end && strncasecmp(domain, "http://", 7) && strncasecmp(domain, "https://", 8))
 		return set_err(err, "'%s' is not an http:// or https:// address", domain);
-	char *host = host_normalise(domain);
+	char *host = host_site(domain);
 	if (!host || !*host || !strchr(host, '.')) {
 		free(host);
 		return set_err(err, "'%s' is not a domain name", domain);

@@ -2,11 +2,13 @@
  * summary line, the exit status, and each platform's score for the trend
  * history (SCORING §5 compares a warning with the previous refreshes'). */
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "i18n.h"
+#include "interrupt.h"
 #include "msg.h"
 #include "report/view.h"
 #include "store.h"
@@ -56,6 +58,15 @@ cli_refresh(struct cli *cli, const int64_t *ids, size_t n, const bool *sources, 
 		return EXIT_INTERNAL;
 	if (!record_scores(cli, st, ids, n))
 		status = REFRESH_ERROR;
+	if (r.interrupted) {
+		/* One line, whatever -q says: the user asked and waits for it. */
+		msg_error(_("interrupted: %u new and %u updated complaints stored, %lu requests, "
+			    "%.1f s; the page in flight was dropped whole (run it again to go on)"),
+			  r.new_complaints, r.updated_complaints, r.requests, r.seconds);
+		if (status == REFRESH_ERROR)
+			return EXIT_INTERNAL;
+		return interrupt_signal() == SIGINT ? EXIT_INTERRUPTED : EXIT_PARTIAL;
+	}
 	if (summary) {
 		char *failures = xasprintf(ngettext("%u failure", "%u failures", r.failures),
 					   r.failures);

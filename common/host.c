@@ -138,3 +138,12 @@ host_registrable(const char *url_or_domain)
 	return result;
 }
 
+
+char *
+host_site(const char *url_or_domain)
+{
+	char *h = host_normalise(url_or_domain);
+	if (h && !strncmp(h, "www.", 4) && strchr(h + 4, '.'))
+		memmove(h, h + 4, strlen(h + 4) + 1);
+	return h;
+}

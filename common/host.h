@@ -22,4 +22,9 @@ char *host_normalise(const char *url_or_domain);
  * are returned as they are.  Returns a malloc'd string or NULL. */
 char *host_registrable(const char *url_or_domain);
 
+/* The host a platform's domain is kept as: host_normalise() without a
+ * leading "www." (when a dot remains), so "https://www.x.com/" and "x.com"
+ * are one domain.  Returns a malloc'd string or NULL. */
+char *host_site(const char *url_or_domain);
+
 #endif

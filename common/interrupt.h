@@ -1,5 +1,7 @@
-/* SIGINT and SIGTERM ask a long run (refresh, import, reparse) to stop after
- * the current page.  The flag is the one global besides the configuration. */
+/* SIGINT and SIGTERM ask a long run (refresh, import, reparse) to stop: no
+ * request starts after the signal and the one in flight is dropped whole; a
+ * second signal exits at once (status 128 + signal).  The flag is the one
+ * global besides the configuration. */
 #ifndef KMREP_INTERRUPT_H
 #define KMREP_INTERRUPT_H
 
@@ -10,5 +12,8 @@ void interrupt_install(void);
 
 /* True once SIGINT or SIGTERM arrived. */
 bool interrupt_requested(void);
+
+/* The signal that arrived first (SIGINT, SIGTERM), or 0. */
+int interrupt_signal(void);
 
 #endif

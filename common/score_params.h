@@ -1,4 +1,4 @@
-/* Every constant of km-risk/1 (../shared/SCORING.md), with its default and
+/* Every constant of km-risk/2 (../shared/SCORING.md), with its default and
  * what it means.  One X-macro list feeds the config parser ([score] keys of
  * the same name), the scorer and `check --explain`, so a constant cannot be
  * added in one place and forgotten in another.  Each entry is
@@ -7,7 +7,7 @@
 #ifndef KMREP_SCORE_PARAMS_H
 #define KMREP_SCORE_PARAMS_H
 
-#define FORMULA_ID "km-risk/1"
+#define FORMULA_ID "km-risk/2"
 
 /* The values a constant may take, checked when the configuration is loaded
  * (a bad value stops kmrep with FILE:LINE, never the scorer). */
@@ -59,6 +59,8 @@ enum score_range {
 	X(trend_severe_share, 0.4, SHARE, "share of 跑路/提现/客服失联 in x14 for warning")            \
 	X(trend_reply_low, 0.2, SHARE, "14-day reply rate at or below this for warning")               \
 	X(trend_reply_high, 0.5, SHARE, "... while the platform's R is at least this")                 \
+	X(trend_repeat_hours, 20, HOURS, "a warning at two refreshes this far apart is critical")      \
+	X(trend_repeat_days, 8, DAYS, "... the earlier of them within this many days")               \
 	X(runaway_people, 3, COUNT, "distinct 跑路 complainants within runaway_days: critical")        \
 	X(runaway_days, 7, DAYS, "window of the critical 跑路 rule")                                   \
 	X(gate_days, 30, DAYS, "window of the fraud gate")                                             \

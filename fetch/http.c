@@ -854,6 +854,8 @@ loop_once(struct http_client *c, char *err)
 	int running = 0;
 	CURLMcode mc;
 
+	if (!c->stop && c->opt.stop_requested && c->opt.stop_requested())
+		c->stop = 1;
 	if (c->stop) {
 		fail_all(c, HTTP_INTERRUPTED, "interrupted");
 		return set_err(err, "interrupted");

@@ -35,6 +35,10 @@ struct http_options {
 	long max_retries;       /* extra attempts after the first */
 	long retry_base_ms;     /* first backoff ceiling; doubles per retry */
 	long retry_max_ms;      /* cap of one wait, Retry-After included */
+	bool (*stop_requested)(void); /* NULL, or polled every turn of the loop (at
+				       * least every 100 ms): once true, as after
+				       * http_client_stop, no request starts and the
+				       * ones in flight end HTTP_INTERRUPTED */
 };
 
 /* Fills o from the [general] section of cfg; o->user_agent points into cfg. */

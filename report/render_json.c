@@ -83,6 +83,27 @@ icp_json(const struct platform_view *v)
 		json_array_append_new(domains, d);
 	}
 	json_object_set_new(o, "domains", domains);
+	/* Each domain's own home page: a dead mirror is shown as dead. */
+	json_t *sites = json_array();
+	for (size_t i = 0; i < v->n_sites; i++) {
+		const struct site_domain_view *sd = &v->sites[i];
+		json_t *d = json_object();
+		json_object_set_new(d, "domain", json_string(sd->domain));
+		json_object_set_new(d, "state", json_string(site_domain_state(sd)));
+		if (sd->probed) {
+			json_object_set_new(d, "probed_at", json_time(sd->probe.probed_at));
+			json_object_set_new(d, "site_claim", sd->probe.icp_raw
+								     ? json_string(sd->probe.icp_raw)
+								     : json_null());
+			if (!sd->probe.ok && sd->probe.error)
+				json_object_set_new(d, "error", json_string(sd->probe.error));
+		}
+		json_object_set_new(d, "claim", json_string(site_claim_key(sd->claim)));
+		if (sd->detail)
+			json_object_set_new(d, "claim_detail", json_string(sd->detail));
+		json_array_append_new(sites, d);
+	}
+	json_object_set_new(o, "sites", sites);
 	return o;
 }
 
@@ -123,6 +144,10 @@ explain_json(const struct platform_view *v, const struct config *cfg)
 				    ? json_null()
 				    : json_string(trend_level_key(
 					      (enum trend_level)v->input.previous_trend_level)));
+	json_object_set_new(x, "previous_trend_at",
+			    v->input.previous_trend_at
+				    ? json_time(v->input.previous_trend_at)
+				    : json_null());
 	json_object_set_new(o, "values", x);
 	return o;
 }
@@ -165,6 +190,7 @@ check_json(const struct platform_view *v, const struct config *cfg, bool explain
 
 	json_t *c = json_object();
 	json_object_set_new(c, "total", json_integer((json_int_t)r->total));
+	json_object_set_new(c, "known", json_boolean(v->complaints_known || r->total));
 	json_object_set_new(c, "window_days", json_integer((json_int_t)cfg->score.window_days));
 	json_t *by_source = json_object();
 	for (size_t i = 0; i < r->n_by_source; i++)

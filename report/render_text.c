@@ -701,13 +701,18 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 		fprintf(out, "  %s\n", _("none"));
 
 	fprintf(out, "\n%s%s%s", pal->bold, _("Complaints"), pal->reset);
-	fprintf(out, _(" in the last %.0f days: %zu\n"), sp->window_days, r->total);
-	wrap_printf(out, 0, 4,
-		    _("  unanswered %zu, answered %zu, resolved %zu, closed %zu, status unknown "
-		      "%zu"),
-		    r->by_status[STATUS_UNANSWERED], r->by_status[STATUS_ANSWERED],
-		    r->by_status[STATUS_RESOLVED], r->by_status[STATUS_CLOSED],
-		    r->by_status[STATUS_UNKNOWN]);
+	if (!v->complaints_known && !r->total) {
+		fprintf(out, _(" in the last %.0f days: unknown, no complaint source could be read\n"),
+			sp->window_days);
+	} else {
+		fprintf(out, _(" in the last %.0f days: %zu\n"), sp->window_days, r->total);
+		wrap_printf(out, 0, 4,
+			    _("  unanswered %zu, answered %zu, resolved %zu, closed %zu, status "
+			      "unknown %zu"),
+			    r->by_status[STATUS_UNANSWERED], r->by_status[STATUS_ANSWERED],
+			    r->by_status[STATUS_RESOLVED], r->by_status[STATUS_CLOSED],
+			    r->by_status[STATUS_UNKNOWN]);
+	}
 	print_by_source(out, v, pal, &pool);
 	if (r->total) {
 		buf_init(&b);
@@ -790,6 +795,27 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 	}
 	wrap_text(out, 0, 4, buf_cstr(&b));
 	buf_finish(&b);
+	/* Each domain's own page when there are several, or the one is dead. */
+	for (size_t i = 0; i < v->n_sites; i++) {
+		const struct site_domain_view *sd = &v->sites[i];
+		if (v->n_sites < 2 && sd->probed && sd->probe.ok)
+			continue;
+		buf_init(&b);
+		buf_printf(&b, "    %s: ", value_shown(&pool, sd->domain));
+		if (!sd->probed)
+			buf_puts(&b, _("not probed yet"));
+		else if (!sd->probe.ok)
+			buf_printf(&b, _("dead (%s)"),
+				   value_shown(&pool, sd->probe.error ? sd->probe.error : _("no page")));
+		else
+			buf_puts(&b, sd->claim == CLAIM_MATCH	 ? _("its ICP number matches the registry")
+				     : sd->claim == CLAIM_NONE	 ? _("shows no ICP number")
+				     : sd->claim == CLAIM_MISMATCH ? _("its ICP number is not this site's "
+								       "in the registry (stolen or fake)")
+								   : _("its ICP number is unchecked"));
+		wrap_text(out, 0, 6, buf_cstr(&b));
+		buf_finish(&b);
+	}
 
 	fprintf(out, "\n%s%s%s\n", pal->bold, _("Sources"), pal->reset);
 	size_t state_cols = 8;

@@ -435,7 +435,14 @@ compute_trend(const struct score_params *p, const struct score_input *in,
 				: t->watch			     ? TREND_WATCH
 								     : TREND_NONE;
 	t->critical_runaway = t->runaway_people >= p->runaway_people;
-	t->critical_repeat = base == TREND_WARNING && in->previous_trend_level >= TREND_WARNING;
+	/* km-risk/2: the warning held at two refreshes at least trend_repeat_hours
+	 * apart, the earlier within trend_repeat_days, so the verdict does not
+	 * depend on how often a user refreshes. */
+	int64_t latest = in->refreshed_at ? in->refreshed_at : in->now;
+	t->critical_repeat = base == TREND_WARNING && in->previous_trend_level >= TREND_WARNING &&
+			     in->previous_trend_at > 0 &&
+			     in->previous_trend_at <= latest - p->trend_repeat_hours * 3600 &&
+			     in->previous_trend_at >= in->now - p->trend_repeat_days * DAY_S;
 	t->level = t->critical_runaway || t->critical_repeat ? TREND_CRITICAL : base;
 
 	struct score_deduction *d = &r->deductions[COMP_TREND];
@@ -475,8 +482,10 @@ compute_trend(const struct score_params *p, const struct score_input *in,
 				   t->runaway_people, p->runaway_days);
 		}
 		if (t->critical_repeat) {
-			buf_puts(&zh, "，连续两次刷新处于预警");
-			buf_puts(&en, ", warning on two consecutive refreshes");
+			buf_printf(&zh, "，相隔 %g 小时以上的两次刷新都处于预警",
+				   p->trend_repeat_hours);
+			buf_printf(&en, ", warning at two refreshes %g hours or more apart",
+				   p->trend_repeat_hours);
 		}
 		buf_printf(&zh, "：%s", t->level == TREND_CRITICAL ? "跑路预警（严重）" : "预警");
 		buf_printf(&en, ": %s", t->level == TREND_CRITICAL ? "critical" : "warning");
@@ -516,11 +525,14 @@ compute_gates(const struct score_params *p, const struct score_input *in,
 				    "people reported runaway within %g days",
 				    t->runaway_people, p->runaway_days, t->runaway_people,
 				    p->runaway_days)
-			: xasprintf("跑路预警：连续两次刷新投诉激增且%s；runaway alert: a "
-				    "complaint spike with %s on two consecutive refreshes",
+			: xasprintf("跑路预警：相隔 %g 小时以上的两次刷新都投诉激增且%s；runaway "
+				    "alert: a complaint spike with %s at two refreshes %g hours or "
+				    "more apart",
+				    p->trend_repeat_hours,
 				    t->warning_share ? "多为跑路/提现/客服失联" : "回复骤停",
 				    t->warning_share ? "mostly runaway/withdrawal/support lost"
-						     : "replies stopping");
+						     : "replies stopping",
+				    p->trend_repeat_hours);
 		const struct score_deduction *d = &r->deductions[COMP_TREND];
 		add_gate(r, "trend_critical", reason, d->evidence, d->n_evidence);
 	}

@@ -71,8 +71,14 @@ struct score_input {
 	const struct score_complaint *complaints; /* may be NULL when n == 0 */
 	size_t n;
 	struct score_identity identity;
-	int previous_trend_level;      /* enum trend_level stored at the last refresh, or -1
-					  unknown; warning now and >= warning then is critical */
+	int previous_trend_level;      /* enum trend_level stored at an earlier refresh, or -1
+					  none: the newest refresh with warning or critical at
+					  least trend_repeat_hours before refreshed_at */
+	int64_t previous_trend_at;     /* when that refresh was (UTC seconds); 0 none */
+	int64_t refreshed_at;          /* the latest refresh the complaints come from; 0: now.
+					  Warning now and >= warning at previous_trend_at, at
+					  least trend_repeat_hours before this and within
+					  trend_repeat_days of now, is critical (km-risk/2) */
 	int n_sources_with_data;       /* complaint sources that answered for this platform
 					  (successfully queried, with or without complaints) */
 	int complaint_source_unhealthy; /* any enabled complaint source is stale, failed or

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "host.h"
 #include "parse/icp.h"
 #include "report/dedupe.h"
@@ -137,6 +138,127 @@ load_states(struct store *st, const struct config *cfg, struct platform_view *v,
 	return 0;
 }
 
+const char *
+site_domain_state(const struct site_domain_view *d)
+{
+	return !d->probed ? "never" : d->probe.ok ? "live" : "dead";
+}
+
+/* Copies probe p (its strings too) into *out. */
+static void
+probe_copy(const struct site_probe *p, struct site_probe *out)
+{
+	*out = *p;
+	out->domain = p->domain ? xstrdup(p->domain) : NULL;
+	out->error = p->error ? xstrdup(p->error) : NULL;
+	out->title = p->title ? xstrdup(p->title) : NULL;
+	out->charset = p->charset ? xstrdup(p->charset) : NULL;
+	out->icp_raw = p->icp_raw ? xstrdup(p->icp_raw) : NULL;
+	out->icp_canonical = p->icp_canonical ? xstrdup(p->icp_canonical) : NULL;
+	out->icp_main = p->icp_main ? xstrdup(p->icp_main) : NULL;
+	out->police_number = p->police_number ? xstrdup(p->police_number) : NULL;
+}
+
+/* The claim of one live page against the registry's answers for all of the
+ * platform's domains. */
+static int
+page_claim(struct store *st, struct platform_view *v, struct site_domain_view *d, char *err)
+{
+	const struct site_probe *p = &d->probe;
+	if (!d->probed || !p->ok) {
+		d->claim = CLAIM_UNKNOWN;
+		return 0;
+	}
+	if (!p->icp_main || p->icp_placeholder) {
+		d->claim = CLAIM_NONE;
+		return 0;
+	}
+	if (v->input.identity.icp_status == ICP_STATUS_UNKNOWN) {
+		d->claim = CLAIM_UNKNOWN;
+		d->detail = xstrdup("the registry's answer is unknown, so the claim is unchecked");
+		return 0;
+	}
+	for (size_t i = 0; i < v->n_icp; i++) {
+		for (size_t k = 0; k < v->icp[i].cur.n_records; k++) {
+			struct licence lic;
+			const struct icp_record *r = &v->icp[i].cur.records[k];
+			if (r->main_licence && licence_parse(r->main_licence, &lic) == 0 &&
+			    !strcmp(lic.main, p->icp_main)) {
+				d->claim = CLAIM_MATCH;
+				return 0;
+			}
+		}
+	}
+	d->claim = CLAIM_MISMATCH;
+	char **others = NULL;
+	size_t n_others = 0;
+	if (store_icp_by_licence(st, p->icp_main, &others, &n_others, err) < 0)
+		return -1;
+	const char *shown = p->icp_raw ? p->icp_raw : p->icp_main;
+	d->detail = n_others
+		? xasprintf("the home page of %s shows %s, which the registry gives to %s",
+			    d->domain, shown,
+			    others[0])
+		: xasprintf("the home page of %s shows %s, which the registry does not give "
+			    "to this domain",
+			    d->domain, shown);
+	store_strv_free(others, n_others);
+	return 0;
+}
+
+/* Every domain's latest home-page probe and the platform's claim: a stolen or
+ * fake number on any live domain decides (the gate), then a matching one,
+ * then a page showing none; a dead domain is shown as dead and decides
+ * nothing, so the claim is unknown only when no domain was read. */
+static int
+load_site_claims(struct store *st, struct platform_view *v, char *err)
+{
+	struct score_identity *id = &v->input.identity;
+	v->sites = xcalloc(v->platform.n_domains ? v->platform.n_domains : 1, sizeof(*v->sites));
+	for (size_t i = 0; i < v->platform.n_domains; i++) {
+		struct site_domain_view *d = &v->sites[v->n_sites++];
+		d->domain = xstrdup(v->platform.domains[i]);
+		int rc = store_site_probe_latest(st, v->platform.id, d->domain, &d->probe, err);
+		if (rc < 0)
+			return -1;
+		d->probed = rc;
+		if (page_claim(st, v, d, err) < 0)
+			return -1;
+	}
+	static const enum site_claim order[] = {CLAIM_MISMATCH, CLAIM_MATCH, CLAIM_NONE,
+						CLAIM_UNKNOWN};
+	const struct site_domain_view *decider = NULL;
+	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]) && !decider; o++)
+		for (size_t i = 0; i < v->n_sites && !decider; i++)
+			if (v->sites[i].probed && v->sites[i].probe.ok &&
+			    v->sites[i].claim == order[o])
+				decider = &v->sites[i];
+	if (decider) {
+		id->claim = decider->claim;
+		probe_copy(&decider->probe, &v->site);
+		v->have_site = 1;
+		if (decider->detail)
+			v->claim_detail = xstrdup(decider->detail);
+		return 0;
+	}
+	/* No domain was read: the latest probe of any (a platform without
+	 * domains may still have an imported page). */
+	id->claim = CLAIM_UNKNOWN;
+	int rc = store_site_probe_latest(st, v->platform.id, NULL, &v->site, err);
+	if (rc < 0)
+		return -1;
+	v->have_site = rc;
+	if (rc && v->site.ok && !v->platform.n_domains) {
+		struct site_domain_view d = {.domain = v->site.domain, .probed = 1};
+		d.probe = v->site;
+		if (page_claim(st, v, &d, err) < 0)
+			return -1;
+		id->claim = d.claim;
+		v->claim_detail = d.detail;
+	}
+	return 0;
+}
+
 /* The registry's answer for the platform's registrable domains. */
 static int
 load_identity(struct store *st, struct platform_view *v, char *err)
@@ -182,46 +304,7 @@ load_identity(struct store *st, struct platform_view *v, char *err)
 			id->filing_year = lic.year;
 	}
 
-	int rc = store_site_probe_latest(st, v->platform.id, NULL, &v->site, err);
-	if (rc < 0)
-		return -1;
-	v->have_site = rc;
-	if (!rc || !v->site.ok) {
-		id->claim = CLAIM_UNKNOWN;
-	} else if (!v->site.icp_main || v->site.icp_placeholder) {
-		id->claim = CLAIM_NONE;
-	} else if (id->icp_status == ICP_STATUS_UNKNOWN) {
-		id->claim = CLAIM_UNKNOWN;
-		v->claim_detail = xstrdup("the registry's answer is unknown, so the claim is unchecked");
-	} else {
-		id->claim = CLAIM_MISMATCH;
-		for (size_t i = 0; i < v->n_icp && id->claim == CLAIM_MISMATCH; i++) {
-			for (size_t k = 0; k < v->icp[i].cur.n_records; k++) {
-				struct licence lic;
-				const struct icp_record *r = &v->icp[i].cur.records[k];
-				if (r->main_licence && licence_parse(r->main_licence, &lic) == 0 &&
-				    !strcmp(lic.main, v->site.icp_main)) {
-					id->claim = CLAIM_MATCH;
-					break;
-				}
-			}
-		}
-		if (id->claim == CLAIM_MISMATCH) {
-			char **others = NULL;
-			size_t n_others = 0;
-			if (store_icp_by_licence(st, v->site.icp_main, &others, &n_others, err) < 0)
-				return -1;
-			v->claim_detail = n_others
-				? xasprintf("the home page shows %s, which the registry gives to %s",
-					    v->site.icp_raw ? v->site.icp_raw : v->site.icp_main,
-					    others[0])
-				: xasprintf("the home page shows %s, which the registry does not give "
-					    "to this domain",
-					    v->site.icp_raw ? v->site.icp_raw : v->site.icp_main);
-			store_strv_free(others, n_others);
-		}
-	}
-	return 0;
+	return load_site_claims(st, v, err);
 }
 
 struct collect {
@@ -439,6 +522,82 @@ collect_reset(struct collect *c, struct platform_view *v)
 	v->newest_complaint = 0;
 }
 
+/* Appends "name: why" for each enabled source of kind (-1: every kind) that
+ * has not been read (its latest attempt failed, or never made); returns how
+ * many. */
+static int
+unread_sources(const struct platform_view *v, int kind, struct buf *list)
+{
+	int n = 0;
+	for (size_t i = 0; i < registry_count(); i++) {
+		if (kind >= 0 && registry[i].kind != (enum source_kind)kind)
+			continue;
+		enum source_health h = v->health[i];
+		if (h == HEALTH_DISABLED || h == HEALTH_OK || h == HEALTH_STALE ||
+		    h == HEALTH_PARTIAL)
+			continue;
+		const char *why = h == HEALTH_NEVER ? "not read yet"
+				  : v->state[i].last_error ? v->state[i].last_error
+							   : source_health_key(h);
+		buf_printf(list, "%s%s: %.*s", n ? "; " : "", registry[i].name,
+			   (int)strcspn(why, "\n"), why);
+		n++;
+	}
+	return n;
+}
+
+/* The headline says what the sources really gave (SPEC §5: unknown is never
+ * good, and never zero complaints): a platform nothing could be read for is
+ * not "0 complaints", and "sources healthy" needs every source read. */
+static void
+headline_follows_sources(const struct platform_view *v, struct score_result *r)
+{
+	int enabled = 0, complaint_read = 0, attempted = 1;
+	for (size_t i = 0; i < registry_count(); i++) {
+		if (v->health[i] == HEALTH_DISABLED)
+			continue;
+		enabled++;
+		if (v->health[i] == HEALTH_NEVER)
+			attempted = 0;
+		if (registry[i].kind == SOURCE_COMPLAINTS && v->have_state[i] &&
+		    v->state[i].last_success_at)
+			complaint_read = 1;
+	}
+	struct buf why;
+	buf_init(&why);
+	char *reason = NULL;
+	if (r->verdict == VERDICT_NOT_RATED && attempted && enabled &&
+	    unread_sources(v, -1, &why) == enabled) {
+		reason = xasprintf("无法读取任何数据来源，投诉数量未知；no source could be read, so "
+				   "the number of complaints is unknown: %s",
+				   buf_cstr(&why));
+	} else if (r->verdict == VERDICT_NOT_RATED && !complaint_read) {
+		buf_reset(&why);
+		if (!unread_sources(v, SOURCE_COMPLAINTS, &why))
+			buf_puts(&why, "no complaint source is enabled");
+		reason = xasprintf("投诉数据源未能读取，投诉数量未知；no complaint source could "
+				   "be read, so the number of complaints is unknown: %s",
+				   buf_cstr(&why));
+	} else if (r->verdict == VERDICT_RECOMMEND) {
+		buf_reset(&why);
+		int unread = unread_sources(v, -1, &why);
+		int icp_unknown = v->input.identity.icp_status == ICP_STATUS_UNKNOWN;
+		if (unread || icp_unknown) {
+			if (!unread)
+				buf_puts(&why, "icp: the registry's answer is unknown");
+			reason = xasprintf("得分 %.1f，无预警，但备案或首页未能核实；score %.1f, "
+					   "no alert, but the ICP filing or home page could not be "
+					   "checked: %s",
+					   r->score, r->score, buf_cstr(&why));
+		}
+	}
+	buf_finish(&why);
+	if (reason) {
+		free(r->verdict_reason);
+		r->verdict_reason = reason;
+	}
+}
+
 int
 platform_view_load(struct store *st, const struct config *cfg, int64_t id, int64_t now,
 		   bool evidence, struct platform_view *v, char *err)
@@ -519,6 +678,8 @@ scored_input:
 			continue;
 		if (v->have_state[i] && v->state[i].last_success_at)
 			in->n_sources_with_data++;
+		if (v->have_state[i] && v->state[i].last_success_at)
+			v->complaints_known = true;
 		const struct complaint_config *site = config_site(cfg, registry[i].name);
 		if (v->health[i] != HEALTH_DISABLED && v->health[i] != HEALTH_OK &&
 		    (!site || site->required))
@@ -526,18 +687,23 @@ scored_input:
 		if (v->have_state[i] && v->state[i].last_attempt_at > refreshed)
 			refreshed = v->state[i].last_attempt_at;
 	}
+	/* km-risk/2: the newest earlier refresh at warning or worse, at least
+	 * trend_repeat_hours before the one the complaints come from (refresh
+	 * records its own level at its fetch time; the scorer checks the ages). */
 	in->previous_trend_level = -1;
-	struct score_row rows[8];
-	size_t got = 0;
-	if (store_score_recent(st, id, 8, rows, &got, err) < 0)
+	in->previous_trend_at = 0;
+	in->refreshed_at = refreshed;
+	static const char *const alarming[] = {"warning", "critical"};
+	struct score_row row;
+	int64_t latest = refreshed ? refreshed : now;
+	int got = store_score_latest_trend(st, id,
+					   latest - (int64_t)(cfg->score.trend_repeat_hours * 3600),
+					   alarming, 2, &row, err);
+	if (got < 0)
 		goto fail;
-	/* The level of the refresh before the latest one: refresh records its own
-	 * level at the time of its fetch, so skip rows from that moment on. */
-	for (size_t i = 0; i < got; i++) {
-		if (rows[i].at < refreshed) {
-			in->previous_trend_level = (int)trend_from_key(rows[i].trend_level);
-			break;
-		}
+	if (got) {
+		in->previous_trend_level = (int)trend_from_key(row.trend_level);
+		in->previous_trend_at = row.at;
 	}
 	/* The home page a buyer can open to see the claimed number. */
 	if (v->have_site && v->site.domain)
@@ -546,6 +712,7 @@ scored_input:
 	count_window_months(v, cfg, c.items, c.n);
 	if (score_compute(&cfg->score, in, &v->score, err) < 0)
 		goto fail;
+	headline_follows_sources(v, &v->score);
 	if (!keep_items) {
 		/* The score owns copies of what it shows; a report holds every view. */
 		for (size_t i = 0; i < c.n_strings; i++)
@@ -589,6 +756,13 @@ platform_view_finish(struct platform_view *v)
 	free(v->icp);
 	if (v->have_site)
 		site_probe_finish(&v->site);
+	for (size_t i = 0; i < v->n_sites; i++) {
+		free(v->sites[i].domain);
+		if (v->sites[i].probed)
+			site_probe_finish(&v->sites[i].probe);
+		free(v->sites[i].detail);
+	}
+	free(v->sites);
 	free(v->claim_detail);
 	free(v->home_url);
 	free(v->window_months);

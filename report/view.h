@@ -29,6 +29,18 @@ struct icp_domain_view {
 	struct icp_current cur;  /* valid when queried */
 };
 
+/* One of the platform's domains and its latest home-page probe. */
+struct site_domain_view {
+	char *domain;            /* as the platform stores it */
+	int probed;              /* 1 when a probe exists (probe is valid) */
+	struct site_probe probe;
+	enum site_claim claim;   /* this page's claim; unknown when dead or never probed */
+	char *detail;            /* why the claim is a mismatch or unknown; NULL otherwise */
+};
+
+/* "live" (the latest probe read a page), "dead" (it failed), "never". */
+const char *site_domain_state(const struct site_domain_view *d);
+
 struct platform_view {
 	struct platform platform;
 	int64_t now;
@@ -37,6 +49,8 @@ struct platform_view {
 	int have_state[SOURCE_MAX];
 	enum source_health health[SOURCE_MAX];
 	int64_t last_refresh;    /* newest attempt of any source; 0 never */
+	bool complaints_known;   /* some complaint source was ever read for it: else the
+				    count is unknown, not zero */
 
 	struct merchant_ref *merchants; /* the complaint sources' merchants, by source in
 					 * registry order, pinned first within one */
@@ -46,7 +60,11 @@ struct platform_view {
 	struct icp_domain_view *icp;
 	size_t n_icp;
 	const struct icp_record *filing; /* the first filed record, or NULL */
-	struct site_probe site;  /* latest home-page probe */
+	struct site_domain_view *sites; /* every domain's latest probe, platform order */
+	size_t n_sites;
+	struct site_probe site;  /* the probe the platform's claim rests on: the first
+				    live domain with the deciding claim (a stolen number
+				    first), else the latest probe */
 	int have_site;
 	char *claim_detail;      /* why the claim is a mismatch/unknown; NULL otherwise */
 	char *home_url;          /* the probed home page's public URL, the identity evidence */

@@ -208,6 +208,13 @@ platform_add_tx(struct store *s, const char *name, const char *key, char **doms,
 	}
 	free(own_key);
 	for (size_t i = 0; i < n_doms; i++) {
+		/* Already the target's, maybe as its www spelling (an older
+		 * database kept "www."): one domain, not two. */
+		r = find_by_domain(s, doms[i], &found, err);
+		if (r < 0)
+			return -1;
+		if (r == 1)
+			continue;
 		if (!(st = stmt_get(s, SQL_DOMAIN_INSERT, err)))
 			return -1;
 		bind_i64(st, 1, target);
@@ -234,7 +241,7 @@ store_platform_add(struct store *s, const char *name, const char *const *domains
 		goto out;
 	}
 	for (size_t i = 0; i < n_domains; i++) {
-		if (!(doms[i] = host_normalise(domains[i]))) {
+		if (!(doms[i] = host_site(domains[i]))) {
 			set_err(err, "not a domain: \"%s\"", domains[i] ? domains[i] : "");
 			goto out;
 		}
@@ -400,6 +407,133 @@ store_platform_remove(struct store *s, const char *key, int64_t now, char *err)
 	bind_i64(st, 1, id);
 	bind_i64(st, 2, now);
 	return stmt_run(s, st, "removing a platform", err);
+}
+
+static const char SQL_COMPLAINTS_UNMAP[] =
+	"UPDATE complaints SET platform_id = NULL WHERE platform_id = ?1";
+static const char SQL_PLATFORM_DELETE[] = "DELETE FROM platforms WHERE id = ?1";
+
+/* 0 or -1; see store.h. */
+int
+store_platform_delete(struct store *s, int64_t id, char *err)
+{
+	struct tx t;
+	if (tx_enter(s, &t, err) < 0)
+		return -1;
+	int ok = 0;
+	sqlite3_stmt *st = stmt_get(s, SQL_COMPLAINTS_UNMAP, err);
+	if (st) {
+		bind_i64(st, 1, id);
+		if (stmt_run(s, st, "forgetting a platform", err) == 0 &&
+		    (st = stmt_get(s, SQL_PLATFORM_DELETE, err))) {
+			bind_i64(st, 1, id);
+			ok = stmt_run(s, st, "forgetting a platform", err) == 0;
+		}
+	}
+	return tx_leave(s, &t, ok, err);
+}
+
+static const char SQL_DOMAIN_DELETE[] =
+	"DELETE FROM platform_domains WHERE platform_id = ?1 AND domain IN (?2, ?3)";
+
+/* 0, 1 not found, -1; see store.h. */
+int
+store_platform_remove_domain(struct store *s, int64_t id, const char *domain, char *err)
+{
+	char *d = host_site(domain);
+	if (!d)
+		return 1;
+	char *alt = www_variant(d);
+	sqlite3_stmt *st = stmt_get(s, SQL_DOMAIN_DELETE, err);
+	int rc = -1;
+	if (st) {
+		bind_i64(st, 1, id);
+		bind_text(st, 2, d);
+		bind_text(st, 3, alt);
+		rc = stmt_run(s, st, "removing a domain", err);
+		if (rc == 0 && sqlite3_changes(s->db) == 0)
+			rc = 1;
+	}
+	free(d);
+	free(alt);
+	return rc;
+}
+
+static const char SQL_ALIAS_DELETE[] =
+	"DELETE FROM platform_names WHERE platform_id = ?1 AND kind = 'alias' AND key = ?2";
+
+/* 0, 1 not found, -1; see store.h. */
+int
+store_platform_remove_alias(struct store *s, int64_t id, const char *alias, char *err)
+{
+	char *key = text_name_key(alias);
+	sqlite3_stmt *st = stmt_get(s, SQL_ALIAS_DELETE, err);
+	int rc = -1;
+	if (st) {
+		bind_i64(st, 1, id);
+		bind_text(st, 2, key);
+		rc = stmt_run(s, st, "removing an alias", err);
+		if (rc == 0 && sqlite3_changes(s->db) == 0)
+			rc = 1;
+	}
+	free(key);
+	return rc;
+}
+
+static const char SQL_PLATFORM_RENAME[] =
+	"UPDATE platforms SET name = ?2, name_key = ?3 WHERE id = ?1";
+
+/* The rename inside a transaction. */
+static int
+rename_tx(struct store *s, int64_t id, const char *name, const char *key, char *err)
+{
+	int64_t owner;
+	int r = find_by_name_key(s, key, &owner, err);
+	if (r < 0)
+		return -1;
+	if (r == 1 && owner != id) {
+		char *other = name_of(s, owner);
+		set_errc(err, ERR_CONFLICT, "the name \"%s\" already belongs to platform \"%s\"",
+			 name, other);
+		free(other);
+		return -ERR_CONFLICT;
+	}
+	/* An alias of this platform becomes its name. */
+	sqlite3_stmt *st = stmt_get(s, SQL_ALIAS_DELETE, err);
+	if (!st)
+		return -1;
+	bind_i64(st, 1, id);
+	bind_text(st, 2, key);
+	if (stmt_run(s, st, "renaming a platform", err) < 0)
+		return -1;
+	if (!(st = stmt_get(s, SQL_PLATFORM_RENAME, err)))
+		return -1;
+	bind_i64(st, 1, id);
+	bind_text(st, 2, name);
+	bind_text(st, 3, key);
+	return stmt_run(s, st, "renaming a platform", err);
+}
+
+/* 0, -ERR_CONFLICT or -1; see store.h. */
+int
+store_platform_rename(struct store *s, int64_t id, const char *name, char *err)
+{
+	char *key = name ? text_name_key(name) : NULL;
+	if (!key || !*key) {
+		free(key);
+		return set_err(err, "empty platform name");
+	}
+	struct tx t;
+	int rc = -1;
+	if (tx_enter(s, &t, err) == 0) {
+		int done = rename_tx(s, id, name, key, err);
+		if (tx_leave(s, &t, done == 0, err) == 0)
+			rc = 0;
+		else if (done < 0)
+			rc = done;
+	}
+	free(key);
+	return rc;
 }
 
 /* ---- merchants ---- */

@@ -132,6 +132,23 @@ int store_platform_list(struct store *s, int include_untracked, struct platform 
  * complaints and history stay.  Returns 0, 1 when not found, -1 error. */
 int store_platform_remove(struct store *s, const char *key, int64_t now, char *err);
 
+/* Forgets platform id altogether (check made it and found nothing): its
+ * names, domains, merchants, probes, fetch state and scores; a complaint
+ * stored under it keeps its row, unmapped.  Returns 0 or -1. */
+int store_platform_delete(struct store *s, int64_t id, char *err);
+/* Drops one domain (host_site form; "www.x" and "x" are one) of platform
+ * id.  Its probes stay in the history but no longer count.  Returns 0, 1
+ * when the platform has no such domain, -1 error. */
+int store_platform_remove_domain(struct store *s, int64_t id, const char *domain, char *err);
+/* Drops one alias (compared by text_name_key) of platform id.  Returns 0, 1
+ * when the platform has no such alias, -1 error. */
+int store_platform_remove_alias(struct store *s, int64_t id, const char *alias, char *err);
+/* Renames platform id to name.  An alias of the same platform with that name
+ * key stops being an alias (it is the name now); a name or alias of another
+ * platform fails with -ERR_CONFLICT and a message naming it.  Returns 0,
+ * -ERR_CONFLICT or -1; nothing is written on failure. */
+int store_platform_rename(struct store *s, int64_t id, const char *name, char *err);
+
 /* ---- merchants (a platform's accounts on a complaint site) ------------- */
 
 struct merchant_ref {
@@ -475,6 +492,11 @@ int store_score_put(struct store *s, int64_t platform_id, int64_t at, double sco
  * Returns 0 or -1. */
 int store_score_recent(struct store *s, int64_t platform_id, size_t n, struct score_row *out,
 		       size_t *got, char *err);
+/* The newest score recorded at or before at_most whose trend_level is one
+ * of levels[0..n_levels).  Returns 1 and *out, 0 none, -1. */
+int store_score_latest_trend(struct store *s, int64_t platform_id, int64_t at_most,
+			     const char *const *levels, size_t n_levels, struct score_row *out,
+			     char *err);
 
 /* ---- the refresh lock -------------------------------------------------- */
 

@@ -100,6 +100,7 @@ sync_refresh(struct store *st, const struct refresh_options *o, const int64_t *i
 	memcpy(s.sources, o->sources, sizeof(s.sources));
 	struct http_options opt;
 	http_options_from_config(&opt, o->cfg);
+	opt.stop_requested = interrupt_requested; /* Ctrl-C: nothing new, in-flight dropped */
 	enum refresh_status status;
 	s.http = http_client_create(&opt, err);
 	s.cat = s.http ? categorizer_create(&o->cfg->score, err) : NULL;
@@ -133,7 +134,7 @@ sync_refresh(struct store *st, const struct refresh_options *o, const int64_t *i
 	if (!res->interrupted)
 		check_every_job_ran(&s, ids, n, o->now);
 	if (res->interrupted) {
-		msg_error(_("interrupted: what was fetched before the signal is stored"));
+		/* The caller prints the one-line summary. */
 		if (!s.failures)
 			s.failures++; /* partial even when no job was in flight */
 	}

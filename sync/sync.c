@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interrupt.h"
 #include "msg.h"
 #include "progress.h"
 #include "source.h"
@@ -14,12 +15,15 @@ void
 sync_report_failure(struct sync *s, const char *platform, const char *source,
 		    const char *reason, const char *hint)
 {
+	s->failures++;
+	/* After Ctrl-C the caller's one-line summary says it for every job. */
+	if (interrupt_requested() && reason && strstr(reason, "interrupted"))
+		return;
 	progress_clear(s->progress);
 	if (hint && *hint)
 		msg_error("%s: %s: %s (%s)", platform, source, reason, hint);
 	else
 		msg_error("%s: %s: %s", platform, source, reason);
-	s->failures++;
 }
 
 int

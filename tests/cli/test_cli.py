@@ -304,7 +304,7 @@ def validate_check_json(t, j, r=""):
     t.check_eq(has(j, "schema", str, ""), "kmrep.check/1", r)
     gen = has(j, "generated_at", str, "")
     t.check(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", gen), gen)
-    t.check_eq(has(j, "formula", str, ""), "km-risk/1", r)
+    t.check_eq(has(j, "formula", str, ""), "km-risk/2", r)
     p = has(j, "platform", dict, "")
     has(p, "name", str, "platform")
     for k in ("domains", "aliases"):
@@ -993,7 +993,7 @@ def test_check_text_verdict_first(t):
     t.check(str(j["score"]) in first and j["grade"] in first, first)
     zh = t.kmrep("check", NAME, "--lang", "zh")
     t.check(zh.out.startswith(j["verdict_zh"] + "  " + NAME), zh)
-    t.check("km-risk/1" in r.out, r)
+    t.check("km-risk/2" in r.out, r)
     t.check_eq(r.err, "", r)
     # evidence links and the operator's legal name (12315 needs it)
     t.check(PUBLIC_HEIMAO + "complaint/view/" in r.out, r)

@@ -407,16 +407,26 @@ trend_base(void)
 		fx_reply(fx_add(&f, 20 + 15 * i, STATUS_ANSWERED, CAT_OTHER), 10);
 }
 
+/* previous: the level of an earlier refresh hours_ago before NOW (-1 none);
+ * refreshed_hours_ago: when the latest refresh was (0: now). */
 static struct score_result
-trend_run(int previous)
+trend_run_at(int previous, double hours_ago, double refreshed_hours_ago)
 {
 	struct score_params p;
 	params(&p);
 	struct score_input in = fx_input(&f);
 	in.previous_trend_level = previous;
+	in.previous_trend_at = previous < 0 ? 0 : NOW - (int64_t)(hours_ago * 3600);
+	in.refreshed_at = refreshed_hours_ago ? NOW - (int64_t)(refreshed_hours_ago * 3600) : 0;
 	struct score_result r;
 	compute(&p, &in, &r);
 	return r;
+}
+
+static struct score_result
+trend_run(int previous)
+{
+	return trend_run_at(previous, 24, 0);
 }
 
 static void
@@ -631,6 +641,43 @@ test_trend_critical_repeat(void)
 	/* unknown previous level */
 	r = trend_run(-1);
 	CHECK_INT(r.trend.level, TREND_WARNING);
+	score_result_finish(&r);
+}
+
+/* km-risk/2: the two refreshes must be at least 20 hours apart, the earlier
+ * within the last 8 days; refreshing seconds apart changes nothing. */
+static void
+test_trend_repeat_needs_20_hours(void)
+{
+	trend_base();
+	for (int i = 0; i < 5; i++)
+		fx_add(&f, 1 + i, STATUS_UNANSWERED, CAT_OTHER);
+	struct score_result r = trend_run_at(TREND_WARNING, 0.01, 0);
+	CHECK_INT(r.trend.level, TREND_WARNING);
+	CHECK(!r.trend.critical_repeat);
+	CHECK_INT(r.n_gates, 0);
+	score_result_finish(&r);
+	r = trend_run_at(TREND_WARNING, 19.9, 0);
+	CHECK_INT(r.trend.level, TREND_WARNING);
+	score_result_finish(&r);
+	r = trend_run_at(TREND_WARNING, 20, 0);
+	CHECK_INT(r.trend.level, TREND_CRITICAL);
+	CHECK(strstr(r.deductions[COMP_TREND].reason, "20 hours") != NULL);
+	score_result_finish(&r);
+	/* a critical earlier refresh counts as a warning held */
+	r = trend_run_at(TREND_CRITICAL, 30, 0);
+	CHECK_INT(r.trend.level, TREND_CRITICAL);
+	score_result_finish(&r);
+	/* 20 hours before now, but the latest refresh was 5 hours ago: 15 apart */
+	r = trend_run_at(TREND_WARNING, 20, 5);
+	CHECK_INT(r.trend.level, TREND_WARNING);
+	score_result_finish(&r);
+	/* the earlier refresh is older than 8 days */
+	r = trend_run_at(TREND_WARNING, 8 * 24 + 1, 0);
+	CHECK_INT(r.trend.level, TREND_WARNING);
+	score_result_finish(&r);
+	r = trend_run_at(TREND_WARNING, 8 * 24 - 1, 0);
+	CHECK_INT(r.trend.level, TREND_CRITICAL);
 	score_result_finish(&r);
 }
 
@@ -1157,6 +1204,7 @@ test_property_runaway_never_helps(void)
 		}
 		struct score_input in = fx_input(&f);
 		in.previous_trend_level = (int)(rng() % 5) - 1;
+		in.previous_trend_at = NOW - (int64_t)(rng() % (10 * 86400));
 		in.identity.icp_status = (enum icp_status)(rng() % 3);
 		in.identity.nature = (enum icp_nature)(rng() % 6);
 		in.identity.claim = (enum site_claim)(rng() % 4);
@@ -1215,6 +1263,7 @@ TEST_MAIN({"service_with_ratings", test_service_with_ratings},
 	  {"trend_collapse_baseline", test_trend_collapse_baseline},
 	  {"trend_critical_runaway", test_trend_critical_runaway},
 	  {"trend_critical_repeat", test_trend_critical_repeat},
+	  {"trend_repeat_needs_20_hours", test_trend_repeat_needs_20_hours},
 	  {"gate_fraud_cluster", test_gate_fraud_cluster},
 	  {"gate_stolen_icp", test_gate_stolen_icp},
 	  {"gates_order", test_gates_order},

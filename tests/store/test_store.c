@@ -527,7 +527,8 @@ test_platform_merge(void)
 	CHECK_INT(p.n_aliases, 1);
 	if (p.n_aliases == 1)
 		CHECK_STR(p.aliases[0], "启慧卡盟");
-	CHECK_INT(p.n_domains, 3);
+	/* issue 14: www.qihui.example is qihui.example, not a second domain */
+	CHECK_INT(p.n_domains, 2);
 	platform_finish(&p);
 	store_close(s);
 }
@@ -541,7 +542,8 @@ test_platform_conflict(void)
 	add(s, "Beta", "beta.example", NULL);
 	const char *doms[] = {"www.alpha.example"};
 	CHECK_INT(store_platform_add(s, "Beta", doms, 1, NULL, 0, T0, NULL, NULL, err), -ERR_CONFLICT);
-	CHECK_STR(err, "domain www.alpha.example already belongs to platform \"Alpha\"");
+	/* issue 14: the domain is named as kept, without its www. */
+	CHECK_STR(err, "domain alpha.example already belongs to platform \"Alpha\"");
 	const char *al[] = {"阿 尔 法"};
 	CHECK_INT(store_platform_add(s, "Beta", NULL, 0, al, 1, T0, NULL, NULL, err), -ERR_CONFLICT);
 	CHECK_STR(err, "alias \"阿 尔 法\" already belongs to platform \"Alpha\"");
@@ -1576,6 +1578,55 @@ test_site_probe(void)
 
 /* ---- score history ---- */
 
+/* remove --domain/--alias, rename, and forgetting a platform check made. */
+static void
+test_platform_edit(void)
+{
+	char err[ERRBUF_SIZE];
+	struct store *s = open_mem();
+	int64_t a = add(s, "星辰", "https://www.xingchen-km.com/", "星辰网");
+	int64_t b = add(s, "启慧卡盟", "qihui-km.com", "启慧");
+	struct platform p;
+	CHECK_INT(store_platform_get(s, a, &p, err), 0);
+	CHECK_INT(p.n_domains, 1);
+	CHECK_STR(p.domains[0], "xingchen-km.com"); /* www. and the URL folded */
+	platform_finish(&p);
+	/* the same domain again, spelt otherwise: still one */
+	CHECK_INT(add(s, "星辰", "WWW.XINGCHEN-KM.COM", NULL), a);
+	CHECK_INT(store_platform_get(s, a, &p, err), 0);
+	CHECK_INT(p.n_domains, 1);
+	platform_finish(&p);
+
+	CHECK_INT(store_platform_remove_domain(s, a, "nope.com", err), 1);
+	CHECK_INT(store_platform_remove_domain(s, a, "www.xingchen-km.com", err), 0);
+	CHECK_INT(store_platform_remove_alias(s, a, "启慧", err), 1); /* b's, not a's */
+	CHECK_INT(store_platform_remove_alias(s, a, " 星辰网 ", err), 0);
+	CHECK_INT(store_platform_get(s, a, &p, err), 0);
+	CHECK_INT(p.n_domains + p.n_aliases, 0);
+	CHECK_INT(p.tracked, 1);
+	platform_finish(&p);
+
+	CHECK_INT(store_platform_rename(s, a, "启慧", err), -ERR_CONFLICT);
+	CHECK(strstr(err, "启慧卡盟") != NULL);
+	CHECK_INT(store_platform_rename(s, a, "启慧卡盟", err), -ERR_CONFLICT);
+	CHECK_INT(store_platform_rename(s, a, "星辰卡盟", err), 0);
+	int64_t id = 0;
+	CHECK_INT(store_platform_find(s, "星辰卡盟", &id, err), 1);
+	CHECK_INT(id, a);
+	CHECK_INT(store_platform_find(s, "星辰", &id, err), 0);
+	/* an alias of its own becomes the name */
+	CHECK_INT(store_platform_rename(s, b, "启慧", err), 0);
+	CHECK_INT(store_platform_get(s, b, &p, err), 0);
+	CHECK_STR(p.name, "启慧");
+	CHECK_INT(p.n_aliases, 0);
+	platform_finish(&p);
+
+	CHECK_INT(store_platform_delete(s, a, err), 0);
+	CHECK_INT(store_platform_find(s, "星辰卡盟", &id, err), 0);
+	CHECK_INT(store_platform_find(s, "启慧", &id, err), 1);
+	store_close(s);
+}
+
 static void
 test_score_history(void)
 {
@@ -1594,7 +1645,19 @@ test_score_history(void)
 	CHECK_NEAR(rows[0].score, 55.0, 1e-9);
 	CHECK_STR(rows[0].grade, "F");
 	CHECK_STR(rows[0].trend_level, "warning");
-	CHECK_STR(rows[0].formula, "km-risk/1");
+	CHECK_STR(rows[0].formula, "km-risk/2");
+	/* the newest at or before a time with one of the levels */
+	struct score_row row;
+	static const char *const alarming[] = {"warning", "critical"};
+	CHECK_INT(store_score_latest_trend(s, a, T0 + 150, alarming, 2, &row, err), 1);
+	CHECK_INT(row.at, T0 + 100);
+	CHECK_STR(row.trend_level, "warning");
+	CHECK_INT(store_score_latest_trend(s, a, T0 + 99, alarming, 2, &row, err), 0);
+	CHECK_INT(store_score_latest_trend(s, a, T0 + 500, alarming, 2, &row, err), 1);
+	CHECK_INT(row.at, T0 + 200);
+	static const char *const none[] = {"none"};
+	CHECK_INT(store_score_latest_trend(s, a, T0 + 500, none, 1, &row, err), 1);
+	CHECK_INT(row.at, T0);
 	CHECK(isnan(rows[1].score));
 	CHECK_STR(rows[1].verdict, "not_rated");
 	CHECK_INT(store_score_recent(s, a, 5, rows, &got, err), 0);
@@ -1795,5 +1858,6 @@ TEST_MAIN(
 	{"icp_by_licence", test_icp_by_licence},
 	{"site_probe", test_site_probe},
 	{"score_history", test_score_history},
+	{"platform_edit", test_platform_edit},
 	{"refresh_lock", test_refresh_lock},
 	{"refresh_lock_not_a_plain_file", test_refresh_lock_not_a_plain_file})
