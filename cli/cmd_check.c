@@ -89,18 +89,18 @@ suggest(struct store *st, FILE *out, const char *key, char *err)
 		const char *why = NULL;
 		char *k = text_name_key(p->name);
 		if (!is_domain && keys_near(k, nk))
-			why = "name";
+			why = N_("name");
 		free(k);
 		for (size_t a = 0; a < p->n_aliases && !why && !is_domain; a++) {
 			k = text_name_key(p->aliases[a]);
 			if (keys_near(k, nk))
-				why = "alias";
+				why = N_("alias");
 			free(k);
 		}
 		for (size_t d = 0; d < p->n_domains && !why && stem && *stem; d++) {
 			char *ds = domain_stem(p->domains[d]);
 			if (ds && !strcmp(ds, stem))
-				why = "domain";
+				why = N_("domain");
 			free(ds);
 		}
 		if (!why && !is_domain) {
@@ -115,7 +115,7 @@ suggest(struct store *st, FILE *out, const char *key, char *err)
 					continue;
 				k = text_name_key(m[j].name);
 				if (keys_near(k, nk))
-					why = "merchant";
+					why = N_("merchant");
 				free(k);
 			}
 			merchant_ref_list_free(m, nm);
@@ -123,13 +123,13 @@ suggest(struct store *st, FILE *out, const char *key, char *err)
 		if (!why)
 			continue;
 		if (!found++)
-			fprintf(out, "%s is not tracked. Did you mean:\n", key);
-		fprintf(out, "  %s (tracked; by its %s)   kmrep check %s\n", p->name, why, p->name);
+			fprintf(out, _("%s is not tracked. Did you mean:\n"), key);
+		fprintf(out, _("  %s (tracked; by its %s)   kmrep check %s\n"), p->name, _(why), p->name);
 	}
 	if (found > 0) {
-		fprintf(out, "To make %s another name of one of them: kmrep add NAME %s %s\n", key,
+		fprintf(out, _("To make %s another name of one of them: kmrep add NAME %s %s\n"), key,
 			is_domain ? "--domain" : "--alias", key);
-		fprintf(out, "To track %s as a platform of its own: kmrep check %s --add\n", key, key);
+		fprintf(out, _("To track %s as a platform of its own: kmrep check %s --add\n"), key, key);
 	}
 	free(nk);
 	free(stem);

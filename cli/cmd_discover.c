@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "err.h"
+#include "i18n.h"
 #include "discover_run.h"
 
 /* A whole number in [lo, hi], or -1. */
@@ -46,14 +47,14 @@ run(struct cli *cli, int argc, char **argv)
 			break;
 		case 'd':
 			if ((v = number(optarg, 1, 36500)) < 0)
-				return cli_usage_error("discover: --since takes days (1-36500), not '%s'",
+				return cli_usage_error(_("discover: --since takes days (1-36500), not '%s'"),
 						       optarg);
 			rq.since_days = v;
 			break;
 		case 'm':
 			if ((v = number(optarg, 1, 1000000)) < 0)
-				return cli_usage_error("discover: --min-complaints takes a count (1 or "
-						       "more), not '%s'", optarg);
+				return cli_usage_error(_("discover: --min-complaints takes a count (1 or "
+						       "more), not '%s'"), optarg);
 			rq.min_complaints = (size_t)v;
 			break;
 		case 'a':
@@ -61,19 +62,19 @@ run(struct cli *cli, int argc, char **argv)
 			break;
 		case 'f':
 			if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "csv"))
-				return cli_usage_error("discover: --format must be text, json or csv");
+				return cli_usage_error(_("discover: --format must be text, json or csv"));
 			rq.format = optarg;
 			break;
 		case 'b':
 			rq.bom = true;
 			break;
 		default:
-			return cli_usage_error("discover: unknown option or missing argument '%s'",
+			return cli_usage_error(_("discover: unknown option or missing argument '%s'"),
 					       argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return cli_usage_error("discover: unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(_("discover: unexpected argument '%s'"), argv[optind]);
 	size_t listed;
 	return cli_discover(cli, &rq, &listed);
 }
@@ -83,8 +84,8 @@ const struct command cmd_discover = {
 	.run = run,
 	.synopsis = "[--source LIST] [--since DAYS] [--min-complaints N] [--add] "
 		    "[--format text|json|csv]",
-	.summary = "card platforms the complaint sites name that nobody tracks yet",
-	.help = "  --source LIST        only these complaint sites (below)\n"
+	.summary = N_("card platforms the complaint sites name that nobody tracks yet"),
+	.help = N_("  --source LIST        only these complaint sites (below)\n"
 		"  --since DAYS         complaints filed in the last DAYS (default 90)\n"
 		"  --min-complaints N   list a merchant with at least N of them (default 1)\n"
 		"  --add                track what is listed, bound to its merchant id (the\n"
@@ -95,6 +96,6 @@ const struct command cmd_discover = {
 		"listed when its name says card platform, or most of its complaints are\n"
 		"about cards and top-ups and its name is no official store, bank or carrier\n"
 		"([discover] name_pattern, text_pattern, exclude_pattern, ignore); riskiest\n"
-		"first.  Exit 1 when a site could not be searched whole.\n",
+		"first.  Exit 1 when a site could not be searched whole.\n"),
 	.lists = CLI_LIST_SOURCES,
 };

@@ -2,6 +2,7 @@
  * merchants, complaints and history stay with it. */
 #include <stdio.h>
 
+#include "i18n.h"
 #include "cli.h"
 #include "err.h"
 #include "msg.h"
@@ -34,7 +35,7 @@ run(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (!found) {
-		msg_error("rename: no tracked platform named '%s'", argv[1]);
+		msg_error(_("rename: no tracked platform named '%s'"), argv[1]);
 		status = EXIT_USAGE;
 		goto out;
 	}
@@ -44,7 +45,7 @@ run(struct cli *cli, int argc, char **argv)
 		status = rc == -ERR_CONFLICT ? EXIT_USAGE : EXIT_INTERNAL;
 		goto out;
 	}
-	msg_info("renamed %s to %s", argv[1], in.name);
+	msg_info(_("renamed %s to %s"), argv[1], in.name);
 out:
 	platform_input_finish(&in);
 	return status;
@@ -54,9 +55,9 @@ const struct command cmd_rename = {
 	.name = "rename",
 	.run = run,
 	.synopsis = "OLD NEW",
-	.summary = "rename a platform (keeps its domains, aliases, complaints and history)",
-	.help = "  OLD may be the platform's name, an alias or a domain.  NEW must not be\n"
+	.summary = N_("rename a platform, keeping its domains, aliases and history"),
+	.help = N_("  OLD may be the platform's name, an alias or a domain.  NEW must not be\n"
 		"  another platform's name or alias (exit 2); an alias of the same platform\n"
 		"  becomes its name.  The old name is not kept: `kmrep add NEW --alias OLD`\n"
-		"  keeps it as an alias.\n",
+		"  keeps it as an alias.\n"),
 };

@@ -1,6 +1,7 @@
 /* The discover run both `discover` and `refresh --discover` start: search
  * the complaint sites, apply the card-platform rule, print the list (or, for
  * refresh, one line), and with add, track what it lists. */
+#include "i18n.h"
 #include "discover_run.h"
 
 #include <errno.h>
@@ -26,7 +27,7 @@ add_all(struct cli *cli, struct store *st, const struct suggestions *s)
 	for (size_t i = 0; i < s->n; i++) {
 		const struct suggestion *g = &s->items[i];
 		if (!g->merchant_id) {
-			msg_warn("discover: %s: not added: %s never gave its merchant id", g->name,
+			msg_warn(_("discover: %s: not added: %s never gave its merchant id"), g->name,
 				 g->source);
 			continue;
 		}
@@ -42,7 +43,7 @@ add_all(struct cli *cli, struct store *st, const struct suggestions *s)
 			rc = platform_input_save(&in, st, cli->now, &id, &created, err);
 		platform_input_finish(&in);
 		if (rc == -ERR_CONFLICT || (rc < 0 && rc != -1)) {
-			msg_warn("discover: %s: not added: %s", g->name, err);
+			msg_warn(_("discover: %s: not added: %s"), g->name, err);
 			continue;
 		}
 		if (rc < 0) {
@@ -50,7 +51,7 @@ add_all(struct cli *cli, struct store *st, const struct suggestions *s)
 			return -1;
 		}
 		if (created) {
-			msg_info("tracking %s (%s %s)", g->name, g->source, g->merchant_id);
+			msg_info(_("tracking %s (%s %s)"), g->name, g->source, g->merchant_id);
 			added++;
 		}
 	}
@@ -75,7 +76,7 @@ cli_discover(struct cli *cli, const struct discover_request *rq, size_t *listed)
 	struct discover_hits hits;
 	enum refresh_status rs = sync_discover(st, &o, &hits);
 	if (rs == REFRESH_LOCKED) {
-		msg_error("another refresh is running (pid %ld); try again when it is done",
+		msg_error(_("another refresh is running (pid %ld); try again when it is done"),
 			  hits.lock_holder);
 		discover_hits_finish(&hits);
 		return EXIT_LOCKED;

@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "discover.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -353,28 +354,33 @@ discover_render(FILE *out, const char *format, const struct suggestions *s,
 	}
 	struct text_pool pool = {0};
 	if (!s->n)
-		fprintf(out, "no untracked card platform found%s\n",
-			n_failed ? " in what could be read" : "");
+		fputs(n_failed ? _("no untracked card platform found in what could be read\n")
+			       : _("no untracked card platform found\n"), out);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct suggestion *g = &s->items[i];
 		int at = registry_find(g->source);
 		char newest[17];
 		time_format_shanghai(g->newest, newest);
-		fprintf(out, "%zu. %s  %s %s  %zu complaint%s, %zu 跑路/诈骗, newest %s\n", i + 1,
-			text_shown(&pool, g->name), at >= 0 ? registry[at].short_title : g->source,
-			g->merchant_id ? g->merchant_id : "(no id)", g->complaints,
-			g->complaints == 1 ? "" : "s", g->severe, newest);
+		fprintf(out, "%zu. %s  %s %s  ", i + 1, text_shown(&pool, g->name),
+			at >= 0 ? registry[at].short_title : g->source,
+			g->merchant_id ? g->merchant_id : _("(no id)"));
+		fprintf(out, ngettext("%zu complaint, %zu runaway or fraud, newest %s\n",
+				      "%zu complaints, %zu runaway or fraud, newest %s\n",
+				      g->complaints),
+			g->complaints, g->severe, newest);
 		if (g->similar_to)
-			fprintf(out, "   named like tracked %s: an impostor or a sister shop?\n",
+			fprintf(out, _("   named like tracked %s: an impostor or a sister shop?\n"),
 				text_shown(&pool, g->similar_to));
 		if (g->evidence)
 			fprintf(out, "   %s\n", text_shown(&pool, g->evidence));
 	}
 	if (s->unnamed)
-		fprintf(out, "%zu hit%s whose merchant was not read ([discover] max_details)\n",
-			s->unnamed, s->unnamed == 1 ? "" : "s");
+		fprintf(out, ngettext("%zu hit whose merchant was not read ([discover] max_details)\n",
+				      "%zu hits whose merchant was not read ([discover] max_details)\n",
+				      s->unnamed),
+			s->unnamed);
 	for (size_t i = 0; i < n_failed; i++)
-		fprintf(out, "not searched whole: %s (see the error above)\n", failed[i]);
+		fprintf(out, _("not searched whole: %s (see the error above)\n"), failed[i]);
 	text_pool_finish(&pool);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

@@ -392,9 +392,28 @@ buf_categories(struct buf *b, const size_t *counts)
 
 /* Why this verdict: the reasons score.c decides on, said for a buyer. */
 static void
-verdict_reason(struct buf *b, const struct score_result *r, const struct score_params *p,
-	       const struct score_input *in)
+verdict_reason(struct buf *b, const struct platform_view *v, const struct score_params *p)
 {
+	const struct score_result *r = &v->score;
+	const struct score_input *in = &v->input;
+	const char *why = v->headline_why ? v->headline_why : "";
+	/* The sources' real states first: unknown is said as unknown. */
+	switch (v->headline) {
+	case HEADLINE_NO_SOURCE:
+		buf_printf(b, _("no source could be read, so the number of complaints is "
+				"unknown: %s"), why);
+		return;
+	case HEADLINE_NO_COMPLAINTS:
+		buf_printf(b, _("no complaint source could be read, so the number of "
+				"complaints is unknown: %s"), why);
+		return;
+	case HEADLINE_UNCHECKED:
+		buf_printf(b, _("score %.1f, no alert, but the ICP filing or home page could "
+				"not be checked: %s"), r->score, why);
+		return;
+	case HEADLINE_SCORED:
+		break;
+	}
 	if (r->n_gates) {
 		buf_puts(b, _("a deal-breaker: "));
 		for (size_t i = 0; i < r->n_gates; i++) {
@@ -649,7 +668,7 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 		fputs(_("  no score"), out);
 	fprintf(out, _(", %s\n"), confidence_words(r->confidence));
 	buf_init(&b);
-	verdict_reason(&b, r, sp, &v->input);
+	verdict_reason(&b, v, sp);
 	if (b.len)
 		wrap_printf(out, 0, 2, "  %s", buf_cstr(&b));
 	buf_finish(&b);

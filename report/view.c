@@ -550,7 +550,7 @@ unread_sources(const struct platform_view *v, int kind, struct buf *list)
  * good, and never zero complaints): a platform nothing could be read for is
  * not "0 complaints", and "sources healthy" needs every source read. */
 static void
-headline_follows_sources(const struct platform_view *v, struct score_result *r)
+headline_follows_sources(struct platform_view *v, struct score_result *r)
 {
 	int enabled = 0, complaint_read = 0, attempted = 1;
 	for (size_t i = 0; i < registry_count(); i++) {
@@ -568,6 +568,7 @@ headline_follows_sources(const struct platform_view *v, struct score_result *r)
 	char *reason = NULL;
 	if (r->verdict == VERDICT_NOT_RATED && attempted && enabled &&
 	    unread_sources(v, -1, &why) == enabled) {
+		v->headline = HEADLINE_NO_SOURCE;
 		reason = xasprintf("无法读取任何数据来源，投诉数量未知；no source could be read, so "
 				   "the number of complaints is unknown: %s",
 				   buf_cstr(&why));
@@ -575,6 +576,7 @@ headline_follows_sources(const struct platform_view *v, struct score_result *r)
 		buf_reset(&why);
 		if (!unread_sources(v, SOURCE_COMPLAINTS, &why))
 			buf_puts(&why, "no complaint source is enabled");
+		v->headline = HEADLINE_NO_COMPLAINTS;
 		reason = xasprintf("投诉数据源未能读取，投诉数量未知；no complaint source could "
 				   "be read, so the number of complaints is unknown: %s",
 				   buf_cstr(&why));
@@ -585,12 +587,15 @@ headline_follows_sources(const struct platform_view *v, struct score_result *r)
 		if (unread || icp_unknown) {
 			if (!unread)
 				buf_puts(&why, "icp: the registry's answer is unknown");
+			v->headline = HEADLINE_UNCHECKED;
 			reason = xasprintf("得分 %.1f，无预警，但备案或首页未能核实；score %.1f, "
 					   "no alert, but the ICP filing or home page could not be "
 					   "checked: %s",
 					   r->score, r->score, buf_cstr(&why));
 		}
 	}
+	if (reason)
+		v->headline_why = xstrdup(buf_cstr(&why));
 	buf_finish(&why);
 	if (reason) {
 		free(r->verdict_reason);
@@ -743,6 +748,7 @@ void
 platform_view_finish(struct platform_view *v)
 {
 	platform_finish(&v->platform);
+	free(v->headline_why);
 	for (size_t i = 0; i < registry_count(); i++)
 		if (v->have_state[i])
 			fetch_state_finish(&v->state[i]);

@@ -75,6 +75,17 @@ struct platform_view {
 	size_t merged;
 	size_t merged_from[SOURCE_MAX];
 
+	/* What the headline must say besides the score (the sources' real
+	 * states, SPEC §5), with the unread sources and their errors in
+	 * headline_why; score.verdict_reason says the same in both languages. */
+	enum headline_note {
+		HEADLINE_SCORED = 0,      /* the score's own reason */
+		HEADLINE_NO_SOURCE,       /* not rated: no source at all could be read */
+		HEADLINE_NO_COMPLAINTS,   /* not rated: no complaint source could be read */
+		HEADLINE_UNCHECKED,       /* recommended, but the ICP filing or home page unchecked */
+	} headline;
+	char *headline_why;
+
 	struct score_input input;
 	struct score_result score;
 	int monthly[12];         /* complaints per month, oldest first, ending this month */

@@ -627,10 +627,12 @@ finish(struct crawl_job *job)
 		msg_verbose("%s: %s: %u detail link%s not a URL, skipped", job->platform.name,
 			    job->site->name, job->bad_links, job->bad_links == 1 ? " is" : "s are");
 	if (job->let_go)
-		msg_info("%s: %s: %u keyword hit%s named another merchant, not counted (%s); "
-			 "if one is the platform's, kmrep add NAME --alias MERCHANT",
-			 job->platform.name, job->site->name, job->let_go,
-			 job->let_go == 1 ? "" : "s", buf_cstr(&job->lookalikes));
+		msg_info(ngettext("%s: %s: %u keyword hit named another merchant, not counted "
+				  "(%s); if it is the platform's, kmrep add NAME --alias MERCHANT",
+				  "%s: %s: %u keyword hits named another merchant, not counted "
+				  "(%s); if one is the platform's, kmrep add NAME --alias MERCHANT",
+				  job->let_go),
+			 job->platform.name, job->site->name, job->let_go, buf_cstr(&job->lookalikes));
 	if (job->failure && job->login_required && job->site->feed_url) {
 		/* Reported after the anonymous feed was read for it (feed.c). */
 		sync_feed_want(s, job->site, job->platform_id, job->failure,

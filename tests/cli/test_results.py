@@ -174,6 +174,7 @@ def dead_config(t):
     with open(t.config, "w", encoding="utf-8") as f:
         f.write("[general]\ntimeout_s = 5\nmax_retries = 0\n"
                 f"[heimao]\nbase_url = {dead}\nmin_interval_ms = 0\n"
+                f"[jutousu]\nbase_url = {dead}\nmin_interval_ms = 0\n"
                 f"[icp]\nbase_url = {dead}/icpproject_query/api\nmin_interval_ms = 0\n"
                 f"[site]\nurl_template = {dead}/site/{{domain}}/\nmin_interval_ms = 0\n")
 
@@ -184,13 +185,14 @@ def test_every_source_failed_says_no_source_could_be_read(t):
     t.check_eq(r.code, 1, r)
     head = r.out.splitlines()[:2]
     t.check("no source could be read" in head[1], r)
-    t.check("无法读取任何数据来源" in head[1], r)
-    for src in ("heimao:", "icp:", "site:"):
-        t.check(src in head[1], f"names why {src}\n{r}")
+    zh = t.kmrep("check", "https://www.example-km.com/", "--lang", "zh", server=False)
+    t.check("无法读取任何数据来源" in zh.out.splitlines()[1], zh)
+    for src in ("heimao:", "jutousu:", "icp:", "site:"):
+        t.check(src in r.out.split("\n  domains:")[0], f"names why {src}\n{r}")
     t.check("窗口内投诉 0 件" not in r.out and "0 complaints in the window" not in r.out, r)
     t.check("no ICP filing on record" not in r.out, r)
-    t.check("ICP registry was not asked or did not answer" in r.out, r)
-    t.check("Complaints (last 1095 days): unknown" in r.out, r)
+    t.check("the registry was not asked or did not answer" in r.out, r)
+    t.check("Complaints in the last 1095 days: unknown" in r.out, r)
     j = check_json(t, "example-km.com", codes=(0,))
     t.check("no source could be read" in j["verdict_reason"], j)
     t.check_eq(j["verdict"], "not_rated", j)
@@ -287,7 +289,7 @@ def test_check_that_finds_nothing_is_not_kept(t):
     before = platform_names(t)
     r = t.kmrep("check", "无此卡盟")
     t.check(r.code in (0, 1), r)
-    t.check(r.out.startswith("数据不足"), r)
+    t.check(r.out.startswith("not rated"), r)
     t.check("not kept" in r.err and "kmrep check 无此卡盟 --add" in r.err, r)
     t.check_eq(platform_names(t), before)
     t.check_eq(t.sql("SELECT COUNT(*) FROM fetch_state WHERE platform_id NOT IN"
