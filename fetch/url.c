@@ -111,3 +111,14 @@ url_encode_component(const char *s)
 	curl_free(e);
 	return out;
 }
+
+char *
+url_digits_after(const char *url, const char *mark)
+{
+	const char *p = strstr(url, mark);
+	if (!p)
+		return NULL;
+	p += strlen(mark);
+	size_t n = strspn(p, "0123456789");
+	return n ? xstrndup(p, n) : NULL;
+}

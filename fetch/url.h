@@ -17,4 +17,8 @@ char *url_rebase(const char *public_url, const char *base_url);
  * malloc'd string (caller frees). */
 char *url_encode_component(const char *s);
 
+/* The digits right after the first mark in url ("couid=", "/tousu/show/id/"),
+ * malloc'd, or NULL when there are none. */
+char *url_digits_after(const char *url, const char *mark);
+
 #endif

@@ -118,7 +118,7 @@ load_states(struct store *st, const struct config *cfg, struct platform_view *v,
 			return -1;
 		v->have_state[i] = rc;
 		const struct fetch_state *f = &v->state[i];
-		if (!registry[i].desc->enabled(cfg))
+		if (!source_enabled(i, cfg))
 			v->health[i] = HEALTH_DISABLED;
 		else if (!rc || (!f->last_success_at && !f->last_error_at))
 			v->health[i] = HEALTH_NEVER;

@@ -796,7 +796,7 @@ job_new(struct sync *s, const struct complaint_site *site, int64_t platform_id)
 	struct crawl_job *job = xcalloc(1, sizeof(*job));
 	job->s = s;
 	job->site = site;
-	job->cfg = site->config(s->cfg);
+	job->cfg = config_site(s->cfg, site->name);
 	job->platform_id = platform_id;
 	buf_init(&job->lookalikes);
 	if (store_platform_get(s->st, platform_id, &job->platform, err) < 0) {
@@ -827,7 +827,8 @@ crawl_start(struct sync *s, const struct complaint_site *site, int64_t platform_
 	struct crawl_job *job = job_new(s, site, platform_id);
 	if (!job)
 		return -1;
-	site->session_init(job->session);
+	if (site->session_init)
+		site->session_init(job->session);
 
 	struct merchant_ref *refs;
 	size_t n;

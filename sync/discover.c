@@ -400,15 +400,16 @@ sync_discover(struct store *st, const struct discover_options *o, struct discove
 	}
 	for (size_t i = 0; i < registry_count(); i++) {
 		const struct source_desc *d = registry[i].desc;
-		if (!o->sources[i] || !d->complaints || !d->enabled(o->cfg))
+		if (!o->sources[i] || !d->complaints || !source_enabled(i, o->cfg))
 			continue;
 		struct site_job *job = &jobs[n_jobs++];
 		memset(job, 0, sizeof(*job));
 		job->run = &run;
 		job->source = i;
 		job->site = d->complaints;
-		job->cfg = job->site->config(o->cfg);
-		job->site->session_init(job->session);
+		job->cfg = config_site(o->cfg, job->site->name);
+		if (job->site->session_init)
+			job->site->session_init(job->session);
 		out->read[i] = true;
 		if (!run.n_words)
 			job->step = STEP_FEED;

@@ -223,7 +223,7 @@ submit_page(struct feed_job *f)
 	char err[ERRBUF_SIZE];
 	f->page++;
 	free(f->url);
-	const struct complaint_config *cfg = f->site->config(s->cfg);
+	const struct complaint_config *cfg = config_site(s->cfg, f->site->name);
 	f->url = f->site->feed_url(cfg->base_url, f->page, f->session);
 	struct http_request req = {
 		.url = f->url,
@@ -249,9 +249,10 @@ sync_feed_start(struct sync *s)
 	struct feed_job *f = s->feed;
 	if (!f || f->page)
 		return 0;
-	long max_pages = f->site->config(s->cfg)->max_pages;
+	long max_pages = config_site(s->cfg, f->site->name)->max_pages;
 	f->max_pages = max_pages < FEED_MAX_PAGES ? (int)max_pages : FEED_MAX_PAGES;
-	f->site->session_init(f->session);
+	if (f->site->session_init)
+		f->site->session_init(f->session);
 	submit_page(f);
 	return 1;
 }

@@ -4,6 +4,7 @@
 
 #include "fetch/heimao.h"
 #include "parse/heimao.h"
+#include "fetch/url.h"
 #include "source.h"
 #include "sync.h"
 #include "xalloc.h"
@@ -49,41 +50,24 @@ feed_url(const char *base, long page, const char *session)
 	return heimao_url_feed(base, page, session_ts(session), session_rs(session));
 }
 
-/* The digits after the first mark in url, malloc'd, or NULL. */
-static char *
-digits_after(const char *url, const char *mark)
-{
-	const char *p = strstr(url, mark);
-	if (!p)
-		return NULL;
-	p += strlen(mark);
-	size_t n = strspn(p, "0123456789");
-	return n ? xstrndup(p, n) : NULL;
-}
-
 /* The couid a received_complaints URL asks for (reparse). */
 static char *
 merchant_of_list_url(const char *url)
 {
-	return digits_after(url, "couid=");
+	return url_digits_after(url, "couid=");
 }
 
 /* The sn of a /complaint/view/{sn}/ URL. */
 static char *
 complaint_of_detail_url(const char *url)
 {
-	return digits_after(url, "/complaint/view/");
-}
-
-static const struct complaint_config *
-config(const struct config *cfg)
-{
-	return config_site(cfg, "heimao");
+	return url_digits_after(url, "/complaint/view/");
 }
 
 static const struct complaint_site heimao = {
 	.name = "heimao",
-	.config = config,
+	.default_base_url = "https://tousu.sina.com.cn",
+	.default_interval_ms = 3000, /* the site blocks at about 40 requests a minute */
 	.headers = heimao_headers,
 	.login_hint = "save a logged-in 黑猫 cookie to [heimao] cookie_file; "
 		      "see README \"Logging in to 黑猫\"",
@@ -101,32 +85,6 @@ static const struct complaint_site heimao = {
 	.complaint_of_detail_url = complaint_of_detail_url,
 };
 
-static bool
-enabled(const struct config *cfg)
-{
-	const struct complaint_config *c = config(cfg);
-	return c && c->enabled;
-}
-
-static void
-declare_config(struct config *cfg)
-{
-	/* The site blocks at about 40 requests a minute. */
-	config_add_site(cfg, "heimao", "https://tousu.sina.com.cn", 3000);
-}
-
-static int
-start(struct sync *s, int64_t platform_id)
-{
-	return crawl_start(s, &heimao, platform_id);
-}
-
-static int
-replay(struct replay *r, char *err)
-{
-	return complaint_replay(&heimao, r, err);
-}
-
 /* Platforms stopped by the login wall get the anonymous feed, read once for
  * all of them after everything else. */
 static bool
@@ -140,10 +98,6 @@ after_run(struct sync *s, bool last)
 }
 
 const struct source_desc heimao_source = {
-	.enabled = enabled,
 	.complaints = &heimao,
-	.declare_config = declare_config,
-	.start = start,
-	.replay = replay,
 	.after_run = after_run,
 };

@@ -7,15 +7,8 @@
 
 #include "fetch/jutousu.h"
 #include "parse/jutousu.h"
+#include "fetch/url.h"
 #include "source.h"
-#include "xalloc.h"
-
-/* No signing: nothing per job. */
-static void
-session_init(char *session)
-{
-	*session = '\0';
-}
 
 static char *
 list_url(const char *base, const char *merchant_id, long page, const char *cursor,
@@ -32,30 +25,18 @@ keyword_url(const char *base, const char *name, long page, const char *session)
 	return jutousu_url_search(base, name, page);
 }
 
-/* The digits after the first mark in url, malloc'd, or NULL. */
-static char *
-digits_after(const char *url, const char *mark)
-{
-	const char *p = strstr(url, mark);
-	if (!p)
-		return NULL;
-	p += strlen(mark);
-	size_t n = strspn(p, "0123456789");
-	return n ? xstrndup(p, n) : NULL;
-}
-
 /* The merchant a merchantPostList URL asks for (reparse). */
 static char *
 merchant_of_list_url(const char *url)
 {
-	return digits_after(url, "/merchantId/");
+	return url_digits_after(url, "/merchantId/");
 }
 
 /* The id of a /tousu/show/id/{id} URL. */
 static char *
 complaint_of_detail_url(const char *url)
 {
-	return digits_after(url, "/tousu/show/id/");
+	return url_digits_after(url, "/tousu/show/id/");
 }
 
 /* A saved body, told by its shape: the complaint page holds postKeyValue,
@@ -71,21 +52,15 @@ body_kind(const char *body, size_t len)
 	return memmem(body, len, "\"post\"", 6) ? "detail" : "list";
 }
 
-static const struct complaint_config *
-config(const struct config *cfg)
-{
-	return config_site(cfg, "jutousu");
-}
-
 static const struct complaint_site jutousu = {
 	.name = "jutousu",
-	.config = config,
+	.default_base_url = "https://ts.21cn.com",
+	.default_interval_ms = 2000, /* the known crawlers waited 2 s (research §2) */
 	.headers = jutousu_headers,
 	.login_hint = "save a logged-in 聚投诉 cookie to [jutousu] cookie_file; "
 		      "see README \"Logging in to 聚投诉\"",
 	.blocked_hint = "聚投诉 refused the run; wait and raise [jutousu] min_interval_ms",
 	.login_cookie = "jutous_session_id",
-	.session_init = session_init,
 	.list_url = list_url,
 	.keyword_url = keyword_url,
 	.list_parse = jutousu_list_parse,
@@ -99,36 +74,6 @@ static const struct complaint_site jutousu = {
 	.complaint_of_detail_url = complaint_of_detail_url,
 };
 
-static bool
-enabled(const struct config *cfg)
-{
-	const struct complaint_config *c = config(cfg);
-	return c && c->enabled;
-}
-
-static void
-declare_config(struct config *cfg)
-{
-	/* The known crawlers waited 2 s between requests (research §2). */
-	config_add_site(cfg, "jutousu", "https://ts.21cn.com", 2000);
-}
-
-static int
-start(struct sync *s, int64_t platform_id)
-{
-	return crawl_start(s, &jutousu, platform_id);
-}
-
-static int
-replay(struct replay *r, char *err)
-{
-	return complaint_replay(&jutousu, r, err);
-}
-
 const struct source_desc jutousu_source = {
-	.enabled = enabled,
 	.complaints = &jutousu,
-	.declare_config = declare_config,
-	.start = start,
-	.replay = replay,
 };

@@ -39,7 +39,7 @@ start_platform(struct sync *s, int64_t id)
 		if (!s->sources[i])
 			continue;
 		const struct source_desc *d = registry[i].desc;
-		if (d->enabled(s->cfg) && (!d->needs_domain || p.n_domains))
+		if (source_enabled(i, s->cfg) && (!d->needs_domain || p.n_domains))
 			sync_job_queue(s, i, id);
 	}
 	platform_finish(&p);
@@ -60,7 +60,7 @@ check_every_job_ran(struct sync *s, const int64_t *ids, size_t n, int64_t starte
 			continue;
 		for (size_t i = 0; i < registry_count(); i++) {
 			const struct source_desc *d = registry[i].desc;
-			if (!s->sources[i] || !d->enabled(s->cfg) || (d->needs_domain && !p.n_domains))
+			if (!s->sources[i] || !source_enabled(i, s->cfg) || (d->needs_domain && !p.n_domains))
 				continue;
 			struct fetch_state f;
 			int rc = store_fetch_state_get(s->st, ids[k], registry[i].name, &f, err);

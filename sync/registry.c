@@ -59,7 +59,10 @@ void
 registry_declare_config(struct config *cfg)
 {
 	for (size_t i = 0; i < registry_count(); i++)
-		if (registry[i].desc->declare_config)
+		if (registry[i].desc->complaints)
+			config_add_site(cfg, registry[i].name, registry[i].desc->complaints->default_base_url,
+					registry[i].desc->complaints->default_interval_ms);
+		else if (registry[i].desc->declare_config)
 			registry[i].desc->declare_config(cfg);
 }
 

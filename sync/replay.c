@@ -15,7 +15,8 @@ sync_replay(const char *source, struct replay *r, char *err)
 	int i = registry_find(source);
 	if (i < 0)
 		return set_errc(err, ERR_USAGE, "unknown source '%s'", source);
-	return registry[i].desc->replay(r, err);
+	const struct source_desc *d = registry[i].desc;
+	return d->complaints ? complaint_replay(d->complaints, r, err) : d->replay(r, err);
 }
 
 /* The scope of a list page for platform_id: an archived merchant list keeps

@@ -37,13 +37,16 @@ struct replay {
  * the URLs are malloc'd, base is the section's base_url. */
 struct complaint_site {
 	const char *name;              /* the registry name: config section, database */
-	const struct complaint_config *(*config)(const struct config *cfg);
+	/* Its config section's defaults (config_add_site). */
+	const char *default_base_url;
+	long default_interval_ms;
 	const char *const *headers;    /* sent with every request */
 	const char *login_hint;        /* what to do about the login wall */
 	const char *login_cookie;      /* the cookie a logged-in session has ("SUB") */
 	const char *blocked_hint;      /* what to do when the site blocks the run */
-	/* Per-job signing state (a timestamp and nonce reused across pages, as
-	 * the site's own pages do), at most CRAWL_SESSION_SIZE bytes. */
+	/* Optional: per-job signing state (a timestamp and nonce reused across
+	 * pages, as the site's own pages do), at most CRAWL_SESSION_SIZE bytes;
+	 * without it the session is empty. */
 	void (*session_init)(char *session);
 
 	/* Optional: the site's merchant search by name.  Without one, only
@@ -90,6 +93,11 @@ struct complaint_site {
 	char *(*complaint_of_detail_url)(const char *url);
 };
 
+/* Whether source i (a registry position) is enabled in cfg. */
+bool source_enabled(size_t i, const struct config *cfg);
+/* Starts source i's job for platform_id (as source_desc.start). */
+int source_start(size_t i, struct sync *s, int64_t platform_id);
+
 /* Stores a saved page of a complaint site (replay.c): a list (JSON) or a
  * detail page (HTML).  Returns as source_desc.replay. */
 int complaint_replay(const struct complaint_site *site, struct replay *r, char *err);
@@ -104,22 +112,24 @@ int crawl_start_details(struct sync *s, const struct complaint_site *site, int64
 			const char *partial);
 
 struct source_desc {
-	/* The source's [section] enabled. */
-	bool (*enabled)(const struct config *cfg);
-	/* A complaint site: how it is read (discover searches it too); NULL
-	 * for the other kinds. */
+	/* A complaint site: read by the generic crawler (its config section,
+	 * enabled, start and replay come from it; discover searches it too).
+	 * NULL for the other kinds, which give the functions below. */
 	const struct complaint_site *complaints;
-	/* Optional: declares the source's config section (config_add_site). */
+	/* The other kinds: the source's [section] enabled (source_enabled). */
+	bool (*enabled)(const struct config *cfg);
+	/* Optional: declares the source's config section. */
 	void (*declare_config)(struct config *cfg);
 	/* A probe of the platform's domains: nothing to do without one. */
 	bool needs_domain;
 	/* How many platforms' jobs may run at once; 0 for no limit (ICP: 1, one
 	 * token and one polite queue for the run). */
 	unsigned parallel;
-	/* Starts platform_id's job.  Returns 0, or -1 after printing an
-	 * internal error (the job then counts as done). */
+	/* The other kinds: starts platform_id's job (source_start).  Returns 0,
+	 * or -1 after printing an internal error (the job then counts as done). */
 	int (*start)(struct sync *s, int64_t platform_id);
-	/* Stores a saved body of this source.  Returns 0, -ERR_PARSE (not a
+	/* The other kinds: stores a saved body of this source (sync_replay;
+	 * complaint sites go through complaint_replay).  Returns 0, -ERR_PARSE (not a
 	 * page of this source, or not recognised: err says which), -ERR_USAGE
 	 * (the body needs a platform or domain that was not given) or -ERR_DB. */
 	int (*replay)(struct replay *r, char *err);

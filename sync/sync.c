@@ -80,6 +80,24 @@ sync_job_done(struct sync *s)
 	progress_update(s->progress, s->jobs_done, s->jobs_total, s->new_complaints);
 }
 
+bool
+source_enabled(size_t i, const struct config *cfg)
+{
+	const struct source_desc *d = registry[i].desc;
+	if (d->complaints) {
+		const struct complaint_config *c = config_site(cfg, registry[i].name);
+		return c && c->enabled;
+	}
+	return d->enabled(cfg);
+}
+
+int
+source_start(size_t i, struct sync *s, int64_t platform_id)
+{
+	const struct source_desc *d = registry[i].desc;
+	return d->complaints ? crawl_start(s, d->complaints, platform_id) : d->start(s, platform_id);
+}
+
 /* Starts queued jobs while the source's limit allows. */
 static void
 pump(struct sync *s, size_t source)
@@ -91,7 +109,7 @@ pump(struct sync *s, size_t source)
 	q->pumping = true;
 	while (q->next < q->n && (!d->parallel || q->running < d->parallel)) {
 		q->running++;
-		if (d->start(s, q->ids[q->next++]) < 0) {
+		if (source_start(source, s, q->ids[q->next++]) < 0) {
 			q->running--;
 			s->internal_error = true;
 			sync_job_done(s);
