@@ -73,3 +73,28 @@ i18n_init(const char *lang_override, char *err)
 	textdomain("kmrep");
 	return 0;
 }
+
+const char *
+i18n_current(void)
+{
+	return locale_is_chinese(getenv("LANGUAGE")) ? "zh" : "en";
+}
+
+const char *
+i18n_pgettext(const char *ctx, const char *msgid)
+{
+	char small[512];
+	size_t c = strlen(ctx), m = strlen(msgid);
+	char *key = c + m + 2 <= sizeof(small) ? small : malloc(c + m + 2);
+	if (!key)
+		return msgid;
+	memcpy(key, ctx, c);
+	key[c] = '\004'; /* gettext's context separator */
+	memcpy(key + c + 1, msgid, m + 1);
+	const char *t = gettext(key);
+	if (t == key)
+		t = msgid;
+	if (key != small)
+		free(key);
+	return t;
+}

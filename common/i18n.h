@@ -8,6 +8,9 @@
 
 #define _(s) gettext(s)
 #define N_(s) (s)
+/* Marks s, said in context c (a msgctxt: "html" keeps the page's words apart
+ * from the terminal's); looked up with i18n_pgettext. */
+#define NC_(c, s) (s)
 
 /* Chooses the language once, before anything is printed: lang_override
  * ("zh" or "en", from --lang) if not NULL, else the first non-empty of
@@ -20,5 +23,12 @@
  * localedir.  Returns 0, or -1 with a reason in err (ERRBUF_SIZE) for a
  * lang_override other than zh or en. */
 int i18n_init(const char *lang_override, char *err);
+
+/* "zh" or "en": the language i18n_init chose. */
+const char *i18n_current(void);
+
+/* The translation of msgid in context ctx (gettext's pgettext), msgid
+ * itself when there is none. */
+const char *i18n_pgettext(const char *ctx, const char *msgid);
 
 #endif

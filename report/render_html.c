@@ -4,19 +4,25 @@
  * one section per platform.  It shows the view model and computes no score.
  * Every string from a site or a user goes through html_text (display-
  * sanitised, then HTML-escaped); an href is only ever an http(s) URL.  The
- * page's words are the {zh, en} pairs below, chosen by ctx->lang. */
+ * page's words are the tables below, English source strings in the gettext
+ * catalogue's "html" context (po/zh_CN.po), said in ctx->lang. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "buf.h"
+#include "err.h"
+#include "i18n.h"
 #include "parse/category.h"
 #include "parse/icp.h"
 #include "render.h"
 #include "text.h"
 #include "timeutil.h"
 #include "xalloc.h"
+
+/* A word of the page in its language (the catalogue's "html" context). */
+#define W(s) i18n_pgettext("html", s)
 
 enum label {
 	L_TITLE_REPORT, L_TITLE_CHECK, L_GENERATED, L_FORMULA, L_ORDER, L_OVERVIEW,
@@ -32,140 +38,136 @@ enum label {
 	L_ASIA_SHANGHAI, L_NO_COMPLAINTS, L_RISKIEST, L_TREND_SHORT, L_COUNT
 };
 
-/* Every word of the page, {zh, en}; the lead moves them into the catalogue. */
-static const char *const labels[L_COUNT][2] = {
-	[L_TITLE_REPORT] = {"卡盟风险报告", "卡盟 risk report"},
-	[L_TITLE_CHECK] = {"下单前核查", "Pre-purchase check"},
-	[L_GENERATED] = {"生成时间", "Generated"},
-	[L_FORMULA] = {"评分公式", "Formula"},
-	[L_ORDER] = {"排序：风险从高到低——不建议下单、谨慎下单、数据不足、建议下单；"
-		     "同一结论内按分数从低到高（未评分者按暂定分），再按名称。",
-		     "Order: riskiest first — Avoid, Caution, Not rated, Recommend; within one "
-		     "verdict by score, lowest first (the provisional score when not rated), "
-		     "then by name."},
-	[L_OVERVIEW] = {"所有跟踪的平台", "Every tracked platform"},
-	[L_PLATFORM] = {"平台", "Platform"},
-	[L_VERDICT] = {"结论", "Verdict"},
-	[L_SCORE] = {"分数 / 等级", "Score / grade"},
-	[L_CONFIDENCE] = {"可信度", "Confidence"},
-	[L_COMPLAINTS] = {"投诉", "Complaints"},
-	[L_REPLY] = {"回复率", "Reply rate"},
-	[L_COMPLETION] = {"完成率", "Completion rate"},
-	[L_TREND] = {"趋势", "Trend"},
-	[L_ICP] = {"备案", "ICP filing"},
-	[L_FRESHNESS] = {"数据新鲜度", "Data freshness"},
-	[L_NONE_TRACKED] = {"尚未跟踪任何平台（kmrep add）。",
-			    "No platform is tracked yet (kmrep add)."},
-	[L_DOMAINS] = {"域名", "Domains"},
-	[L_MERCHANTS] = {"商家", "merchants"},
-	[L_SEVERAL] = {"多个商家同名，投诉合并计算", "several merchants carry this name; "
-						       "complaints of all are counted"},
-	[L_PINNED] = {"已指定", "pinned"},
-	[L_DEDUCTIONS] = {"扣分（100 减各项扣分）", "Deductions (100 minus each component)"},
-	[L_DEDUCTIONS_NR] = {"扣分（数据不足：仅身份与趋势）",
-			     "Deductions (not rated: identity and trend only)"},
-	[L_SCORE_LEFT] = {"得分", "score"},
-	[L_NOT_RATED_LEFT] = {"未评分", "not rated"},
-	[L_NO_DEDUCTION] = {"无扣分", "no deduction"},
-	[L_GATES] = {"一票否决", "Gates"},
-	[L_EVIDENCE] = {"证据", "evidence"},
-	[L_MONTHLY] = {"每月投诉（按类别）", "Complaints per month, by category"},
-	[L_MONTHLY_DESC] = {"计分窗口内每月投诉数，按类别堆叠", "Complaints per month over the "
-								  "scoring window, stacked by category"},
-	[L_MONTH] = {"月份", "Month"},
-	[L_TOTAL] = {"合计", "Total"},
-	[L_COUNT_AXIS] = {"投诉数", "complaints"},
-	[L_MONTH_AXIS] = {"月份（北京时间）", "month (Asia/Shanghai)"},
-	[L_RATES] = {"回复与完成", "Replies and completion"},
-	[L_LOWER] = {"95% 置信下限", "95% lower bound"},
-	[L_MEDIAN_REPLY] = {"首次回复中位数", "median first reply"},
-	[L_HOURS] = {"小时", "h"},
-	[L_TREND_LINE] = {"近 14 天与此前 90 天", "Last 14 days vs the 90 before"},
-	[L_TREND_LEVEL] = {"预警级别", "warning level"},
-	[L_ICP_STATUS] = {"备案状态", "Status"},
-	[L_UNIT] = {"主办单位", "Operator"},
-	[L_NATURE] = {"主办单位性质", "Operator type"},
-	[L_LICENCE] = {"备案号", "Licence"},
-	[L_UPDATED] = {"记录更新", "Record updated"},
-	[L_DOMAIN_STATE] = {"各域名", "Domains"},
-	[L_NO_LONGER] = {"曾备案，现已注销", "no longer filed"},
-	[L_CLAIM] = {"首页备案号核对", "Home-page claim"},
-	[L_HOME_PAGE] = {"首页", "home page"},
-	[L_SOURCES] = {"数据来源与新鲜度", "Sources and freshness"},
-	[L_SOURCE] = {"来源", "Source"},
-	[L_STATE] = {"状态", "State"},
-	[L_LAST_SUCCESS] = {"最近成功", "Last success"},
-	[L_LAST_ATTEMPT] = {"最近尝试", "Last attempt"},
-	[L_ERROR] = {"错误", "Error"},
-	[L_WHERE] = {"投诉渠道", "Where to complain"},
-	[L_OWN_SUPPORT] = {"先联系平台客服", "The platform itself"},
-	[L_OWN_SUPPORT_FIRST] = {"先联系平台客服", "The platform's own support first"},
-	[L_MERCHANT] = {"商家", "merchant"},
-	[L_OPERATOR] = {"被投诉主体", "operator"},
-	[L_OPERATOR_UNKNOWN] = {"主体未知（无备案记录）", "operator unknown (no ICP filing on "
-								"record)"},
-	[L_FRAUD] = {"诈骗或跑路：报警 110", "Fraud or a runaway: call the police, 110"},
-	[L_NEVER] = {"从未", "never"},
-	[L_PER_SOURCE] = {"各来源", "per source"},
-	[L_STATUS_LINE] = {"未回复 %zu，已回复 %zu，已完成 %zu，已关闭 %zu，未知 %zu",
-			   "unanswered %zu, answered %zu, resolved %zu, closed %zu, unknown %zu"},
-	[L_WINDOW] = {"计分窗口 %.0f 天内共 %zu 条投诉", "%zu complaints in the %.0f-day "
-							  "scoring window"},
-	[L_ASIA_SHANGHAI] = {"北京时间", "Asia/Shanghai"},
-	[L_NO_COMPLAINTS] = {"窗口内没有投诉", "no complaint in the window"},
-	[L_RISKIEST] = {"风险从高到低", "riskiest first"},
-	[L_TREND_SHORT] = {"近14天 %d / 此前90天 %d", "last 14 d: %d, 90 d before: %d"},
+/* Every word of the page (translated through W). */
+static const char *const labels[L_COUNT] = {
+	[L_TITLE_REPORT] = NC_("html", "卡盟 risk report"),
+	[L_TITLE_CHECK] = NC_("html", "Pre-purchase check"),
+	[L_GENERATED] = NC_("html", "Generated"),
+	[L_FORMULA] = NC_("html", "Formula"),
+	[L_ORDER] = NC_("html", "Order: riskiest first — Avoid, Caution, Not rated, Recommend; within one "
+		"verdict by score, lowest first (the provisional score when not rated), "
+		"then by name."),
+	[L_OVERVIEW] = NC_("html", "Every tracked platform"),
+	[L_PLATFORM] = NC_("html", "Platform"),
+	[L_VERDICT] = NC_("html", "Verdict"),
+	[L_SCORE] = NC_("html", "Score / grade"),
+	[L_CONFIDENCE] = NC_("html", "Confidence"),
+	[L_COMPLAINTS] = NC_("html", "Complaints"),
+	[L_REPLY] = NC_("html", "Reply rate"),
+	[L_COMPLETION] = NC_("html", "Completion rate"),
+	[L_TREND] = NC_("html", "Trend"),
+	[L_ICP] = NC_("html", "ICP filing"),
+	[L_FRESHNESS] = NC_("html", "Data freshness"),
+	[L_NONE_TRACKED] = NC_("html", "No platform is tracked yet (kmrep add)."),
+	[L_DOMAINS] = NC_("html", "Domains"),
+	[L_MERCHANTS] = NC_("html", "merchants"),
+	[L_SEVERAL] = NC_("html", "several merchants carry this name; "
+		"complaints of all are counted"),
+	[L_PINNED] = NC_("html", "pinned"),
+	[L_DEDUCTIONS] = NC_("html", "Deductions (100 minus each component)"),
+	[L_DEDUCTIONS_NR] = NC_("html", "Deductions (not rated: identity and trend only)"),
+	[L_SCORE_LEFT] = NC_("html", "score"),
+	[L_NOT_RATED_LEFT] = NC_("html", "not rated"),
+	[L_NO_DEDUCTION] = NC_("html", "no deduction"),
+	[L_GATES] = NC_("html", "Gates"),
+	[L_EVIDENCE] = NC_("html", "evidence"),
+	[L_MONTHLY] = NC_("html", "Complaints per month, by category"),
+	[L_MONTHLY_DESC] = NC_("html", "Complaints per month over the "
+		"scoring window, stacked by category"),
+	[L_MONTH] = NC_("html", "Month"),
+	[L_TOTAL] = NC_("html", "Total"),
+	[L_COUNT_AXIS] = NC_("html", "complaints"),
+	[L_MONTH_AXIS] = NC_("html", "month (Asia/Shanghai)"),
+	[L_RATES] = NC_("html", "Replies and completion"),
+	/* xgettext:no-c-format */
+	[L_LOWER] = NC_("html", "95% lower bound"),
+	[L_MEDIAN_REPLY] = NC_("html", "median first reply"),
+	[L_HOURS] = NC_("html", "h"),
+	[L_TREND_LINE] = NC_("html", "Last 14 days vs the 90 before"),
+	[L_TREND_LEVEL] = NC_("html", "warning level"),
+	[L_ICP_STATUS] = NC_("html", "Status"),
+	[L_UNIT] = NC_("html", "Operator"),
+	[L_NATURE] = NC_("html", "Operator type"),
+	[L_LICENCE] = NC_("html", "Licence"),
+	[L_UPDATED] = NC_("html", "Record updated"),
+	[L_DOMAIN_STATE] = NC_("html", "Each domain"),
+	[L_NO_LONGER] = NC_("html", "no longer filed"),
+	[L_CLAIM] = NC_("html", "Home-page claim"),
+	[L_HOME_PAGE] = NC_("html", "home page"),
+	[L_SOURCES] = NC_("html", "Sources and freshness"),
+	[L_SOURCE] = NC_("html", "Source"),
+	[L_STATE] = NC_("html", "State"),
+	[L_LAST_SUCCESS] = NC_("html", "Last success"),
+	[L_LAST_ATTEMPT] = NC_("html", "Last attempt"),
+	[L_ERROR] = NC_("html", "Error"),
+	[L_WHERE] = NC_("html", "Where to complain"),
+	[L_OWN_SUPPORT] = NC_("html", "The platform itself"),
+	[L_OWN_SUPPORT_FIRST] = NC_("html", "The platform's own support first"),
+	[L_MERCHANT] = NC_("html", "merchant"),
+	[L_OPERATOR] = NC_("html", "operator"),
+	[L_OPERATOR_UNKNOWN] = NC_("html", "operator unknown (no ICP filing on "
+		"record)"),
+	[L_FRAUD] = NC_("html", "Fraud or a runaway: call the police, 110"),
+	[L_NEVER] = NC_("html", "never"),
+	[L_PER_SOURCE] = NC_("html", "per source"),
+	[L_STATUS_LINE] = NC_("html", "unanswered %zu, answered %zu, resolved %zu, closed %zu, unknown %zu"),
+	[L_WINDOW] = NC_("html", "%zu complaints in the %.0f-day "
+		"scoring window"),
+	[L_ASIA_SHANGHAI] = NC_("html", "Asia/Shanghai"),
+	[L_NO_COMPLAINTS] = NC_("html", "no complaint in the window"),
+	[L_RISKIEST] = NC_("html", "riskiest first"),
+	[L_TREND_SHORT] = NC_("html", "last 14 d: %d, 90 d before: %d"),
 };
 
-static const char *const verdict_words[][2] = {
-	[VERDICT_RECOMMEND] = {"建议下单", "Recommend"},
-	[VERDICT_CAUTION] = {"谨慎下单", "Caution"},
-	[VERDICT_AVOID] = {"不建议下单", "Avoid"},
-	[VERDICT_NOT_RATED] = {"数据不足", "Not rated"},
+static const char *const verdict_words[] = {
+	[VERDICT_RECOMMEND] = NC_("html", "Recommend"),
+	[VERDICT_CAUTION] = NC_("html", "Caution"),
+	[VERDICT_AVOID] = NC_("html", "Avoid"),
+	[VERDICT_NOT_RATED] = NC_("html", "Not rated"),
 };
-static const char *const confidence_words[][2] = {
-	[CONFIDENCE_LOW] = {"低", "low"},
-	[CONFIDENCE_MEDIUM] = {"中", "medium"},
-	[CONFIDENCE_HIGH] = {"高", "high"},
+static const char *const confidence_words[] = {
+	[CONFIDENCE_LOW] = NC_("html", "low"),
+	[CONFIDENCE_MEDIUM] = NC_("html", "medium"),
+	[CONFIDENCE_HIGH] = NC_("html", "high"),
 };
-static const char *const trend_words[][2] = {
-	[TREND_NONE] = {"平稳", "none"},
-	[TREND_WATCH] = {"关注", "watch"},
-	[TREND_WARNING] = {"预警", "warning"},
-	[TREND_CRITICAL] = {"严重", "critical"},
+static const char *const trend_words[] = {
+	[TREND_NONE] = NC_("html", "none"),
+	[TREND_WATCH] = NC_("html", "watch"),
+	[TREND_WARNING] = NC_("html", "warning"),
+	[TREND_CRITICAL] = NC_("html", "critical"),
 };
-static const char *const icp_words[][2] = {
-	[ICP_STATUS_UNKNOWN] = {"未知", "unknown"},
-	[ICP_STATUS_FILED] = {"已备案", "filed"},
-	[ICP_STATUS_NOT_FILED] = {"未备案", "not filed"},
+static const char *const icp_words[] = {
+	[ICP_STATUS_UNKNOWN] = NC_("html", "unknown"),
+	[ICP_STATUS_FILED] = NC_("html", "filed"),
+	[ICP_STATUS_NOT_FILED] = NC_("html", "not filed"),
 };
-static const char *const claim_words[][2] = {
-	[CLAIM_UNKNOWN] = {"未核对", "unchecked"},
-	[CLAIM_NONE] = {"首页未展示备案号", "the home page shows no number"},
-	[CLAIM_MATCH] = {"与备案一致", "matches the registry"},
-	[CLAIM_MISMATCH] = {"与备案不符", "does not match the registry"},
+static const char *const claim_words[] = {
+	[CLAIM_UNKNOWN] = NC_("html", "unchecked"),
+	[CLAIM_NONE] = NC_("html", "the home page shows no number"),
+	[CLAIM_MATCH] = NC_("html", "matches the registry"),
+	[CLAIM_MISMATCH] = NC_("html", "does not match the registry"),
 };
-static const char *const health_words[][2] = {
-	[HEALTH_NEVER] = {"从未获取", "never"},
-	[HEALTH_OK] = {"正常", "ok"},
-	[HEALTH_STALE] = {"过期", "stale"},
-	[HEALTH_FAILED] = {"失败", "failed"},
-	[HEALTH_DISABLED] = {"已停用", "disabled"},
-	[HEALTH_PARTIAL] = {"不完整", "partial"},
-	[HEALTH_BLOCKED] = {"被拦截", "blocked"},
+static const char *const health_words[] = {
+	[HEALTH_NEVER] = NC_("html", "never read"),
+	[HEALTH_OK] = NC_("html", "ok"),
+	[HEALTH_STALE] = NC_("html", "stale"),
+	[HEALTH_FAILED] = NC_("html", "failed"),
+	[HEALTH_DISABLED] = NC_("html", "disabled"),
+	[HEALTH_PARTIAL] = NC_("html", "partial"),
+	[HEALTH_BLOCKED] = NC_("html", "blocked"),
 };
-static const char *const component_words[][2] = {
-	[COMP_SERVICE] = {"服务", "service"},
-	[COMP_SEVERITY] = {"严重程度", "severity"},
-	[COMP_VOLUME] = {"投诉量", "volume"},
-	[COMP_IDENTITY] = {"身份", "identity"},
-	[COMP_TREND] = {"趋势", "trend"},
+static const char *const component_words[] = {
+	[COMP_SERVICE] = NC_("html", "service"),
+	[COMP_SEVERITY] = NC_("html", "severity"),
+	[COMP_VOLUME] = NC_("html", "volume"),
+	[COMP_IDENTITY] = NC_("html", "identity"),
+	[COMP_TREND] = NC_("html", "trend"),
 };
 static const char *const category_en[] = {
-	[CAT_RUNAWAY] = "runaway", [CAT_FRAUD] = "fraud", [CAT_WITHDRAW] = "withdrawal",
-	[CAT_SUPPORT_LOST] = "support lost", [CAT_INVALID_KEY] = "invalid key",
-	[CAT_UNDELIVERED] = "undelivered", [CAT_REFUND] = "refund", [CAT_FALSE_AD] = "false ad",
-	[CAT_OTHER] = "other",
+	[CAT_RUNAWAY] = NC_("html", "runaway"), [CAT_FRAUD] = NC_("html", "fraud"), [CAT_WITHDRAW] = NC_("html", "withdrawal"),
+	[CAT_SUPPORT_LOST] = NC_("html", "support lost"), [CAT_INVALID_KEY] = NC_("html", "invalid key"),
+	[CAT_UNDELIVERED] = NC_("html", "undelivered"), [CAT_REFUND] = NC_("html", "refund"), [CAT_FALSE_AD] = NC_("html", "false ad"),
+	[CAT_OTHER] = NC_("html", "other"),
 };
 static const char *const category_colour[] = {
 	[CAT_RUNAWAY] = "#7f1d1d", [CAT_FRAUD] = "#dc2626", [CAT_WITHDRAW] = "#ea580c",
@@ -178,11 +180,11 @@ static const char *const component_colour[] = {
 	[COMP_IDENTITY] = "#6d28d9", [COMP_TREND] = "#be185d",
 };
 static const struct {
-	const char *gate, *zh, *en;
+	const char *gate, *words;
 } gate_words[] = {
-	{"trend_critical", "投诉激增", "complaint surge"},
-	{"fraud_cluster", "集中的诈骗/跑路投诉", "a cluster of fraud or runaway complaints"},
-	{"stolen_icp", "冒用备案号", "stolen ICP number"},
+	{"trend_critical", NC_("html", "complaint surge")},
+	{"fraud_cluster", NC_("html", "a cluster of fraud or runaway complaints")},
+	{"stolen_icp", NC_("html", "stolen ICP number")},
 };
 
 /* Shape as well as colour and word: a circle with a tick, a triangle, a
@@ -271,12 +273,14 @@ struct html {
 	struct buf rows;      /* the overview's rows (report) */
 	struct buf sections;  /* the platforms' sections */
 	int64_t now;          /* the views' "now": when the page was made */
+	const char *restore_lang; /* the terminal's language, back after the page */
 };
 
 static const char *
 word(const struct html *h, enum label l)
 {
-	return labels[l][h->lang];
+	(void)h;
+	return W(labels[l]);
 }
 
 /* Appends s (may be NULL) made safe to show, then HTML-escaped: markup in
@@ -398,7 +402,7 @@ badge(struct buf *b, const struct html *h, enum verdict v)
 {
 	buf_printf(b, "<span class=\"badge %s\" data-verdict=\"%s\"><svg viewBox=\"0 0 12 12\" "
 		      "aria-hidden=\"true\" focusable=\"false\">%s</svg>%s</span>",
-		   verdict_class[v], verdict_key(v), verdict_icon[v], verdict_words[v][h->lang]);
+		   verdict_class[v], verdict_key(v), verdict_icon[v], W(verdict_words[v]));
 }
 
 static const char *
@@ -452,7 +456,7 @@ overview_row(struct html *h, const struct platform_view *v, size_t index)
 	buf_printf(b, "</td>\n<td data-label=\"%s\" class=\"num\">", word(h, L_SCORE));
 	score_text(b, r);
 	buf_printf(b, "</td>\n<td data-label=\"%s\">%s</td>\n", word(h, L_CONFIDENCE),
-		   confidence_words[r->confidence][h->lang]);
+		   W(confidence_words[r->confidence]));
 	buf_printf(b, "<td data-label=\"%s\" class=\"num\">%zu", word(h, L_COMPLAINTS), r->total);
 	if (r->n_by_source > 1) {
 		buf_puts(b, "<span class=\"small\">");
@@ -470,14 +474,14 @@ overview_row(struct html *h, const struct platform_view *v, size_t index)
 	buf_printf(b, "</td>\n<td data-label=\"%s\"><span class=\"%s\">%s</span>"
 		      "<br><span class=\"small\">",
 		   word(h, L_TREND), r->trend.level >= TREND_WARNING ? "warn" : "",
-		   trend_words[r->trend.level][h->lang]);
-	buf_printf(b, labels[L_TREND_SHORT][h->lang], r->trend.x14, r->trend.c90);
+		   W(trend_words[r->trend.level]));
+	buf_printf(b, W(labels[L_TREND_SHORT]), r->trend.x14, r->trend.c90);
 	buf_puts(b, "</span></td>\n");
 	const struct score_identity *id = &v->input.identity;
 	buf_printf(b, "<td data-label=\"%s\">%s", word(h, L_ICP),
-		   icp_words[id->icp_status][h->lang]);
+		   W(icp_words[id->icp_status]));
 	if (id->claim == CLAIM_MISMATCH)
-		buf_printf(b, "<br><span class=\"warn\">%s</span>", claim_words[id->claim][h->lang]);
+		buf_printf(b, "<br><span class=\"warn\">%s</span>", W(claim_words[id->claim]));
 	buf_printf(b, "</td>\n<td data-label=\"%s\" class=\"small\">", word(h, L_FRESHNESS));
 	for (size_t i = 0; i < registry_count(); i++) {
 		char t[17] = "";
@@ -486,7 +490,7 @@ overview_row(struct html *h, const struct platform_view *v, size_t index)
 			t[10] = '\0';
 		}
 		buf_printf(b, "<span class=\"src %s\">%s %s%s%s</span>", health_class(v->health[i]),
-			   registry[i].short_title, health_words[v->health[i]][h->lang],
+			   registry[i].short_title, W(health_words[v->health[i]]),
 			   *t ? " " : "", t);
 	}
 	buf_puts(b, "</td>\n</tr>\n");
@@ -528,7 +532,7 @@ deductions_bar(struct buf *b, const struct html *h, const struct platform_view *
 		buf_puts(b, word(h, L_NOT_RATED_LEFT));
 	for (int k = 0; k < COMP_COUNT; k++)
 		if (shown[k] > 0)
-			buf_printf(b, "; %s −%.1f", component_words[k][h->lang], shown[k]);
+			buf_printf(b, "; %s −%.1f", W(component_words[k]), shown[k]);
 	buf_puts(b, "</title>\n");
 	double x = 0;
 	buf_printf(b, "<rect x=\"0%%\" y=\"0\" width=\"%.2f%%\" height=\"100%%\" fill=\"%s\">"
@@ -556,10 +560,10 @@ deductions_bar(struct buf *b, const struct html *h, const struct platform_view *
 			      "fill=\"%s\" stroke=\"#fff\" data-component=\"%s\" "
 			      "data-points=\"%.1f\"><title>%s −%.1f</title></rect>",
 			   x, w, component_colour[k], r->deductions[k].component, shown[k],
-			   component_words[k][h->lang], shown[k]);
+			   W(component_words[k]), shown[k]);
 		if (w >= 12)
 			buf_printf(b, "<text x=\"%.2f%%\" dx=\"4\" y=\"50%%\">%s −%.1f</text>", x,
-				   component_words[k][h->lang], shown[k]);
+				   W(component_words[k]), shown[k]);
 		x += w;
 	}
 	buf_puts(b, "\n</svg>\n<ul class=\"legend\">");
@@ -573,7 +577,7 @@ deductions_bar(struct buf *b, const struct html *h, const struct platform_view *
 		if (shown[k] > 0)
 			buf_printf(b, "<li><span class=\"sw\" style=\"background:%s\"></span>"
 				      "%s −%.1f</li>",
-				   component_colour[k], component_words[k][h->lang], shown[k]);
+				   component_colour[k], W(component_words[k]), shown[k]);
 	buf_puts(b, "</ul>\n");
 	if (sum <= 0) {
 		buf_printf(b, "<p>%s</p>\n", word(h, L_NO_DEDUCTION));
@@ -583,7 +587,7 @@ deductions_bar(struct buf *b, const struct html *h, const struct platform_view *
 	for (int k = 0; k < COMP_COUNT; k++) {
 		if (shown[k] <= 0)
 			continue;
-		buf_printf(b, "<li><strong>%s −%.1f</strong> ", component_words[k][h->lang],
+		buf_printf(b, "<li><strong>%s −%.1f</strong> ", W(component_words[k]),
 			   shown[k]);
 		html_text_lang(b, h, r->deductions[k].reason);
 		evidence_list(b, h, r->deductions[k].evidence, r->deductions[k].n_evidence);
@@ -595,7 +599,8 @@ deductions_bar(struct buf *b, const struct html *h, const struct platform_view *
 static const char *
 category_word(const struct html *h, int cat)
 {
-	return h->lang == RENDER_LANG_EN ? category_en[cat] : category_name_zh((enum category)cat);
+	(void)h;
+	return W(category_en[cat]);
 }
 
 /* The top of the count axis: the smallest of 2, 4, 6, 8, 10 x 10^k at or
@@ -634,10 +639,7 @@ monthly_chart(struct buf *b, const struct html *h, const struct platform_view *v
 	double slot = n ? plot_w / (double)n : plot_w, bar = slot * 0.72;
 
 	buf_printf(b, "<h3>%s</h3>\n<p class=\"small\">", word(h, L_MONTHLY));
-	if (h->lang == RENDER_LANG_EN)
-		buf_printf(b, labels[L_WINDOW][1], r->total, cfg->score.window_days);
-	else
-		buf_printf(b, labels[L_WINDOW][0], cfg->score.window_days, r->total);
+	buf_printf(b, W(labels[L_WINDOW]), r->total, cfg->score.window_days);
 	buf_puts(b, "</p>\n<figure class=\"chart\" style=\"margin:0\">");
 	buf_printf(b, "<svg class=\"months\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
 		      "aria-labelledby=\"m-%zu-t m-%zu-d\" data-total=\"%d\">\n",
@@ -759,7 +761,7 @@ identity_part(struct buf *b, const struct html *h, const struct platform_view *v
 	const struct score_identity *id = &v->input.identity;
 	const struct icp_record *f = v->filing;
 	buf_printf(b, "<h3>%s</h3>\n<dl>\n<dt>%s</dt><dd>%s</dd>\n", word(h, L_ICP),
-		   word(h, L_ICP_STATUS), icp_words[id->icp_status][h->lang]);
+		   word(h, L_ICP_STATUS), W(icp_words[id->icp_status]));
 	if (f) {
 		buf_printf(b, "<dt>%s</dt><dd>", word(h, L_UNIT));
 		html_text(b, f->unit_name);
@@ -782,7 +784,7 @@ identity_part(struct buf *b, const struct html *h, const struct platform_view *v
 			enum icp_status s = !strcmp(st, "filed")       ? ICP_STATUS_FILED
 					    : !strcmp(st, "not_filed") ? ICP_STATUS_NOT_FILED
 								   : ICP_STATUS_UNKNOWN;
-			buf_puts(b, icp_words[s][h->lang]);
+			buf_puts(b, W(icp_words[s]));
 			if (dv->queried && dv->cur.was_filed_before)
 				buf_printf(b, " <span class=\"warn\">%s</span>", word(h, L_NO_LONGER));
 			buf_puts(b, "</li>");
@@ -790,7 +792,7 @@ identity_part(struct buf *b, const struct html *h, const struct platform_view *v
 		buf_puts(b, "</ul></dd>\n");
 	}
 	buf_printf(b, "<dt>%s</dt><dd><span class=\"%s\">%s</span>", word(h, L_CLAIM),
-		   id->claim == CLAIM_MISMATCH ? "warn" : "", claim_words[id->claim][h->lang]);
+		   id->claim == CLAIM_MISMATCH ? "warn" : "", W(claim_words[id->claim]));
 	if (v->have_site && v->site.icp_raw) {
 		buf_puts(b, " (");
 		html_text(b, v->site.icp_raw);
@@ -820,7 +822,7 @@ sources_part(struct buf *b, const struct html *h, const struct platform_view *v)
 		const struct fetch_state *f = v->have_state[i] ? &v->state[i] : NULL;
 		buf_printf(b, "<tr><th scope=\"row\">%s</th><td class=\"%s\">%s</td><td>",
 			   registry[i].title, health_class(v->health[i]),
-			   health_words[v->health[i]][h->lang]);
+			   W(health_words[v->health[i]]));
 		when(b, h, f ? f->last_success_at : 0);
 		buf_puts(b, "</td><td>");
 		when(b, h, f ? f->last_attempt_at : 0);
@@ -899,7 +901,7 @@ platform_section(struct html *h, const struct platform_view *v, const struct con
 	buf_printf(b, "%s <strong>", word(h, L_SCORE));
 	score_text(b, r);
 	buf_printf(b, "</strong> · %s %s", word(h, L_CONFIDENCE),
-		   confidence_words[r->confidence][h->lang]);
+		   W(confidence_words[r->confidence]));
 	if (v->platform.n_domains) {
 		buf_printf(b, " · %s:", word(h, L_DOMAINS));
 		for (size_t i = 0; i < v->platform.n_domains; i++) {
@@ -941,8 +943,7 @@ platform_section(struct html *h, const struct platform_view *v, const struct con
 			const char *name = r->gates[g].gate;
 			for (size_t k = 0; k < sizeof(gate_words) / sizeof(gate_words[0]); k++)
 				if (!strcmp(gate_words[k].gate, r->gates[g].gate))
-					name = h->lang == RENDER_LANG_EN ? gate_words[k].en
-									 : gate_words[k].zh;
+					name = W(gate_words[k].words);
 			buf_printf(b, "<li data-gate=\"%s\"><strong>✗ %s</strong>: ", r->gates[g].gate,
 				   name);
 			html_text_lang(b, h, r->gates[g].reason);
@@ -955,7 +956,7 @@ platform_section(struct html *h, const struct platform_view *v, const struct con
 	monthly_chart(b, h, v, cfg, index + 1);
 
 	buf_printf(b, "<h3>%s</h3>\n<p class=\"small\">", word(h, L_RATES));
-	buf_printf(b, labels[L_STATUS_LINE][h->lang], r->by_status[STATUS_UNANSWERED],
+	buf_printf(b, W(labels[L_STATUS_LINE]), r->by_status[STATUS_UNANSWERED],
 		   r->by_status[STATUS_ANSWERED], r->by_status[STATUS_RESOLVED],
 		   r->by_status[STATUS_CLOSED], r->by_status[STATUS_UNKNOWN]);
 	buf_puts(b, "</p>\n<ul class=\"plain\">\n");
@@ -970,7 +971,7 @@ platform_section(struct html *h, const struct platform_view *v, const struct con
 		      "(p = %.3g) · %s: <span class=\"%s\">%s</span></p>\n",
 		   word(h, L_TREND), word(h, L_TREND_LINE), r->trend.x14, r->trend.c90, r->trend.p,
 		   word(h, L_TREND_LEVEL), r->trend.level >= TREND_WARNING ? "warn" : "",
-		   trend_words[r->trend.level][h->lang]);
+		   W(trend_words[r->trend.level]));
 
 	identity_part(b, h, v);
 	buf_printf(b, "<h3>%s</h3>\n", word(h, L_FRESHNESS));
@@ -987,6 +988,11 @@ html_begin(struct render_ctx *ctx)
 {
 	struct html *h = xcalloc(1, sizeof(*h));
 	h->lang = ctx->lang == RENDER_LANG_EN ? RENDER_LANG_EN : RENDER_LANG_ZH;
+	/* The page has its own language (Chinese unless --lang en), whatever
+	 * the terminal's: the catalogue answers in it until html_end. */
+	char err[ERRBUF_SIZE];
+	h->restore_lang = i18n_current();
+	i18n_init(h->lang == RENDER_LANG_EN ? "en" : "zh", err);
 	buf_init(&h->rows);
 	buf_init(&h->sections);
 	ctx->state = h;
@@ -1058,6 +1064,8 @@ html_end(struct render_ctx *ctx)
 	buf_finish(&b);
 	buf_finish(&h->rows);
 	buf_finish(&h->sections);
+	char err[ERRBUF_SIZE];
+	i18n_init(h->restore_lang, err);
 	free(h);
 	ctx->state = NULL;
 	return rc;

@@ -208,7 +208,16 @@ def test_dom_lang_en(t):
     t.check_eq((r.code, r.out), (0, raw), "--lang=en after the command, to stdout")
     r = t.kmrep("--lang", "fr", "report", "--format", "html")
     t.check_eq(r.code, 2, r)
-    t.check("--lang must be zh or en" in r.err, r)
+    t.check("--lang takes zh or en" in r.err, r)
+    # The page's words come from the gettext catalogue: without it the
+    # Chinese page falls back to the English source strings.
+    empty = os.path.join(t.dir, "no-catalogue")
+    os.mkdir(empty)
+    r = t.kmrep("report", "--format", "html", env={"KMREP_LOCALEDIR": empty})
+    t.check_eq(r.code, 0, r)
+    t.check("Every tracked platform" in r.out and "所有跟踪的平台" not in r.out, r.out[:400])
+    r = t.kmrep("report", "--format", "html")
+    t.check("所有跟踪的平台" in r.out, "the catalogue gives the Chinese page")
 
 
 def test_dom_check_page(t):
@@ -234,7 +243,7 @@ def test_dom_check_page(t):
     gates = {a["data-gate"] for a, _ in page.find("li") if "data-gate" in a}
     t.check_eq(gates, {g["gate"] for g in j["gates"]}, "gates")
     check_inert(t, page, raw)
-    t.check("95%" in raw and "https://www.12315.cn/" in raw and "km-risk/1" in raw, raw[:300])
+    t.check("95%" in raw and "https://www.12315.cn/" in raw and "km-risk/2" in raw, raw[:300])
     # The hostile platform's page: its merchant name is text.
     r = t.kmrep("check", EVIL_NAME, "--format", "html")
     t.check_eq(r.code, 0, r)
