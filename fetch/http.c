@@ -782,6 +782,13 @@ schedule(struct http_client *c)
 	long soonest = -1;
 	int64_t now = now_ms();
 
+	/* No request starts once a stop was asked for, also between two turns
+	 * of the loop (a callback that submits the next page): the loop's
+	 * next turn fails what waits. */
+	if (!c->stop && c->opt.stop_requested && c->opt.stop_requested())
+		c->stop = 1;
+	if (c->stop)
+		return 0;
 	for (struct host *h = c->hosts; h; h = h->next) {
 		if (h->blocked) {
 			host_fail_blocked(c, h);
