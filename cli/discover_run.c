@@ -35,14 +35,15 @@ add_all(struct cli *cli, struct store *st, const struct suggestions *s)
 		platform_input_init(&in);
 		int64_t id;
 		int created = 0;
-		int rc = platform_input_set_name(&in, g->name, err);
-		if (rc == 0)
-			rc = platform_input_add_pin(&in, (size_t)registry_find(g->source),
-						    g->merchant_id, err);
-		if (rc == 0)
-			rc = platform_input_save(&in, st, cli->now, &id, &created, err);
+		/* A name or id the site gave that kmrep would refuse from a user
+		 * (control characters, say) is not added, and said so. */
+		int rc = platform_input_set_name(&in, g->name, err) < 0 ||
+				 platform_input_add_pin(&in, (size_t)registry_find(g->source),
+							g->merchant_id, err) < 0
+			 ? -ERR_USAGE
+			 : platform_input_save(&in, st, cli->now, &id, &created, err);
 		platform_input_finish(&in);
-		if (rc == -ERR_CONFLICT || (rc < 0 && rc != -1)) {
+		if (rc == -ERR_USAGE || rc == -ERR_CONFLICT) {
 			msg_warn(_("discover: %s: not added: %s"), g->name, err);
 			continue;
 		}

@@ -174,12 +174,7 @@ submit(struct crawl_job *job, char *url)
 	char err[ERRBUF_SIZE];
 	free(job->url);
 	job->url = url;
-	struct http_request req = {
-		.url = url,
-		.headers = job->site->headers,
-		.cookie_file = job->cfg->cookie_file,
-		.min_interval_ms = job->cfg->min_interval_ms,
-	};
+	struct http_request req = site_request(job->site, job->cfg, url);
 	if (http_client_submit(job->s->http, &req, on_response, job, err) < 0) {
 		fail(job, FETCH_FAILED, err, NULL);
 		advance(job);

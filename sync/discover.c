@@ -1,7 +1,5 @@
 #include "discover.h"
 
-#include <curl/curl.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,12 +176,7 @@ submit(struct site_job *job, char *url)
 	char err[ERRBUF_SIZE];
 	free(job->url);
 	job->url = url;
-	struct http_request req = {
-		.url = url,
-		.headers = job->site->headers,
-		.cookie_file = job->cfg->cookie_file,
-		.min_interval_ms = job->cfg->min_interval_ms,
-	};
+	struct http_request req = site_request(job->site, job->cfg, url);
 	if (!url || http_client_submit(job->run->http, &req, on_response, job, err) < 0)
 		fail(job, "%s", url ? err : "a URL could not be built");
 }
@@ -377,19 +370,14 @@ sync_discover(struct store *st, const struct discover_options *o, struct discove
 	memset(out, 0, sizeof(*out));
 	complaint_list_init(&out->hits);
 	struct store_lock *lock;
-	int locked = store_lock_acquire(o->db_path, &lock, &out->lock_holder, err);
-	if (locked == 1)
-		return REFRESH_LOCKED;
-	if (locked < 0) {
-		msg_error("%s", err);
-		return REFRESH_ERROR;
-	}
-	signal(SIGPIPE, SIG_IGN);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	enum refresh_status opened = sync_run_open(o->db_path, &lock, &out->lock_holder);
+	if (opened != REFRESH_DONE)
+		return opened;
 	struct run run = {.o = o, .st = st, .out = out};
 	split_words(o->cfg->discover.keywords, &run.words, &run.n_words);
 	struct http_options opt;
 	http_options_from_config(&opt, o->cfg);
+	opt.stop_requested = interrupt_requested; /* Ctrl-C: nothing new, in-flight dropped */
 	struct site_job jobs[SOURCE_MAX];
 	size_t n_jobs = 0;
 	enum refresh_status status = REFRESH_ERROR;
@@ -436,7 +424,6 @@ out:
 		free(run.words[k]);
 	free(run.words);
 	http_client_destroy(run.http);
-	curl_global_cleanup();
-	store_lock_release(lock);
+	sync_run_close(lock);
 	return status;
 }

@@ -4,7 +4,6 @@
 
 #include "fetch/heimao.h"
 #include "parse/heimao.h"
-#include "fetch/url.h"
 #include "source.h"
 #include "sync.h"
 #include "xalloc.h"
@@ -50,20 +49,6 @@ feed_url(const char *base, long page, const char *session)
 	return heimao_url_feed(base, page, session_ts(session), session_rs(session));
 }
 
-/* The couid a received_complaints URL asks for (reparse). */
-static char *
-merchant_of_list_url(const char *url)
-{
-	return url_digits_after(url, "couid=");
-}
-
-/* The sn of a /complaint/view/{sn}/ URL. */
-static char *
-complaint_of_detail_url(const char *url)
-{
-	return url_digits_after(url, "/complaint/view/");
-}
-
 static const struct complaint_site heimao = {
 	.name = "heimao",
 	.default_base_url = "https://tousu.sina.com.cn",
@@ -81,8 +66,8 @@ static const struct complaint_site heimao = {
 	.feed_url = feed_url,
 	.list_parse = heimao_list_parse,
 	.detail_parse = heimao_detail_parse,
-	.merchant_of_list_url = merchant_of_list_url,
-	.complaint_of_detail_url = complaint_of_detail_url,
+	.list_merchant_mark = "couid=",
+	.detail_id_mark = "/complaint/view/",
 };
 
 /* Platforms stopped by the login wall get the anonymous feed, read once for

@@ -7,7 +7,6 @@
 
 #include "fetch/jutousu.h"
 #include "parse/jutousu.h"
-#include "fetch/url.h"
 #include "source.h"
 
 static char *
@@ -23,20 +22,6 @@ keyword_url(const char *base, const char *name, long page, const char *session)
 {
 	(void)session;
 	return jutousu_url_search(base, name, page);
-}
-
-/* The merchant a merchantPostList URL asks for (reparse). */
-static char *
-merchant_of_list_url(const char *url)
-{
-	return url_digits_after(url, "/merchantId/");
-}
-
-/* The id of a /tousu/show/id/{id} URL. */
-static char *
-complaint_of_detail_url(const char *url)
-{
-	return url_digits_after(url, "/tousu/show/id/");
 }
 
 /* A saved body, told by its shape: the complaint page holds postKeyValue,
@@ -70,8 +55,8 @@ static const struct complaint_site jutousu = {
 	.keyword_hits_unnamed = true,
 	.cursor_paging = true,
 	.body_kind = body_kind,
-	.merchant_of_list_url = merchant_of_list_url,
-	.complaint_of_detail_url = complaint_of_detail_url,
+	.list_merchant_mark = "/merchantId/",
+	.detail_id_mark = "/tousu/show/id/",
 };
 
 const struct source_desc jutousu_source = {

@@ -77,25 +77,42 @@ check_every_job_ran(struct sync *s, const int64_t *ids, size_t n, int64_t starte
 }
 
 enum refresh_status
-sync_refresh(struct store *st, const struct refresh_options *o, const int64_t *ids, size_t n,
-	     struct refresh_result *res)
+sync_run_open(const char *db_path, struct store_lock **lock, long *holder)
 {
 	char err[ERRBUF_SIZE];
-	memset(res, 0, sizeof(*res));
-	struct store_lock *lock;
-	int locked = store_lock_acquire(o->db_path, &lock, &res->lock_holder, err);
+	int locked = store_lock_acquire(db_path, lock, holder, err);
 	if (locked == 1)
 		return REFRESH_LOCKED;
 	if (locked < 0) {
 		msg_error("%s", err);
 		return REFRESH_ERROR;
 	}
-	/* A reader that closed its pipe must not kill a refresh half-way. */
+	/* A reader that closed its pipe must not kill a run half-way. */
 	signal(SIGPIPE, SIG_IGN);
-
-	double started = monotonic_s();
 	/* Only runs that fetch pay for libcurl's (and OpenSSL's) set-up. */
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return REFRESH_DONE;
+}
+
+void
+sync_run_close(struct store_lock *lock)
+{
+	curl_global_cleanup();
+	store_lock_release(lock);
+}
+
+enum refresh_status
+sync_refresh(struct store *st, const struct refresh_options *o, const int64_t *ids, size_t n,
+	     struct refresh_result *res)
+{
+	char err[ERRBUF_SIZE];
+	memset(res, 0, sizeof(*res));
+	struct store_lock *lock;
+	enum refresh_status opened = sync_run_open(o->db_path, &lock, &res->lock_holder);
+	if (opened != REFRESH_DONE)
+		return opened;
+
+	double started = monotonic_s();
 	struct sync s = {.cfg = o->cfg, .now = o->now, .st = st, .full = o->full};
 	memcpy(s.sources, o->sources, sizeof(s.sources));
 	struct http_options opt;
@@ -151,8 +168,7 @@ out:
 	progress_destroy(s.progress);
 	categorizer_destroy(s.cat);
 	http_client_destroy(s.http);
-	curl_global_cleanup();
 	sync_finish(&s);
-	store_lock_release(lock);
+	sync_run_close(lock);
 	return status;
 }

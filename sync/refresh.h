@@ -40,6 +40,14 @@ enum refresh_status {
 	REFRESH_LOCKED,   /* another refresh holds the lock */
 };
 
+/* Opens a run that fetches (refresh, discover): takes the refresh lock
+ * (DB_PATH.lock), ignores SIGPIPE, sets libcurl up.  Returns REFRESH_DONE,
+ * REFRESH_LOCKED (*holder: its pid) or REFRESH_ERROR (printed).  Close an
+ * opened run with sync_run_close. */
+struct store_lock;
+enum refresh_status sync_run_open(const char *db_path, struct store_lock **lock, long *holder);
+void sync_run_close(struct store_lock *lock);
+
 /* Refreshes platforms ids[0..n).  Failures are printed as they happen, one
  * line each.  Returns the status and fills res. */
 enum refresh_status sync_refresh(struct store *st, const struct refresh_options *o,

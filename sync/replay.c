@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "fetch/url.h"
 #include "registry.h"
 #include "store.h"
 #include "xalloc.h"
@@ -49,7 +50,7 @@ scope_load(const struct complaint_site *site, const struct replay *r, struct lis
 	ls->scope.merchant_ids = ls->ids;
 	ls->scope.n_merchant_ids = ls->n_refs;
 	if (r->kind && !strcmp(r->kind, "list") && r->url)
-		ls->list_merchant = site->merchant_of_list_url(r->url);
+		ls->list_merchant = url_digits_after(r->url, site->list_merchant_mark);
 	ls->scope.list_merchant = ls->list_merchant;
 	return 0;
 }
@@ -137,7 +138,7 @@ replay_detail(const struct complaint_site *site, struct replay *r, char *err)
 	complaint_detail_init(&d);
 	int rc = site->detail_parse(r->body, r->len, &d, err) < 0 ? -ERR_PARSE : 0;
 	if (!d.source_id && r->url)
-		d.source_id = site->complaint_of_detail_url(r->url);
+		d.source_id = url_digits_after(r->url, site->detail_id_mark);
 	/* Not found and private pages are recognised answers, recorded when
 	 * they say which complaint they are about. */
 	if (d.kind == DETAIL_NOT_FOUND || d.kind == DETAIL_PRIVATE)

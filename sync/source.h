@@ -86,12 +86,16 @@ struct complaint_site {
 	 * pages), "detail" or "detail_page" (the first of two detail steps,
 	 * archived only).  NULL: HTML is a detail page, anything else a list. */
 	const char *(*body_kind)(const char *body, size_t len);
-	/* The merchant whose list an archived list URL asked for, malloc'd, or
-	 * NULL; and the complaint a detail URL is about (for private pages that
-	 * do not name it). */
-	char *(*merchant_of_list_url)(const char *url);
-	char *(*complaint_of_detail_url)(const char *url);
+	/* Where an archived URL names its merchant or complaint (reparse, and
+	 * private detail pages that do not say): the digits after these marks
+	 * ("couid=", "/complaint/view/"). */
+	const char *list_merchant_mark;
+	const char *detail_id_mark;
 };
+
+/* A request for url on site, with its headers, cookies and interval. */
+struct http_request site_request(const struct complaint_site *site,
+				 const struct complaint_config *cfg, const char *url);
 
 /* Whether source i (a registry position) is enabled in cfg. */
 bool source_enabled(size_t i, const struct config *cfg);

@@ -80,6 +80,18 @@ sync_job_done(struct sync *s)
 	progress_update(s->progress, s->jobs_done, s->jobs_total, s->new_complaints);
 }
 
+struct http_request
+site_request(const struct complaint_site *site, const struct complaint_config *cfg,
+	     const char *url)
+{
+	return (struct http_request){
+		.url = url,
+		.headers = site->headers,
+		.cookie_file = cfg->cookie_file,
+		.min_interval_ms = cfg->min_interval_ms,
+	};
+}
+
 bool
 source_enabled(size_t i, const struct config *cfg)
 {

@@ -115,6 +115,21 @@ def test_failing_search_is_named_never_nothing_new(t):
     t.check("not searched whole: jutousu" in text.out, text)
 
 
+def test_hostile_text_is_never_printed_raw(t):
+    # A 黑猫 search page whose merchant name, title and link carry terminal
+    # escapes and bidi overrides: listed (its name says 卡盟), shown escaped.
+    start(t)
+    t.server.fault("/api/index/s", "escapes")
+    raw = ("\x1b", "\x07", "\x08", "\r", "\u009b", "\u202e", "\u2066")
+    for args in ((), ("--format", "csv"), ("--format", "json"), ("--add",)):
+        r = t.kmrep("discover", *args)
+        t.check(r.code in (0, 1), r)
+        t.check(not [c for c in raw if c in r.out + r.err], f"raw control text printed\n{r!r}")
+    listed = t.kmrep("discover", "--format", "json").json()
+    t.check(any(i["name"].startswith("测试卡盟") and i["name"] != "测试卡盟" for i in listed),
+            listed)
+
+
 def test_refresh_discover_says_one_line(t):
     start(t)
     r = t.kmrep("-q", "refresh", "--discover")
