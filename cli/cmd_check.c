@@ -307,8 +307,8 @@ run(struct cli *cli, int argc, char **argv)
 			platform_view_finish(&v);
 			return EXIT_INTERNAL;
 		}
-		msg_info("nothing was found for %s, so it is not kept; to track it anyway: "
-			 "kmrep check %s --add (or kmrep add NAME --domain D)",
+		msg_info(_("nothing was found for %s, so it is not kept; to track it anyway: "
+			   "kmrep check %s --add (or kmrep add NAME --domain D)"),
 			 key, key);
 	}
 	platform_view_finish(&v);

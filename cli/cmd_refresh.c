@@ -23,8 +23,9 @@ run_discover(struct cli *cli, const bool *sources, int status)
 	size_t listed;
 	int rc = cli_discover(cli, &rq, &listed);
 	if (listed)
-		msg_notice("%zu new platform%s suggested; see kmrep discover", listed,
-			   listed == 1 ? "" : "s");
+		msg_notice(ngettext("%zu new platform suggested; see kmrep discover",
+				    "%zu new platforms suggested; see kmrep discover", listed),
+			   listed);
 	return rc > status ? rc : status;
 }
 

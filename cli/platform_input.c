@@ -9,6 +9,7 @@
 
 #include "host.h"
 #include "err.h"
+#include "i18n.h"
 #include "store.h"
 #include "sync/registry.h"
 #include "text.h"
@@ -69,21 +70,21 @@ check_text(const char *what, const char *s, char *err)
 {
 	size_t len = strlen(s);
 	if (!utf8_valid(s, len))
-		return set_err(err, "%s is not valid UTF-8", what);
+		return set_err(err, _("%s is not valid UTF-8"), what);
 	char *t = text_trim(xstrdup(s));
 	int empty = !*t;
 	free(t);
 	if (empty)
-		return set_err(err, "%s must not be empty", what);
+		return set_err(err, _("%s must not be empty"), what);
 	if (len > 200)
-		return set_err(err, "%s is longer than 200 bytes", what);
+		return set_err(err, _("%s is longer than 200 bytes"), what);
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
 		size_t n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
 		if (n == 0)
-			return set_err(err, "%s is not valid UTF-8", what);
+			return set_err(err, _("%s is not valid UTF-8"), what);
 		if (is_hidden_char(cp))
-			return set_err(err, "%s contains a control, bidi or invisible character (U+%04X)",
+			return set_err(err, _("%s contains a control, bidi or invisible character (U+%04X)"),
 				       what, (unsigned)cp);
 		i += n;
 	}
@@ -99,7 +100,7 @@ check_name_key(const char *what, const char *s, char *err)
 	int empty = !*key;
 	free(key);
 	if (empty)
-		return set_err(err, "%s '%s' has nothing but spaces and separators (. - _ ·)", what,
+		return set_err(err, _("%s '%s' has nothing but spaces and separators (. - _ ·)"), what,
 			       s);
 	return 0;
 }
@@ -107,8 +108,8 @@ check_name_key(const char *what, const char *s, char *err)
 int
 platform_input_set_name(struct platform_input *in, const char *name, char *err)
 {
-	if (check_text("the platform name", name, err) < 0 ||
-	    check_name_key("the platform name", name, err) < 0)
+	if (check_text(_("the platform name"), name, err) < 0 ||
+	    check_name_key(_("the platform name"), name, err) < 0)
 		return -1;
 	free(in->name);
 	in->name = text_trim(xstrdup(name));
@@ -161,19 +162,19 @@ valid_hostname(const char *host)
 int
 platform_input_add_domain(struct platform_input *in, const char *domain, char *err)
 {
-	if (check_text("the domain", domain, err) < 0)
+	if (check_text(_("the domain"), domain, err) < 0)
 		return -1;
 	const char *scheme_end = strstr(domain, "://");
 	if (scheme_end && strncasecmp(domain, "http://", 7) && strncasecmp(domain, "https://", 8))
-		return set_err(err, "'%s' is not an http:// or https:// address", domain);
+		return set_err(err, _("'%s' is not an http:// or https:// address"), domain);
 	char *host = host_site(domain);
 	if (!host || !*host || !strchr(host, '.')) {
 		free(host);
-		return set_err(err, "'%s' is not a domain name", domain);
+		return set_err(err, _("'%s' is not a domain name"), domain);
 	}
 	if (!valid_hostname(host)) {
 		free(host);
-		return set_err(err, "'%s' is not a domain name", domain);
+		return set_err(err, _("'%s' is not a domain name"), domain);
 	}
 	push(&in->domains, &in->n_domains, &in->cap_domains, host);
 	return 0;
@@ -182,7 +183,7 @@ platform_input_add_domain(struct platform_input *in, const char *domain, char *e
 int
 platform_input_add_alias(struct platform_input *in, const char *alias, char *err)
 {
-	if (check_text("the alias", alias, err) < 0 || check_name_key("the alias", alias, err) < 0)
+	if (check_text(_("the alias"), alias, err) < 0 || check_name_key(_("the alias"), alias, err) < 0)
 		return -1;
 	push(&in->aliases, &in->n_aliases, &in->cap_aliases, text_trim(xstrdup(alias)));
 	return 0;
@@ -197,8 +198,8 @@ platform_input_add_pin(struct platform_input *in, size_t source, const char *id,
 	const char *digits = at ? at + strlen(mark) : id;
 	size_t n = strspn(digits, "0123456789");
 	if (n == 0 || n > 20 || (!at && digits[n]) || (at && digits[n] && !strchr("/?&#", digits[n])))
-		return set_err(err, "--%s '%s' is not a merchant id (digits, or the merchant "
-			       "page's URL)", registry[source].pin_option, id);
+		return set_err(err, _("--%s '%s' is not a merchant id (digits, or the merchant "
+			       "page's URL)"), registry[source].pin_option, id);
 	id = digits;
 	in->pins = xgrow(in->pins, &in->cap_pins, in->n_pins + 1, sizeof(*in->pins));
 	in->pins[in->n_pins++] = (struct pin){source, xstrndup(id, n)};

@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "i18n.h"
 #include "msg.h"
 #include "xalloc.h"
 
@@ -358,7 +359,7 @@ set_score_key(struct parse_state *st, const char *name, const char *value)
 	SCORE_PARAMS(X)
 #undef X
 	if (!slot) {
-		msg_warn("%s:%d: unknown key '%s' in [score] (ignored)", st->path, st->line, name);
+		msg_warn(_("%s:%d: unknown key '%s' in [score] (ignored)"), st->path, st->line, name);
 		return 1;
 	}
 	double v;
@@ -393,10 +394,10 @@ on_key(void *user, const char *section, const char *name, const char *value)
 			return set_key(st, site, &site_keys[i], value);
 	}
 	if (known_section)
-		msg_warn("%s:%d: unknown key '%s' in [%s] (ignored)", st->path, st->line, name,
+		msg_warn(_("%s:%d: unknown key '%s' in [%s] (ignored)"), st->path, st->line, name,
 			 section);
 	else
-		msg_warn("%s:%d: unknown section [%s] (ignored)", st->path, st->line, section);
+		msg_warn(_("%s:%d: unknown section [%s] (ignored)"), st->path, st->line, section);
 	return 1;
 }
 
@@ -439,7 +440,7 @@ config_load(struct config *cfg, const char *path, bool missing_ok, char *err)
 	if (!fp) {
 		if (errno == ENOENT && missing_ok)
 			return 0;
-		return set_err(err, "cannot read config %s: %s", path, strerror(errno));
+		return set_err(err, _("cannot read config %s: %s"), path, strerror(errno));
 	}
 	struct parse_state st = {.cfg = cfg, .path = path, .fp = fp, .err = err};
 	int rc = ini_parse_stream(read_line, &st, on_key, &st);
@@ -447,13 +448,13 @@ config_load(struct config *cfg, const char *path, bool missing_ok, char *err)
 	if (st.failed)
 		return -1;
 	if (rc > 0)
-		return set_err(err, "%s:%d: not a key = value line or [section]", path, rc);
+		return set_err(err, _("%s:%d: not a key = value line or [section]"), path, rc);
 	if (rc < 0)
 		return set_err(err, "cannot parse config %s", path);
 	if (check_score_orders(&st, err) < 0)
 		return -1;
 	if (!strstr(cfg->site.url_template, "{domain}"))
-		return set_err(err, "%s: [site] url_template must contain {domain}", path);
+		return set_err(err, _("%s: [site] url_template must contain {domain}"), path);
 	free(cfg->path);
 	cfg->path = xstrdup(path);
 	return 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "failure.h"
 #include "i18n.h"
 #include "parse/category.h"
 #include "parse/icp.h"
@@ -332,6 +333,61 @@ health_words(enum source_health h)
 	}
 }
 
+/* How a source is named to the reader: 黑猫, 聚投诉, ICP, 官网 in Chinese; the
+ * --source names (heimao, jutousu, icp, site) in English. */
+static const char *
+source_label(size_t i)
+{
+	return !strcmp(i18n_current(), "zh") ? registry[i].short_title : registry[i].name;
+}
+
+/* Why a source of the headline was not read, in the reader's language. */
+static const char *
+unread_words(const struct platform_view *v, size_t i)
+{
+	if (v->health[i] == HEALTH_NEVER)
+		return _("not read yet");
+	if (v->have_state[i] && v->state[i].last_error)
+		return failure_words(v->state[i].last_error);
+	return health_words(v->health[i]);
+}
+
+/* Appends the enabled sources of kind (-1: every kind) that were not read,
+ * those failing the same way together: "黑猫、聚投诉：连不上网站；ICP：尚未读取".
+ * The technical errors are under Sources. */
+static void
+buf_unread_sources(struct buf *b, const struct platform_view *v, int kind)
+{
+	size_t n = registry_count();
+	bool done[n];
+	memset(done, 0, sizeof(done));
+	bool first_group = true;
+	for (size_t i = 0; i < n; i++) {
+		enum source_health h = v->health[i];
+		if (done[i] || (kind >= 0 && registry[i].kind != (enum source_kind)kind) ||
+		    h == HEALTH_DISABLED || h == HEALTH_OK || h == HEALTH_STALE ||
+		    h == HEALTH_PARTIAL)
+			continue;
+		const char *words = unread_words(v, i);
+		buf_puts(b, first_group ? "" : _("; "));
+		first_group = false;
+		buf_puts(b, source_label(i));
+		for (size_t j = i + 1; j < n; j++) {
+			enum source_health hj = v->health[j];
+			if ((kind >= 0 && registry[j].kind != (enum source_kind)kind) ||
+			    hj == HEALTH_DISABLED || hj == HEALTH_OK || hj == HEALTH_STALE ||
+			    hj == HEALTH_PARTIAL || strcmp(unread_words(v, j), words))
+				continue;
+			buf_printf(b, "%s%s", _(", "), source_label(j));
+			done[j] = true;
+		}
+		buf_printf(b, "%s%s", _(": "), words);
+	}
+	if (first_group)
+		buf_puts(b, kind == SOURCE_COMPLAINTS ? _("no complaint source is enabled")
+						      : _("ICP: the registry's answer is unknown"));
+}
+
 static const char *
 component_words(int k)
 {
@@ -396,20 +452,28 @@ verdict_reason(struct buf *b, const struct platform_view *v, const struct score_
 {
 	const struct score_result *r = &v->score;
 	const struct score_input *in = &v->input;
-	const char *why = v->headline_why ? v->headline_why : "";
-	/* The sources' real states first: unknown is said as unknown. */
+	/* The sources' real states first: unknown is said as unknown, with why
+	 * in the reader's words (the technical errors are under Sources). */
+	struct buf why;
+	buf_init(&why);
 	switch (v->headline) {
 	case HEADLINE_NO_SOURCE:
+		buf_unread_sources(&why, v, -1);
 		buf_printf(b, _("no source could be read, so the number of complaints is "
-				"unknown: %s"), why);
+				"unknown: %s"), buf_cstr(&why));
+		buf_finish(&why);
 		return;
 	case HEADLINE_NO_COMPLAINTS:
+		buf_unread_sources(&why, v, SOURCE_COMPLAINTS);
 		buf_printf(b, _("no complaint source could be read, so the number of "
-				"complaints is unknown: %s"), why);
+				"complaints is unknown: %s"), buf_cstr(&why));
+		buf_finish(&why);
 		return;
 	case HEADLINE_UNCHECKED:
+		buf_unread_sources(&why, v, -1);
 		buf_printf(b, _("score %.1f, no alert, but the ICP filing or home page could "
-				"not be checked: %s"), r->score, why);
+				"not be checked: %s"), r->score, buf_cstr(&why));
+		buf_finish(&why);
 		return;
 	case HEADLINE_SCORED:
 		break;
@@ -761,15 +825,19 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 		buf_finish(&done_lo);
 		buf_finish(&b);
 	}
-	char spark[64];
-	sparkline(v->monthly, spark, sizeof(spark));
-	buf_init(&b);
-	buf_printf(&b, _("  trend %s: %d in the last %g days vs %d in the %g before, %s"),
-		   trend_words(r->trend.level), r->trend.x14, sp->trend_recent_days, r->trend.c90,
-		   sp->trend_base_days, spike_words(&r->trend, sp->trend_p));
-	wrap_text(out, 0, 4, buf_cstr(&b));
-	buf_finish(&b);
-	wrap_printf(out, 0, 4, _("  12 months, oldest first: %s"), spark);
+	/* No trend and no months for complaints nobody could read: "trend
+	 * normal, 0 in 14 days" would read as good news. */
+	if (v->complaints_known || r->total) {
+		char spark[64];
+		sparkline(v->monthly, spark, sizeof(spark));
+		buf_init(&b);
+		buf_printf(&b, _("  trend %s: %d in the last %g days vs %d in the %g before, %s"),
+			   trend_words(r->trend.level), r->trend.x14, sp->trend_recent_days, r->trend.c90,
+			   sp->trend_base_days, spike_words(&r->trend, sp->trend_p));
+		wrap_text(out, 0, 4, buf_cstr(&b));
+		buf_finish(&b);
+		wrap_printf(out, 0, 4, _("  12 months, oldest first: %s"), spark);
+	}
 
 	const struct score_identity *id = &v->input.identity;
 	fprintf(out, "\n%s%s%s%s", pal->bold, _("ICP filing"), pal->reset, _(": "));
@@ -823,9 +891,11 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 		buf_printf(&b, "    %s: ", value_shown(&pool, sd->domain));
 		if (!sd->probed)
 			buf_puts(&b, _("not probed yet"));
+		else if (!sd->probe.ok && sd->probe.error)
+			buf_printf(&b, _("dead: %s (%s)"), failure_words(sd->probe.error),
+				   value_shown(&pool, sd->probe.error));
 		else if (!sd->probe.ok)
-			buf_printf(&b, _("dead (%s)"),
-				   value_shown(&pool, sd->probe.error ? sd->probe.error : _("no page")));
+			buf_puts(&b, _("dead (no page)"));
 		else
 			buf_puts(&b, sd->claim == CLAIM_MATCH	 ? _("its ICP number matches the registry")
 				     : sd->claim == CLAIM_NONE	 ? _("shows no ICP number")
@@ -847,14 +917,17 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 		const char *colour = v->health[i] == HEALTH_OK       ? ""
 				     : v->health[i] == HEALTH_DISABLED ? pal->dim
 									: pal->yellow;
-		fprintf(out, "  %-7s %s", registry[i].name, colour);
+		fputs("  ", out);
+		print_padded(out, source_label(i), 8);
+		fputs(colour, out);
 		print_padded(out, health_words(v->health[i]), state_cols);
 		fputs(pal->reset, out);
 		buf_init(&b);
 		buf_printf(&b, _(" last success %s"),
 			   time_words(v->have_state[i] ? v->state[i].last_success_at : 0, when));
 		if (source_health_failing(v->health[i]) && v->state[i].last_error)
-			buf_printf(&b, _("; error: %s"), value_shown(&pool, v->state[i].last_error));
+			buf_printf(&b, _("; %s (%s)"), failure_words(v->state[i].last_error),
+				   value_shown(&pool, v->state[i].last_error));
 		wrap_text(out, 10 + state_cols, 12, buf_cstr(&b));
 		buf_finish(&b);
 	}
@@ -863,7 +936,7 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 	if (explain) {
 		fprintf(out, "\n%s%s%s%s\n", pal->bold, _("Explain"), pal->reset,
 			_(" (every constant is a [score] key)"));
-#define X(name, def, range, doc) wrap_printf(out, 0, 32, "  %-20s %-8g %s", #name, cfg->score.name, doc);
+#define X(name, def, range, doc) wrap_printf(out, 0, 32, "  %-20s %-8g %s", #name, cfg->score.name, _(doc));
 		SCORE_PARAMS(X)
 #undef X
 		wrap_printf(out, 0, 4, "  W=%.4f W_known=%.4f W_rated=%.4f", r->W, r->W_known,

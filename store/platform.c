@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "host.h"
 #include "err.h"
+#include "i18n.h"
 #include "internal.h"
 #include "text.h"
 #include "xalloc.h"
@@ -146,7 +147,7 @@ platform_add_tx(struct store *s, const char *name, const char *key, char **doms,
 			continue;
 		}
 		char *other = name_of(s, found);
-		set_errc(err, ERR_CONFLICT, "alias \"%s\" already belongs to platform \"%s\"",
+		set_errc(err, ERR_CONFLICT, _("alias \"%s\" already belongs to platform \"%s\""),
 			 aliases[i], other);
 		free(other);
 		return -ERR_CONFLICT;
@@ -162,7 +163,7 @@ platform_add_tx(struct store *s, const char *name, const char *key, char **doms,
 			continue;
 		}
 		char *other = name_of(s, found);
-		set_errc(err, ERR_CONFLICT, "domain %s already belongs to platform \"%s\"", doms[i],
+		set_errc(err, ERR_CONFLICT, _("domain %s already belongs to platform \"%s\""), doms[i],
 			 other);
 		free(other);
 		return -ERR_CONFLICT;
@@ -237,19 +238,19 @@ store_platform_add(struct store *s, const char *name, const char *const *domains
 	char **doms = xcalloc(n_domains + 1, sizeof(*doms));
 	char **akeys = xcalloc(n_aliases + 1, sizeof(*akeys));
 	if (!key || !*key) {
-		set_err(err, "empty platform name");
+		set_err(err, _("empty platform name"));
 		goto out;
 	}
 	for (size_t i = 0; i < n_domains; i++) {
 		if (!(doms[i] = host_site(domains[i]))) {
-			set_err(err, "not a domain: \"%s\"", domains[i] ? domains[i] : "");
+			set_err(err, _("not a domain: \"%s\""), domains[i] ? domains[i] : "");
 			goto out;
 		}
 	}
 	for (size_t i = 0; i < n_aliases; i++) {
 		akeys[i] = aliases[i] ? text_name_key(aliases[i]) : NULL;
 		if (!akeys[i] || !*akeys[i]) {
-			set_err(err, "empty alias");
+			set_err(err, _("empty alias"));
 			goto out;
 		}
 	}
@@ -493,7 +494,7 @@ rename_tx(struct store *s, int64_t id, const char *name, const char *key, char *
 		return -1;
 	if (r == 1 && owner != id) {
 		char *other = name_of(s, owner);
-		set_errc(err, ERR_CONFLICT, "the name \"%s\" already belongs to platform \"%s\"",
+		set_errc(err, ERR_CONFLICT, _("the name \"%s\" already belongs to platform \"%s\""),
 			 name, other);
 		free(other);
 		return -ERR_CONFLICT;
@@ -521,7 +522,7 @@ store_platform_rename(struct store *s, int64_t id, const char *name, char *err)
 	char *key = name ? text_name_key(name) : NULL;
 	if (!key || !*key) {
 		free(key);
-		return set_err(err, "empty platform name");
+		return set_err(err, _("empty platform name"));
 	}
 	struct tx t;
 	int rc = -1;

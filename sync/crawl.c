@@ -685,9 +685,9 @@ fail_no_merchant(struct crawl_job *job)
 	int i = registry_find(job->site->name);
 	const char *pin = i >= 0 && registry[i].pin_option ? registry[i].pin_option : "?";
 	char *hint = job->lookalikes.len
-		? xasprintf("similar merchants: %s; pin the right one with kmrep add NAME --%s ID",
+		? xasprintf(_("similar merchants: %s; pin the right one with kmrep add NAME --%s ID"),
 			    buf_cstr(&job->lookalikes), pin)
-		: xasprintf("pin its merchant with kmrep add NAME --%s ID", pin);
+		: xasprintf(_("pin its merchant with kmrep add NAME --%s ID"), pin);
 	fail(job, FETCH_FAILED, reason, hint);
 	free(hint);
 }

@@ -7,6 +7,7 @@
 
 #include "fetch/url.h"
 #include "interrupt.h"
+#include "i18n.h"
 #include "msg.h"
 #include "source.h"
 #include "store.h"
@@ -220,7 +221,11 @@ advance(struct site_job *job)
 			job->detail++;
 		}
 		if (job->detail < job->n_unnamed)
-			msg_info("discover: %s: %zu keyword hits left unread ([discover] max_details)",
+			msg_info(ngettext("discover: %s: %zu keyword hit left unread ([discover] "
+					  "max_details)",
+					  "discover: %s: %zu keyword hits left unread ([discover] "
+					  "max_details)",
+					  job->n_unnamed - job->detail),
 				 site->name, job->n_unnamed - job->detail);
 		job->step = STEP_DONE;
 	}

@@ -4,6 +4,7 @@
 
 #include "fetch/heimao.h"
 #include "parse/heimao.h"
+#include "i18n.h"
 #include "source.h"
 #include "sync.h"
 #include "xalloc.h"
@@ -54,9 +55,9 @@ static const struct complaint_site heimao = {
 	.default_base_url = "https://tousu.sina.com.cn",
 	.default_interval_ms = 3000, /* the site blocks at about 40 requests a minute */
 	.headers = heimao_headers,
-	.login_hint = "save a logged-in 黑猫 cookie to [heimao] cookie_file; "
-		      "see README \"Logging in to 黑猫\"",
-	.blocked_hint = "黑猫 risk control; wait 10-30 minutes and raise [heimao] min_interval_ms",
+	.login_hint = N_("save a logged-in 黑猫 cookie to [heimao] cookie_file; "
+		      "see README \"Logging in to 黑猫\""),
+	.blocked_hint = N_("黑猫 risk control; wait 10-30 minutes and raise [heimao] min_interval_ms"),
 	.login_cookie = "SUB",
 	.session_init = session_init,
 	.merchant_search_url = heimao_url_company_search,

@@ -13,6 +13,7 @@
 #include "captcha.h"
 #include "host.h"
 #include "fetch/icp.h"
+#include "i18n.h"
 #include "interrupt.h"
 #include "msg.h"
 #include "parse/icp.h"
@@ -467,7 +468,7 @@ finish(struct icp_job *job)
 							: FETCH_FAILED;
 	sync_job_finish(s, &job->platform, "icp", outcome,
 			job->failures.len ? buf_cstr(&job->failures) : NULL,
-			"the registry's answer stays unknown; no points are deducted for it");
+			N_("the registry's answer stays unknown; no points are deducted for it"));
 	job_free(job);
 }
 

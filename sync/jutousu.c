@@ -7,6 +7,7 @@
 
 #include "fetch/jutousu.h"
 #include "parse/jutousu.h"
+#include "i18n.h"
 #include "source.h"
 
 static char *
@@ -42,9 +43,9 @@ static const struct complaint_site jutousu = {
 	.default_base_url = "https://ts.21cn.com",
 	.default_interval_ms = 2000, /* the known crawlers waited 2 s (research §2) */
 	.headers = jutousu_headers,
-	.login_hint = "save a logged-in 聚投诉 cookie to [jutousu] cookie_file; "
-		      "see README \"Logging in to 聚投诉\"",
-	.blocked_hint = "聚投诉 refused the run; wait and raise [jutousu] min_interval_ms",
+	.login_hint = N_("save a logged-in 聚投诉 cookie to [jutousu] cookie_file; "
+		      "see README \"Logging in to 聚投诉\""),
+	.blocked_hint = N_("聚投诉 refused the run; wait and raise [jutousu] min_interval_ms"),
 	.login_cookie = "jutous_session_id",
 	.list_url = list_url,
 	.keyword_url = keyword_url,

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "failure.h"
+#include "i18n.h"
 #include "interrupt.h"
 #include "msg.h"
 #include "progress.h"
@@ -20,10 +22,17 @@ sync_report_failure(struct sync *s, const char *platform, const char *source,
 	if (interrupt_requested() && reason && strstr(reason, "interrupted"))
 		return;
 	progress_clear(s->progress);
+	/* The technical reason stays whole (watchdogs read it); in Chinese it
+	 * follows what it means (failure_words), English needs no gloss. */
+	char *glossed = reason && strcmp(i18n_current(), "en")
+		? xasprintf(_("%s (%s)"), failure_words(reason), reason) : NULL;
+	const char *shown = glossed ? glossed : reason;
 	if (hint && *hint)
-		msg_error("%s: %s: %s (%s)", platform, source, reason, hint);
+		/* TRANSLATORS: platform, source, what failed, the hint. */
+		msg_error(_("%s: %s: %s (%s)"), platform, source, shown, _(hint));
 	else
-		msg_error("%s: %s: %s", platform, source, reason);
+		msg_error("%s: %s: %s", platform, source, shown);
+	free(glossed);
 }
 
 int

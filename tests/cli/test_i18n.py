@@ -218,4 +218,19 @@ def test_plurals(t):
         t.check(not re.search(r"(?<![\d.])([02-9]|\d\d+) complaint\b", out), out)
 
 
+def test_explain_in_the_chosen_language(t):
+    """check --explain says what each [score] constant means in Chinese too
+    (the keys themselves stay, they are what the config file uses)."""
+    build(t)
+    zh = t.kmrep("check", NAME, "--explain", "--lang", "zh").out
+    consts = [ln for ln in zh.split("计算明细", 1)[1].splitlines()
+              if re.match(r"^  [a-z_0-9]+ +[-0-9.e]+ ", ln)]
+    t.check(len(consts) > 40, zh)
+    for ln in consts:
+        t.check(CJK.search(ln), f"an English constant description: {ln!r}")
+    t.check("早于此天数的投诉只保存、不计分" in zh, zh)
+    en = t.kmrep("check", NAME, "--explain", "--lang", "en").out
+    t.check("age at which a complaint's weight halves" in en, en)
+
+
 kmtest.main(globals())

@@ -187,8 +187,18 @@ def test_every_source_failed_says_no_source_could_be_read(t):
     t.check("no source could be read" in head[1], r)
     zh = t.kmrep("check", "https://www.example-km.com/", "--lang", "zh", server=False)
     t.check("无法读取任何数据来源" in zh.out.splitlines()[1], zh)
-    for src in ("heimao:", "jutousu:", "icp:", "site:"):
-        t.check(src in r.out.split("\n  domains:")[0], f"names why {src}\n{r}")
+    # The headline names every source and says why in words, not the
+    # technical errors (those are under Sources); so does the Chinese one.
+    head = r.out.split("\n  domains:")[0]
+    for src in ("heimao", "jutousu", "icp", "site"):
+        t.check(src in head, f"names {src}\n{r}")
+    t.check("the site could not be reached" in head and "Failed to connect" not in head, r)
+    zh_head = zh.out.split("\n  域名：")[0]
+    t.check("黑猫、聚投诉、ICP、官网：连不上网站" in zh_head, zh)
+    t.check("连不上网站（merchant search:" in zh.out, zh)  # the detail under 数据来源
+    # No trend and no months for complaints nobody could read.
+    t.check("trend normal" not in r.out and "12 months" not in r.out, r)
+    t.check("趋势正常" not in zh.out, zh)
     t.check("窗口内投诉 0 件" not in r.out and "0 complaints in the window" not in r.out, r)
     t.check("no ICP filing on record" not in r.out, r)
     t.check("the registry was not asked or did not answer" in r.out, r)
