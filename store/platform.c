@@ -125,6 +125,58 @@ insert_alias(struct store *s, int64_t id, const char *value, const char *key, ch
 	return stmt_run(s, st, "adding an alias", err);
 }
 
+static int read_strings(struct store *s, const char *sql, int64_t id, char ***out, size_t *n,
+			char *err);
+
+static const char SQL_OWN_KEYS[] =
+	"SELECT name_key FROM platforms WHERE id = ?1"
+	" UNION SELECT key FROM platform_names WHERE platform_id = ?1 AND kind = 'alias'";
+static const char SQL_UNOWNED_NAMED[] =
+	"SELECT id, merchant_name FROM complaints WHERE platform_id IS NULL"
+	" AND merchant_name IS NOT NULL";
+static const char SQL_ADOPT[] = "UPDATE complaints SET platform_id = ?1 WHERE id = ?2";
+
+/* A complaint that names a merchant no platform owns (a keyword hit let go
+ * as another merchant's, or one of a deleted platform) becomes platform
+ * id's once that merchant's name is its name or an alias: the hint "kmrep
+ * add NAME --alias MERCHANT" then counts it at once, with no refresh (a
+ * refresh would not read a known complaint's detail again).  Inside the
+ * caller's transaction; the number adopted, or -1. */
+static int
+adopt_named_complaints(struct store *s, int64_t id, char *err)
+{
+	char **keys = NULL;
+	size_t n_keys = 0;
+	if (read_strings(s, SQL_OWN_KEYS, id, &keys, &n_keys, err) < 0)
+		return -1;
+	sqlite3_stmt *st = stmt_get(s, SQL_UNOWNED_NAMED, err);
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc = st ? 1 : -1;
+	while (rc == 1 && (rc = stmt_step(s, st, "reading unowned complaints", err)) == 1) {
+		char *key = text_name_key(col_text(st, 1));
+		for (size_t i = 0; i < n_keys; i++)
+			if (!strcmp(key, keys[i])) {
+				ids = xgrow(ids, &cap, n + 1, sizeof(*ids));
+				ids[n++] = col_i64(st, 0, 0);
+				break;
+			}
+		free(key);
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (!(st = stmt_get(s, SQL_ADOPT, err))) {
+			rc = -1;
+			break;
+		}
+		bind_i64(st, 1, id);
+		bind_i64(st, 2, ids[i]);
+		rc = stmt_run(s, st, "adopting a complaint", err);
+	}
+	free(ids);
+	store_strv_free(keys, n_keys);
+	return rc < 0 ? -1 : (int)n;
+}
+
 /* The merge-or-create part of store_platform_add, inside a transaction. */
 static int
 platform_add_tx(struct store *s, const char *name, const char *key, char **doms, size_t n_doms,
@@ -223,6 +275,8 @@ platform_add_tx(struct store *s, const char *name, const char *key, char **doms,
 		if (stmt_run(s, st, "adding a domain", err) < 0)
 			return -1;
 	}
+	if (adopt_named_complaints(s, target, err) < 0)
+		return -1;
 	*id_out = target;
 	return 0;
 }
@@ -512,7 +566,9 @@ rename_tx(struct store *s, int64_t id, const char *name, const char *key, char *
 	bind_i64(st, 1, id);
 	bind_text(st, 2, name);
 	bind_text(st, 3, key);
-	return stmt_run(s, st, "renaming a platform", err);
+	if (stmt_run(s, st, "renaming a platform", err) < 0)
+		return -1;
+	return adopt_named_complaints(s, id, err) < 0 ? -1 : 0;
 }
 
 /* 0, -ERR_CONFLICT or -1; see store.h. */

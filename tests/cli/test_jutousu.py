@@ -153,6 +153,27 @@ def test_keyword_hits_count_only_when_named(t):
             "details are read once")
 
 
+def test_let_go_hit_adopted_by_a_new_alias(t):
+    # The hint says "if it is the platform's, kmrep add NAME --alias
+    # MERCHANT": doing so counts the let-go complaint at once (a refresh
+    # would not read a known complaint's detail again), and a rename to the
+    # merchant's name does too.
+    on(t)
+    t.add("搜索卡盟")
+    r = refresh(t, "--source", "jutousu")
+    t.check_eq(r.code, 0, r)
+    t.check_eq(check_json(t, "搜索卡盟")["complaints"]["by_source"], {"jutousu": 2})
+    t.add("搜索卡盟", "--alias", "搜索卡盟官方店")
+    got = {x[0]: x for x in rows(t)}
+    t.check(got["2250203"][1] is not None and got["2250203"][2] is None,
+            f"adopted by the alias: {got['2250203']}")
+    t.check_eq(check_json(t, "搜索卡盟")["complaints"]["by_source"], {"jutousu": 3})
+    # Only complaints no platform owns are adopted: another platform added
+    # later does not take it.
+    t.add("搜索卡盟官方店二号")
+    t.check_eq(check_json(t, "搜索卡盟")["complaints"]["by_source"], {"jutousu": 3})
+
+
 def test_candidates_wait_for_their_detail(t):
     # Killed between the search page and the details: the hits are stored
     # unconfirmed (counted nowhere), and the next run reads their details.
