@@ -35,7 +35,7 @@ enum label {
 	L_CLAIM, L_HOME_PAGE, L_SOURCES, L_SOURCE, L_STATE, L_LAST_SUCCESS, L_LAST_ATTEMPT,
 	L_ERROR, L_WHERE, L_OWN_SUPPORT, L_OWN_SUPPORT_FIRST, L_MERCHANT, L_OPERATOR,
 	L_OPERATOR_UNKNOWN, L_FRAUD, L_NEVER, L_PER_SOURCE, L_STATUS_LINE, L_WINDOW,
-	L_ASIA_SHANGHAI, L_NO_COMPLAINTS, L_RISKIEST, L_TREND_SHORT, L_COUNT
+	L_ASIA_SHANGHAI, L_NO_COMPLAINTS, L_RISKIEST, L_TREND_SHORT, L_MERGED, L_COUNT
 };
 
 /* Every word of the page (translated through W). */
@@ -117,6 +117,7 @@ static const char *const labels[L_COUNT] = {
 	[L_NO_COMPLAINTS] = NC_("html", "no complaint in the window"),
 	[L_RISKIEST] = NC_("html", "riskiest first"),
 	[L_TREND_SHORT] = NC_("html", "last 14 d: %d, 90 d before: %d"),
+	[L_MERGED] = NC_("html", "on two sites, counted once: %zu"),
 };
 
 static const char *const verdict_words[] = {
@@ -465,6 +466,11 @@ overview_row(struct html *h, const struct platform_view *v, size_t index)
 			html_text(b, source_title(r->by_source[i].source));
 			buf_printf(b, " %zu</span>", r->by_source[i].n);
 		}
+		buf_puts(b, "</span>");
+	}
+	if (v->merged) {
+		buf_puts(b, "<span class=\"small merged\">");
+		buf_printf(b, W(labels[L_MERGED]), v->merged);
 		buf_puts(b, "</span>");
 	}
 	buf_printf(b, "</td>\n<td data-label=\"%s\" class=\"num\">", word(h, L_REPLY));

@@ -125,6 +125,11 @@ def test_pinned_merchant_counted_once_across_sites(t):
     header, row = list(csvmod.reader(io.StringIO(csv.out)))[:2]
     cols = dict(zip(header, row))
     t.check_eq(cols.get("merged"), "3", csv)
+    # The shared page says it too, in its language.
+    html = t.kmrep("report", "--format", "html", env={"KMREP_NOW": NOW1}).out
+    t.check("两站重复、只计一次：3" in html, "the HTML page counts the merged stories")
+    html = t.kmrep("report", "--format", "html", "--lang", "en", env={"KMREP_NOW": NOW1}).out
+    t.check("on two sites, counted once: 3" in html, "the English page too")
     t.check("jutousu:3" in cols.get("complaints_by_source", ""), csv)
     # The merchant's name is learnt from its complaints.
     t.check_eq(t.sql("SELECT name FROM merchants WHERE source = 'jutousu'"), [(NAME,)])
