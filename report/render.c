@@ -1,5 +1,6 @@
 #include "render.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* One row per format, in the order --help lists them. */
@@ -87,4 +88,67 @@ int
 render_table_end(struct render_ctx *ctx)
 {
 	return ctx->table.format->end(&ctx->table);
+}
+
+/* How many earlier lines showed url. */
+static unsigned
+evidence_times(const struct evidence_seen *seen, const char *url)
+{
+	for (size_t i = 0; i < seen->n; i++)
+		if (!strcmp(seen->url[i], url))
+			return seen->times[i];
+	return 0;
+}
+
+static int
+size_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+size_t
+evidence_pick(const struct score_evidence *ev, size_t n, size_t max, struct evidence_seen *seen,
+	      size_t *pick)
+{
+	size_t k = 0;
+	/* Never shown first, then shown once, ...: at most seen->n + 1 rounds. */
+	for (unsigned times = 0; k < max && k < n && times <= seen->n; times++)
+		for (size_t i = 0; i < n && k < max; i++)
+			if (evidence_times(seen, ev[i].url) == times)
+				pick[k++] = i;
+	qsort(pick, k, sizeof(*pick), size_cmp);
+	for (size_t i = 0; i < k; i++) {
+		const char *url = ev[pick[i]].url;
+		size_t j = 0;
+		while (j < seen->n && strcmp(seen->url[j], url))
+			j++;
+		if (j < seen->n) {
+			seen->times[j]++;
+		} else if (seen->n < sizeof(seen->url) / sizeof(seen->url[0])) {
+			seen->url[seen->n] = url;
+			seen->times[seen->n++] = 1;
+		}
+	}
+	return k;
+}
+
+bool
+complain_payment_route(const struct platform_view *v)
+{
+	static const enum category lost[] = {CAT_UNDELIVERED, CAT_INVALID_KEY, CAT_REFUND,
+					     CAT_FRAUD, CAT_RUNAWAY};
+	for (size_t i = 0; i < sizeof(lost) / sizeof(lost[0]); i++)
+		if (v->score.by_category[lost[i]])
+			return true;
+	return false;
+}
+
+bool
+complain_miit_route(const struct platform_view *v)
+{
+	for (size_t g = 0; g < v->score.n_gates; g++)
+		if (!strcmp(v->score.gates[g].gate, "stolen_icp"))
+			return true;
+	return false;
 }
