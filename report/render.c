@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xalloc.h"
+
 /* One row per format, in the order --help lists them. */
 const struct renderer *const renderers[] = {
 	&render_text,
@@ -107,16 +109,60 @@ size_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* True when the URLs of ev at pick[0..k) are an earlier line's set. */
+static bool
+evidence_set_seen(const struct evidence_seen *seen, const struct score_evidence *ev,
+		  const size_t *pick, size_t k)
+{
+	for (size_t l = 0; l < seen->n_lines; l++) {
+		if (seen->line_n[l] != k)
+			continue;
+		size_t same = 0;
+		for (size_t i = 0; i < k; i++)
+			for (size_t j = 0; j < k; j++)
+				same += !strcmp(ev[pick[i]].url, seen->line[l][j]);
+		if (same == k)
+			return true;
+	}
+	return false;
+}
+
 size_t
 evidence_pick(const struct score_evidence *ev, size_t n, size_t max, struct evidence_seen *seen,
 	      size_t *pick)
 {
-	size_t k = 0;
-	/* Never shown first, then shown once, ...: at most seen->n + 1 rounds. */
-	for (unsigned times = 0; k < max && k < n && times <= seen->n; times++)
-		for (size_t i = 0; i < n && k < max; i++)
-			if (evidence_times(seen, ev[i].url) == times)
-				pick[k++] = i;
+	if (max > EVIDENCE_SHOWN)
+		max = EVIDENCE_SHOWN;
+	/* Every index in the order of preference: ev is sorted by rank, one
+	 * run of equal ranks after another, and within a run never shown
+	 * first, then shown once, ... */
+	size_t *order = xcalloc(n ? n : 1, sizeof(*order)), k = 0;
+	for (size_t run = 0; run < n;) {
+		size_t end = run + 1;
+		while (end < n && ev[end].rank == ev[run].rank)
+			end++;
+		for (unsigned times = 0; k < end; times++)
+			for (size_t i = run; i < end; i++)
+				if (evidence_times(seen, ev[i].url) == times)
+					order[k++] = i;
+		run = end;
+	}
+	k = n < max ? n : max;
+	memcpy(pick, order, k * sizeof(*pick));
+	/* Not an earlier line's set when an equally relevant other can stand
+	 * in for one of the picks. */
+	for (size_t j = k; j-- > 0 && evidence_set_seen(seen, ev, pick, k);) {
+		size_t was = pick[j];
+		for (size_t c = k; c < n; c++) {
+			if (ev[order[c]].rank != ev[was].rank)
+				continue;
+			pick[j] = order[c];
+			if (!evidence_set_seen(seen, ev, pick, k))
+				break;
+			pick[j] = was;
+		}
+	}
+	free(order);
 	qsort(pick, k, sizeof(*pick), size_cmp);
 	for (size_t i = 0; i < k; i++) {
 		const char *url = ev[pick[i]].url;
@@ -129,6 +175,11 @@ evidence_pick(const struct score_evidence *ev, size_t n, size_t max, struct evid
 			seen->url[seen->n] = url;
 			seen->times[seen->n++] = 1;
 		}
+	}
+	if (k && seen->n_lines < sizeof(seen->line) / sizeof(seen->line[0])) {
+		for (size_t i = 0; i < k; i++)
+			seen->line[seen->n_lines][i] = ev[pick[i]].url;
+		seen->line_n[seen->n_lines++] = k;
 	}
 	return k;
 }

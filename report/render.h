@@ -76,18 +76,26 @@ int render_flush(struct render_ctx *ctx);
 #define EVIDENCE_SHOWN 3
 
 /* The evidence already shown on the earlier lines of one platform: each URL
- * (borrowed from the view) and how many lines showed it. */
+ * (borrowed from the view) and how many lines showed it, and each line's
+ * set. */
 struct evidence_seen {
 	const char *url[32];
 	unsigned times[32];
 	size_t n;
+	const char *line[16][EVIDENCE_SHOWN];
+	size_t line_n[16];
+	size_t n_lines;
 };
 
-/* Picks at most max of ev[0..n) to show on one line: those the earlier
- * lines showed the fewest times (none first), each group in the line's own
- * order, so that two lines show the same complaints only when their
- * evidence leaves no choice.  Writes the chosen indices, in ascending order,
- * to pick (room for max) and counts them in seen; returns how many. */
+/* Picks at most max (<= EVIDENCE_SHOWN) of ev[0..n) to show on one line:
+ * the most relevant first (score_evidence.rank), and among equally relevant
+ * ones those the earlier lines showed the fewest times (none first), then in
+ * the line's own order; when that makes the same set as an earlier line's,
+ * an equally relevant other one takes the place of one of them if there is
+ * one.  So two lines show the same complaints only when their evidence
+ * leaves no choice, and a line's most relevant complaint is never hidden for
+ * a less relevant one.  Writes the chosen indices, in ascending order, to
+ * pick (room for max) and notes them in seen; returns how many. */
 size_t evidence_pick(const struct score_evidence *ev, size_t n, size_t max,
 		     struct evidence_seen *seen, size_t *pick);
 

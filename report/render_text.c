@@ -720,14 +720,17 @@ print_where_to_complain(FILE *out, const struct platform_view *v, const struct p
 	/* A buyer who likely lost money can also complain about the order to
 	 * the payment channel (README, "Where to complain"). */
 	if (complain_payment_route(v)) {
+		/* The apps' own menu words, kept whole on a line break but at
+		 * their spaces. */
 		wrap_printf(out, 0, 5,
-			    _("  %d. paid with 支付宝 (Alipay): complain about the order in the app "
-			      "(我的 → 我的客服 → 投诉, or 投诉 on the order in 账单)"),
-			    n++);
+			    _("  %d. paid with 支付宝 (Alipay): complain about the order in the "
+			      "app: %s"),
+			    n++, value_shown(pool, _("我的 → 我的客服 → 投诉, or 投诉 on the order "
+						     "in 账单")));
 		wrap_printf(out, 0, 5,
 			    _("  %d. paid with 微信支付 (WeChat Pay): complain about the order in "
-			      "微信 (我 → 服务 → 钱包 → 账单 → the order → 投诉)"),
-			    n++);
+			      "微信: %s"),
+			    n++, value_shown(pool, _("我 → 服务 → 钱包 → 账单 → the order → 投诉")));
 	}
 	struct buf b;
 	buf_init(&b);
@@ -746,9 +749,10 @@ print_where_to_complain(FILE *out, const struct platform_view *v, const struct p
 	buf_finish(&b);
 	if (complain_miit_route(v))
 		wrap_printf(out, 0, 5,
-			    _("  %d. the stolen or fake ICP number: report it to MIIT's filing "
-			      "system (工信部 ICP/IP地址/域名信息备案管理系统, 举报) %s"),
-			    n++, MIIT_BEIAN_URL);
+			    _("  %d. the stolen or fake ICP number: report it (举报) to MIIT's "
+			      "filing system, %s: %s"),
+			    n++, value_shown(pool, "工信部 ICP/IP地址/域名信息备案管理系统"),
+			    MIIT_BEIAN_URL);
 	wrap_printf(out, 0, 5, _("  %d. fraud or a platform that vanished: the police, 110 / "
 				 "https://cyberpolice.mps.gov.cn/"),
 		    n);

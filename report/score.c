@@ -103,6 +103,7 @@ take_evidence(struct cand *cands, size_t n, struct score_evidence **ev, size_t *
 		e->url = xstrdup(cands[i].url);
 		e->filed_at = cands[i].filed_at;
 		e->title = cands[i].title ? xstrdup(cands[i].title) : NULL;
+		e->rank = cands[i].rank;
 	}
 }
 
@@ -571,6 +572,7 @@ evidence_dup(const struct score_evidence *ev, size_t n)
 		copy[i].url = xstrdup(ev[i].url);
 		copy[i].filed_at = ev[i].filed_at;
 		copy[i].title = ev[i].title ? xstrdup(ev[i].title) : NULL;
+		copy[i].rank = ev[i].rank;
 	}
 	return copy;
 }

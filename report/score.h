@@ -107,6 +107,8 @@ struct score_evidence {
 	char *url;               /* never NULL: what has no link is no evidence */
 	int64_t filed_at;        /* the complaint's filing time (UTC); 0 for a page */
 	char *title;             /* the complaint's title; NULL for a page or none */
+	double rank;             /* how relevant to its line, higher first; equal ranks
+				    are equally relevant (then newest first) */
 };
 
 /* Each line's evidence is its own, chosen for what the line measures, every
