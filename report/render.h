@@ -71,6 +71,45 @@ int render_all(const struct renderer *r, struct render_ctx *ctx,
 /* The end of a renderer with nothing to close: flushes and checks. */
 int render_flush(struct render_ctx *ctx);
 
+/* Text and html show at most this many of a line's evidence (check
+ * --explain: all of them). */
+#define EVIDENCE_SHOWN 3
+
+/* The evidence already shown on the earlier lines of one platform: each URL
+ * (borrowed from the view) and how many lines showed it, and each line's
+ * set. */
+struct evidence_seen {
+	const char *url[32];
+	unsigned times[32];
+	size_t n;
+	const char *line[16][EVIDENCE_SHOWN];
+	size_t line_n[16];
+	size_t n_lines;
+};
+
+/* Picks at most max (<= EVIDENCE_SHOWN) of ev[0..n) to show on one line:
+ * the most relevant first (score_evidence.rank), and among equally relevant
+ * ones those the earlier lines showed the fewest times (none first), then in
+ * the line's own order; when that makes the same set as an earlier line's,
+ * an equally relevant other one takes the place of one of them if there is
+ * one.  So two lines show the same complaints only when their evidence
+ * leaves no choice, and a line's most relevant complaint is never hidden for
+ * a less relevant one.  Writes the chosen indices, in ascending order, to
+ * pick (room for max) and notes them in seen; returns how many. */
+size_t evidence_pick(const struct score_evidence *ev, size_t n, size_t max,
+		     struct evidence_seen *seen, size_t *pick);
+
+/* "Where to complain" beyond the complaint sites, 12315 and the police, each
+ * only when it applies (README, "Where to complain"):
+ * the payment channel's own complaint about the order (支付宝, 微信支付) when
+ * a buyer likely lost money: a complaint the score counts is about an order
+ * not delivered, an invalid card key, a refused refund, fraud or a runaway;
+ * a report to MIIT's filing system when the home page shows a stolen or fake
+ * ICP number (the stolen_icp gate). */
+bool complain_payment_route(const struct platform_view *v);
+bool complain_miit_route(const struct platform_view *v);
+#define MIIT_BEIAN_URL "https://beian.miit.gov.cn/"
+
 /* The report's columns (SPEC §5a's first, then the components), and one row
  * of them for v; cells are malloc'd (report_row_finish). */
 #define REPORT_COLUMNS 30

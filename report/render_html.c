@@ -35,7 +35,8 @@ enum label {
 	L_CLAIM, L_HOME_PAGE, L_SOURCES, L_SOURCE, L_STATE, L_LAST_SUCCESS, L_LAST_ATTEMPT,
 	L_ERROR, L_WHERE, L_OWN_SUPPORT, L_OWN_SUPPORT_FIRST, L_MERCHANT, L_OPERATOR,
 	L_OPERATOR_UNKNOWN, L_FRAUD, L_NEVER, L_PER_SOURCE, L_STATUS_LINE, L_WINDOW,
-	L_ASIA_SHANGHAI, L_NO_COMPLAINTS, L_RISKIEST, L_TREND_SHORT, L_MERGED, L_COUNT
+	L_ASIA_SHANGHAI, L_NO_COMPLAINTS, L_RISKIEST, L_TREND_SHORT, L_MERGED, L_MORE, L_NO_TITLE,
+	L_ALIPAY, L_WECHAT, L_MIIT, L_COUNT
 };
 
 /* Every word of the page (translated through W). */
@@ -118,6 +119,14 @@ static const char *const labels[L_COUNT] = {
 	[L_RISKIEST] = NC_("html", "riskiest first"),
 	[L_TREND_SHORT] = NC_("html", "last 14 d: %d, 90 d before: %d"),
 	[L_MERGED] = NC_("html", "on two sites, counted once: %zu"),
+	[L_MORE] = NC_("html", "+%zu more: kmrep complaints %s"),
+	[L_NO_TITLE] = NC_("html", "(no title)"),
+	[L_ALIPAY] = NC_("html", "Paid with 支付宝 (Alipay): complain about the order in the app "
+		"(我的 → 我的客服 → 投诉, or 投诉 on the order in 账单)"),
+	[L_WECHAT] = NC_("html", "Paid with 微信支付 (WeChat Pay): complain about the order in 微信 "
+		"(我 → 服务 → 钱包 → 账单 → the order → 投诉)"),
+	[L_MIIT] = NC_("html", "The stolen or fake ICP number: report it to MIIT's filing system "
+		"(工信部 ICP/IP地址/域名信息备案管理系统, 举报)"),
 };
 
 static const char *const verdict_words[] = {
@@ -502,16 +511,42 @@ overview_row(struct html *h, const struct platform_view *v, size_t index)
 	buf_puts(b, "</td>\n</tr>\n");
 }
 
+/* A line's own evidence, as the text shows it: at most EVIDENCE_SHOWN,
+ * preferring complaints no earlier line showed (seen); a complaint as its
+ * date and its title linked, a page as its link; then how to see the rest. */
 static void
-evidence_list(struct buf *b, const struct html *h, char *const *ev, size_t n)
+evidence_list(struct buf *b, const struct html *h, const struct platform_view *v,
+	      const struct score_evidence *ev, size_t n, struct evidence_seen *seen)
 {
 	if (!n)
 		return;
+	size_t pick[EVIDENCE_SHOWN];
+	size_t shown = evidence_pick(ev, n, EVIDENCE_SHOWN, seen, pick);
 	buf_printf(b, "<ul class=\"small\" aria-label=\"%s\">", word(h, L_EVIDENCE));
-	for (size_t i = 0; i < n; i++) {
+	for (size_t j = 0; j < shown; j++) {
+		const struct score_evidence *e = &ev[pick[j]];
 		buf_puts(b, "<li>");
-		html_link(b, ev[i], NULL);
+		if (!e->filed_at && !e->title) {
+			html_link(b, e->url, NULL);
+		} else {
+			if (e->filed_at) {
+				char day[17];
+				time_format_shanghai(e->filed_at, day);
+				day[10] = '\0';
+				buf_printf(b, "<time datetime=\"%s\">%s</time> ", day, day);
+			}
+			html_link(b, e->url, e->title && *e->title ? e->title : word(h, L_NO_TITLE));
+		}
 		buf_puts(b, "</li>");
+	}
+	if (shown < n) {
+		struct buf more;
+		buf_init(&more);
+		buf_printf(&more, W(labels[L_MORE]), n - shown, v->platform.name);
+		buf_puts(b, "<li>");
+		html_text(b, buf_cstr(&more));
+		buf_puts(b, "</li>");
+		buf_finish(&more);
 	}
 	buf_puts(b, "</ul>\n");
 }
@@ -519,7 +554,7 @@ evidence_list(struct buf *b, const struct html *h, char *const *ev, size_t n)
 /* The deductions as one bar of 100: what is left, then each component. */
 static void
 deductions_bar(struct buf *b, const struct html *h, const struct platform_view *v,
-	       size_t index)
+	       size_t index, struct evidence_seen *seen)
 {
 	const struct score_result *r = &v->score;
 	double shown[COMP_COUNT], sum = 0;
@@ -596,7 +631,8 @@ deductions_bar(struct buf *b, const struct html *h, const struct platform_view *
 		buf_printf(b, "<li><strong>%s −%.1f</strong> ", W(component_words[k]),
 			   shown[k]);
 		html_text_lang(b, h, r->deductions[k].reason);
-		evidence_list(b, h, r->deductions[k].evidence, r->deductions[k].n_evidence);
+		evidence_list(b, h, v, r->deductions[k].evidence, r->deductions[k].n_evidence,
+			      seen);
 		buf_puts(b, "</li>\n");
 	}
 	buf_puts(b, "</ul>\n");
@@ -870,6 +906,8 @@ where_part(struct buf *b, const struct html *h, const struct platform_view *v)
 		}
 		buf_puts(b, "</li>\n");
 	}
+	if (complain_payment_route(v))
+		buf_printf(b, "<li>%s</li>\n<li>%s</li>\n", word(h, L_ALIPAY), word(h, L_WECHAT));
 	buf_puts(b, "<li>12315: <a href=\"https://www.12315.cn/\" rel=\"noopener noreferrer\">"
 		    "https://www.12315.cn/</a> — ");
 	if (v->filing && v->filing->unit_name) {
@@ -885,7 +923,13 @@ where_part(struct buf *b, const struct html *h, const struct platform_view *v)
 	} else {
 		buf_puts(b, word(h, L_OPERATOR_UNKNOWN));
 	}
-	buf_printf(b, "</li>\n<li>%s / <a href=\"https://cyberpolice.mps.gov.cn/\" "
+	buf_puts(b, "</li>\n");
+	if (complain_miit_route(v)) {
+		buf_printf(b, "<li>%s: ", word(h, L_MIIT));
+		html_link(b, MIIT_BEIAN_URL, NULL);
+		buf_puts(b, "</li>\n");
+	}
+	buf_printf(b, "<li>%s / <a href=\"https://cyberpolice.mps.gov.cn/\" "
 		      "rel=\"noopener noreferrer\">https://cyberpolice.mps.gov.cn/</a></li>\n</ol>\n",
 		   word(h, L_FRAUD));
 }
@@ -897,6 +941,7 @@ platform_section(struct html *h, const struct platform_view *v, const struct con
 {
 	struct buf *b = &h->sections;
 	const struct score_result *r = &v->score;
+	struct evidence_seen seen = {0};
 	buf_printf(b, "<section class=\"platform\" id=\"p-%zu\" aria-labelledby=\"p-%zu-h\" "
 		      "data-verdict=\"%s\">\n<h2 id=\"p-%zu-h\">",
 		   index + 1, index + 1, verdict_key(r->verdict), index + 1);
@@ -953,12 +998,12 @@ platform_section(struct html *h, const struct platform_view *v, const struct con
 			buf_printf(b, "<li data-gate=\"%s\"><strong>✗ %s</strong>: ", r->gates[g].gate,
 				   name);
 			html_text_lang(b, h, r->gates[g].reason);
-			evidence_list(b, h, r->gates[g].evidence, r->gates[g].n_evidence);
+			evidence_list(b, h, v, r->gates[g].evidence, r->gates[g].n_evidence, &seen);
 			buf_puts(b, "</li>\n");
 		}
 		buf_puts(b, "</ul>\n");
 	}
-	deductions_bar(b, h, v, index + 1);
+	deductions_bar(b, h, v, index + 1, &seen);
 	monthly_chart(b, h, v, cfg, index + 1);
 
 	buf_printf(b, "<h3>%s</h3>\n<p class=\"small\">", word(h, L_RATES));

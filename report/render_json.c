@@ -37,6 +37,33 @@ string_array(char *const *v, size_t n)
 	return a;
 }
 
+/* SPEC §5a's "evidence": the URLs of a line's evidence, the most relevant
+ * first, at most SCORE_MAX_EVIDENCE. */
+static json_t *
+evidence_urls(const struct score_evidence *ev, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n && i < SCORE_MAX_EVIDENCE; i++)
+		json_array_append_new(a, json_string(ev[i].url));
+	return a;
+}
+
+/* "evidence_items": every piece of a line's evidence, in the same order:
+ * {url, filed_at (UTC, null for a page), title (null for a page or none)}. */
+static json_t *
+evidence_items(const struct score_evidence *ev, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = json_object();
+		json_object_set_new(e, "url", json_string(ev[i].url));
+		json_object_set_new(e, "filed_at", json_time(ev[i].filed_at));
+		json_object_set_new(e, "title", ev[i].title ? json_string(ev[i].title) : json_null());
+		json_array_append_new(a, e);
+	}
+	return a;
+}
+
 static const char *
 str_or_empty(const char *s)
 {
@@ -258,7 +285,8 @@ check_json(const struct platform_view *v, const struct config *cfg, bool explain
 		json_object_set_new(dj, "component", json_string(d->component));
 		json_object_set_new(dj, "points", json_number_or_null(d->points, 1));
 		json_object_set_new(dj, "reason", json_string(str_or_empty(d->reason)));
-		json_object_set_new(dj, "evidence", string_array(d->evidence, d->n_evidence));
+		json_object_set_new(dj, "evidence", evidence_urls(d->evidence, d->n_evidence));
+		json_object_set_new(dj, "evidence_items", evidence_items(d->evidence, d->n_evidence));
 		json_array_append_new(deductions, dj);
 	}
 	json_object_set_new(o, "deductions", deductions);
@@ -268,7 +296,9 @@ check_json(const struct platform_view *v, const struct config *cfg, bool explain
 		json_object_set_new(gj, "gate", json_string(r->gates[g].gate));
 		json_object_set_new(gj, "reason", json_string(str_or_empty(r->gates[g].reason)));
 		json_object_set_new(gj, "evidence",
-				    string_array(r->gates[g].evidence, r->gates[g].n_evidence));
+				    evidence_urls(r->gates[g].evidence, r->gates[g].n_evidence));
+		json_object_set_new(gj, "evidence_items",
+				    evidence_items(r->gates[g].evidence, r->gates[g].n_evidence));
 		json_array_append_new(gates, gj);
 	}
 	json_object_set_new(o, "gates", gates);

@@ -203,12 +203,106 @@ time_words(int64_t t, char s[17])
 	return s;
 }
 
-static void
-print_evidence(FILE *out, const struct palette *pal, struct text_pool *pool, char *const *ev,
-	       size_t n)
+/* s cut to at most cols display columns, ending in "…" when cut; s itself
+ * when it fits, else a copy owned by the pool. */
+static const char *
+cut_to_columns(struct text_pool *pool, const char *s, size_t cols)
 {
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "        %s%s%s\n", pal->dim, text_shown(pool, ev[i]), pal->reset);
+	if (text_display_width(s) <= cols)
+		return s;
+	size_t ellipsis = text_display_width("…"), w = 0;
+	const char *p = s;
+	while (*p) {
+		size_t n = utf8_char_len(p);
+		char one[8];
+		memcpy(one, p, n);
+		one[n] = '\0';
+		size_t cw = text_display_width(one);
+		if (w + cw + ellipsis > cols)
+			break;
+		w += cw;
+		p += n;
+	}
+	size_t len = (size_t)(p - s);
+	while (len && s[len - 1] == ' ')
+		len--;
+	pool->v = xgrow(pool->v, &pool->cap, pool->n + 1, sizeof(*pool->v));
+	pool->v[pool->n] = xasprintf("%.*s…", (int)len, s);
+	return pool->v[pool->n++];
+}
+
+/* name as one shell word: bare when it holds only letters, digits, . _ -
+ * and non-ASCII text, else in single quotes; owned by the pool. */
+static const char *
+shell_word(struct text_pool *pool, const char *name)
+{
+	bool bare = *name != '\0' && *name != '-';
+	for (const unsigned char *p = (const unsigned char *)name; *p && bare; p++)
+		bare = *p >= 0x80 || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+		       (*p >= 'A' && *p <= 'Z') || *p == '.' || *p == '_' || *p == '-';
+	struct buf b;
+	buf_init(&b);
+	if (bare) {
+		buf_puts(&b, name);
+	} else {
+		buf_puts(&b, "'");
+		for (const char *p = name; *p; p++)
+			if (*p == '\'')
+				buf_puts(&b, "'\\''");
+			else
+				buf_printf(&b, "%c", *p);
+		buf_puts(&b, "'");
+	}
+	const char *shown = text_shown(pool, buf_cstr(&b));
+	pool->v = xgrow(pool->v, &pool->cap, pool->n + 1, sizeof(*pool->v));
+	pool->v[pool->n] = xstrdup(shown);
+	buf_finish(&b);
+	return pool->v[pool->n++];
+}
+
+/* Where a line's evidence starts, and its links. */
+#define EVIDENCE_INDENT 8
+#define EVIDENCE_LINK_INDENT 10
+
+/* A line's own evidence: at most EVIDENCE_SHOWN of it (every one with
+ * --explain), preferring complaints no earlier line showed (seen); each
+ * complaint as its date (Asia/Shanghai) and title, cut to the width, above
+ * its whole link; a page as its link alone; then how to see the rest. */
+static void
+print_evidence(FILE *out, const struct palette *pal, struct text_pool *pool,
+	       const struct platform_view *v, const struct score_evidence *ev, size_t n,
+	       bool explain, struct evidence_seen *seen)
+{
+	size_t pick[EVIDENCE_SHOWN];
+	size_t shown = explain ? n : evidence_pick(ev, n, EVIDENCE_SHOWN, seen, pick);
+	for (size_t j = 0; j < shown; j++) {
+		const struct score_evidence *e = &ev[explain ? j : pick[j]];
+		const char *url = text_shown(pool, e->url);
+		if (!e->filed_at && !e->title) {
+			fprintf(out, "%*s%s%s%s\n", EVIDENCE_INDENT, "", pal->dim, url, pal->reset);
+			continue;
+		}
+		char day[17] = "";
+		if (e->filed_at) {
+			time_format_shanghai(e->filed_at, day);
+			day[10] = '\0';
+		}
+		const char *title = e->title && *e->title ? text_shown(pool, e->title)
+							  : _("(no title)");
+		size_t room = TEXT_COLUMNS - EVIDENCE_INDENT - (*day ? 12 : 0);
+		fprintf(out, "%*s%s%s%s\n", EVIDENCE_INDENT, "", day, *day ? "  " : "",
+			cut_to_columns(pool, title, room));
+		fprintf(out, "%*s%s%s%s\n", EVIDENCE_LINK_INDENT, "", pal->dim, url, pal->reset);
+	}
+	if (shown < n) {
+		fprintf(out, "%*s", EVIDENCE_INDENT, "");
+		wrap_printf(out, EVIDENCE_INDENT, EVIDENCE_LINK_INDENT,
+			    /* TRANSLATORS: under a line's evidence; %s is the platform's
+			       name as a shell word. */
+			    ngettext("+%zu more: kmrep complaints %s",
+				     "+%zu more: kmrep complaints %s", n - shown),
+			    n - shown, value_shown(pool, shell_word(pool, v->platform.name)));
+	}
 }
 
 /* Where the window's complaints came from, when more than one site told,
@@ -687,6 +781,21 @@ print_where_to_complain(FILE *out, const struct platform_view *v, const struct p
 		wrap_text(out, 0, 5, buf_cstr(&b));
 		buf_finish(&b);
 	}
+	/* A buyer who likely lost money can also complain about the order to
+	 * the payment channel (README, "Where to complain"). */
+	if (complain_payment_route(v)) {
+		/* The apps' own menu words, kept whole on a line break but at
+		 * their spaces. */
+		wrap_printf(out, 0, 5,
+			    _("  %d. paid with 支付宝 (Alipay): complain about the order in the "
+			      "app: %s"),
+			    n++, value_shown(pool, _("我的 → 我的客服 → 投诉, or 投诉 on the order "
+						     "in 账单")));
+		wrap_printf(out, 0, 5,
+			    _("  %d. paid with 微信支付 (WeChat Pay): complain about the order in "
+			      "微信: %s"),
+			    n++, value_shown(pool, _("我 → 服务 → 钱包 → 账单 → the order → 投诉")));
+	}
 	struct buf b;
 	buf_init(&b);
 	buf_printf(&b, "  %d. 12315 https://www.12315.cn/", n++);
@@ -702,6 +811,12 @@ print_where_to_complain(FILE *out, const struct platform_view *v, const struct p
 		buf_puts(&b, _(" — operator unknown (the ICP registry has not answered)"));
 	wrap_text(out, 0, 5, buf_cstr(&b));
 	buf_finish(&b);
+	if (complain_miit_route(v))
+		wrap_printf(out, 0, 5,
+			    _("  %d. the stolen or fake ICP number: report it (举报) to MIIT's "
+			      "filing system, %s: %s"),
+			    n++, value_shown(pool, "工信部 ICP/IP地址/域名信息备案管理系统"),
+			    MIIT_BEIAN_URL);
 	wrap_printf(out, 0, 5, _("  %d. fraud or a platform that vanished: the police, 110 / "
 				 "https://cyberpolice.mps.gov.cn/"),
 		    n);
@@ -721,6 +836,7 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 	const struct score_result *r = &v->score;
 	/* Every string that came from a site (or a user) is shown escaped. */
 	struct text_pool pool = {0};
+	struct evidence_seen seen = {0};
 	struct buf b;
 	char when[17];
 
@@ -755,7 +871,8 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 			fprintf(out, "  %s✗%s ", pal->red, pal->reset);
 			wrap_text(out, 4, 4, buf_cstr(&b));
 			buf_finish(&b);
-			print_evidence(out, pal, &pool, r->gates[g].evidence, r->gates[g].n_evidence);
+			print_evidence(out, pal, &pool, v, r->gates[g].evidence,
+				       r->gates[g].n_evidence, explain, &seen);
 		}
 	}
 
@@ -778,7 +895,7 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 		deduction_reason(&b, r, k, sp, explain);
 		wrap_text(out, 0, 9, buf_cstr(&b));
 		buf_finish(&b);
-		print_evidence(out, pal, &pool, d->evidence, d->n_evidence);
+		print_evidence(out, pal, &pool, v, d->evidence, d->n_evidence, explain, &seen);
 	}
 	if (!any)
 		fprintf(out, "  %s\n", _("none"));

@@ -29,6 +29,9 @@ struct cand {
 	double rank;
 	int64_t filed_at;
 	const char *url;
+	const char *title;
+	size_t seq;       /* its complaint's place in the input: equal ranks keep it */
+	size_t order;     /* its place after sorting (take_evidence) */
 };
 
 static int
@@ -39,7 +42,18 @@ cand_cmp(const void *a, const void *b)
 		return x->rank > y->rank ? -1 : 1;
 	if (x->filed_at != y->filed_at)
 		return x->filed_at > y->filed_at ? -1 : 1;
-	return 0;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* By URL, then by place: the first of equal URLs is the one kept. */
+static int
+cand_url_cmp(const void *a, const void *b)
+{
+	const struct cand *x = *(const struct cand *const *)a, *y = *(const struct cand *const *)b;
+	int c = strcmp(x->url, y->url);
+	if (c)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
 static int
@@ -55,35 +69,70 @@ str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Sorts the candidates and copies up to SCORE_MAX_EVIDENCE distinct URLs.
- * Candidates without a URL are dropped first: a report scores from facts
- * alone and has nothing to sort. */
+/* Sorts the candidates and copies every distinct URL, with its date and
+ * title, into *ev (allocated; n_ev of them).  Candidates without a URL are
+ * dropped first: a report scores from facts alone and has nothing to sort. */
 static void
-take_evidence(struct cand *cands, size_t n, char **ev, size_t *n_ev)
+take_evidence(struct cand *cands, size_t n, struct score_evidence **ev, size_t *n_ev)
 {
 	size_t with_url = 0;
 	for (size_t i = 0; i < n; i++)
 		if (cands[i].url && *cands[i].url)
 			cands[with_url++] = cands[i];
 	n = with_url;
+	if (!n)
+		return;
 	qsort(cands, n, sizeof(*cands), cand_cmp);
-	for (size_t i = 0; i < n && *n_ev < SCORE_MAX_EVIDENCE; i++) {
-		if (!cands[i].url || !*cands[i].url)
+	/* Distinct URLs in O(n log n): a platform may have thousands. */
+	struct cand **by_url = xcalloc(n, sizeof(*by_url));
+	for (size_t i = 0; i < n; i++) {
+		cands[i].order = i;
+		by_url[i] = &cands[i];
+	}
+	qsort(by_url, n, sizeof(*by_url), cand_url_cmp);
+	for (size_t i = 1; i < n; i++)
+		if (!strcmp(by_url[i]->url, by_url[i - 1]->url))
+			by_url[i]->url = NULL;
+	free(by_url);
+	*ev = xcalloc(n, sizeof(**ev));
+	*n_ev = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!cands[i].url)
 			continue;
-		int seen = 0;
-		for (size_t j = 0; j < *n_ev; j++)
-			if (!strcmp(ev[j], cands[i].url))
-				seen = 1;
-		if (!seen)
-			ev[(*n_ev)++] = xstrdup(cands[i].url);
+		struct score_evidence *e = &(*ev)[(*n_ev)++];
+		e->url = xstrdup(cands[i].url);
+		e->filed_at = cands[i].filed_at;
+		e->title = cands[i].title ? xstrdup(cands[i].title) : NULL;
+		e->rank = cands[i].rank;
 	}
 }
 
+/* A page as the only evidence (the home page of an identity finding). */
 static void
-add_url(char **ev, size_t *n_ev, const char *url)
+add_url(struct score_evidence **ev, size_t *n_ev, const char *url)
 {
-	if (url && *url && *n_ev < SCORE_MAX_EVIDENCE)
-		ev[(*n_ev)++] = xstrdup(url);
+	if (!url || !*url)
+		return;
+	*ev = xcalloc(1, sizeof(**ev));
+	(*ev)[0].url = xstrdup(url);
+	*n_ev = 1;
+}
+
+static void
+evidence_free(struct score_evidence *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(ev[i].url);
+		free(ev[i].title);
+	}
+	free(ev);
+}
+
+/* The candidate of an item, ranked rank. */
+static struct cand
+item_cand(const struct item *it, double rank)
+{
+	return (struct cand){rank, it->c->filed_at, it->c->url, it->c->title, it->index, 0};
 }
 
 /* Distinct people among keys; each NULL key is a person of its own. */
@@ -223,13 +272,11 @@ score_result_finish(struct score_result *r)
 		free(r->by_source[i].source);
 	for (int k = 0; k < COMP_COUNT; k++) {
 		free(r->deductions[k].reason);
-		for (size_t i = 0; i < r->deductions[k].n_evidence; i++)
-			free(r->deductions[k].evidence[i]);
+		evidence_free(r->deductions[k].evidence, r->deductions[k].n_evidence);
 	}
 	for (size_t g = 0; g < r->n_gates; g++) {
 		free(r->gates[g].reason);
-		for (size_t i = 0; i < r->gates[g].n_evidence; i++)
-			free(r->gates[g].evidence[i]);
+		evidence_free(r->gates[g].evidence, r->gates[g].n_evidence);
 	}
 	memset(r, 0, sizeof(*r));
 }
@@ -385,7 +432,7 @@ compute_identity(const struct score_params *p, const struct score_input *in,
 	}
 	d->reason = join_reason(&zh, &en);
 	if (r->n_findings)
-		add_url(d->evidence, &d->n_evidence, id->evidence_url);
+		add_url(&d->evidence, &d->n_evidence, id->evidence_url);
 }
 
 static int
@@ -496,21 +543,38 @@ compute_trend(const struct score_params *p, const struct score_input *in,
 		const struct item *it = &items[i];
 		int runaway = it->age_s <= runaway_s && it->c->category == CAT_RUNAWAY;
 		if (it->age_s <= recent_s || runaway)
-			cands[nc++] = (struct cand){runaway * 2 + is_severe_trend(it->c->category),
-						    it->c->filed_at, it->c->url};
+			cands[nc++] = item_cand(it, runaway * 2 + is_severe_trend(it->c->category));
 	}
 	if (t->level != TREND_NONE)
-		take_evidence(cands, nc, d->evidence, &d->n_evidence);
+		take_evidence(cands, nc, &d->evidence, &d->n_evidence);
 }
 
+/* Adds a gate; it takes reason and ev (n_ev of them). */
 static void
-add_gate(struct score_result *r, const char *id, char *reason, char *const *ev, size_t n_ev)
+add_gate(struct score_result *r, const char *id, char *reason, struct score_evidence *ev,
+	 size_t n_ev)
 {
 	struct score_gate *g = &r->gates[r->n_gates++];
 	g->gate = id;
 	g->reason = reason;
-	for (size_t i = 0; i < n_ev; i++)
-		g->evidence[g->n_evidence++] = xstrdup(ev[i]);
+	g->evidence = ev;
+	g->n_evidence = n_ev;
+}
+
+/* A copy of n evidence items. */
+static struct score_evidence *
+evidence_dup(const struct score_evidence *ev, size_t n)
+{
+	if (!n)
+		return NULL;
+	struct score_evidence *copy = xcalloc(n, sizeof(*copy));
+	for (size_t i = 0; i < n; i++) {
+		copy[i].url = xstrdup(ev[i].url);
+		copy[i].filed_at = ev[i].filed_at;
+		copy[i].title = ev[i].title ? xstrdup(ev[i].title) : NULL;
+		copy[i].rank = ev[i].rank;
+	}
+	return copy;
 }
 
 static void
@@ -533,8 +597,23 @@ compute_gates(const struct score_params *p, const struct score_input *in,
 				    t->warning_share ? "mostly runaway/withdrawal/support lost"
 						     : "replies stopping",
 				    p->trend_repeat_hours);
-		const struct score_deduction *d = &r->deductions[COMP_TREND];
-		add_gate(r, "trend_critical", reason, d->evidence, d->n_evidence);
+		/* What fired it: the 跑路 complaints of the runaway window, or the
+		 * spike the warning rests on. */
+		struct score_evidence *ev = NULL;
+		size_t n_ev = 0;
+		if (t->critical_runaway) {
+			size_t nc = 0;
+			for (size_t i = 0; i < n; i++)
+				if (items[i].age_s <= p->runaway_days * DAY_S &&
+				    items[i].c->category == CAT_RUNAWAY)
+					cands[nc++] = item_cand(&items[i], 0);
+			take_evidence(cands, nc, &ev, &n_ev);
+		} else {
+			const struct score_deduction *d = &r->deductions[COMP_TREND];
+			ev = evidence_dup(d->evidence, d->n_evidence);
+			n_ev = d->n_evidence;
+		}
+		add_gate(r, "trend_critical", reason, ev, n_ev);
 	}
 
 	double gate_s = p->gate_days * DAY_S;
@@ -544,30 +623,26 @@ compute_gates(const struct score_params *p, const struct score_input *in,
 		if (it->age_s <= gate_s && !it->resolved &&
 		    (it->c->category == CAT_RUNAWAY || it->c->category == CAT_FRAUD)) {
 			keys[nk++] = it->c->complainant_key;
-			cands[nc++] = (struct cand){it->c->category == CAT_RUNAWAY,
-						    it->c->filed_at, it->c->url};
+			cands[nc++] = item_cand(it, it->c->category == CAT_RUNAWAY);
 		}
 	}
 	int people = distinct_people(keys, nk);
 	r->fraud_people = people;
 	if (nk && people >= p->gate_people) {
-		char *ev[SCORE_MAX_EVIDENCE];
+		struct score_evidence *ev = NULL;
 		size_t n_ev = 0;
-		take_evidence(cands, nc, ev, &n_ev);
+		take_evidence(cands, nc, &ev, &n_ev);
 		char *reason = xasprintf("近 %g 天有 %d 位不同投诉人的跑路/诈骗投诉未解决；%d distinct "
 					 "complainants with unresolved runaway/fraud complaints in "
 					 "the last %g days",
 					 p->gate_days, people, people, p->gate_days);
 		add_gate(r, "fraud_cluster", reason, ev, n_ev);
-		for (size_t i = 0; i < n_ev; i++)
-			free(ev[i]);
 	}
 
 	if (in->identity.claim == CLAIM_MISMATCH) {
-		char *ev[1];
+		struct score_evidence *ev = NULL;
 		size_t n_ev = 0;
-		if (in->identity.evidence_url && *in->identity.evidence_url)
-			ev[n_ev++] = (char *)in->identity.evidence_url;
+		add_url(&ev, &n_ev, in->identity.evidence_url);
 		add_gate(r, "stolen_icp",
 			 xasprintf("%s；%s", identity_signals[2].zh, identity_signals[2].en), ev,
 			 n_ev);
@@ -809,12 +884,19 @@ score_compute(const struct score_params *p, const struct score_input *in,
 		buf_puts(&zh, "（按时间加权并向先验收缩后）");
 		buf_puts(&en, " (time-weighted, shrunk toward the prior)");
 		d->reason = join_reason(&zh, &en);
+		/* The complaints nobody answered; when every one was answered,
+		 * the slowest first replies. */
 		size_t nc = 0;
 		for (size_t i = 0; i < n; i++)
-			if (!items[i].resolved)
-				cands[nc++] = (struct cand){!items[i].answered, items[i].c->filed_at,
-							    items[i].c->url};
-		take_evidence(cands, nc, d->evidence, &d->n_evidence);
+			if (items[i].c->status == STATUS_UNANSWERED)
+				cands[nc++] = item_cand(&items[i], 0);
+		if (!nc)
+			for (size_t i = 0; i < n; i++)
+				if (items[i].c->first_reply_at > 0)
+					cands[nc++] = item_cand(
+						&items[i],
+						(double)(items[i].c->first_reply_at - items[i].c->filed_at));
+		take_evidence(cands, nc, &d->evidence, &d->n_evidence);
 	}
 
 	/* Severity: unresolved, no decay, over N + m. */
@@ -842,9 +924,8 @@ score_compute(const struct score_params *p, const struct score_input *in,
 		size_t nc = 0;
 		for (size_t i = 0; i < n; i++)
 			if (!items[i].resolved)
-				cands[nc++] = (struct cand){items[i].sev, items[i].c->filed_at,
-							    items[i].c->url};
-		take_evidence(cands, nc, d->evidence, &d->n_evidence);
+				cands[nc++] = item_cand(&items[i], items[i].sev);
+		take_evidence(cands, nc, &d->evidence, &d->n_evidence);
 	}
 
 	/* Volume. */
@@ -861,8 +942,8 @@ score_compute(const struct score_params *p, const struct score_input *in,
 		size_t nc = 0;
 		for (size_t i = 0; i < n; i++)
 			if (!items[i].resolved && items[i].age_s <= vol_s)
-				cands[nc++] = (struct cand){0, items[i].c->filed_at, items[i].c->url};
-		take_evidence(cands, nc, d->evidence, &d->n_evidence);
+				cands[nc++] = item_cand(&items[i], 0);
+		take_evidence(cands, nc, &d->evidence, &d->n_evidence);
 	}
 
 	compute_identity(p, in, out);

@@ -11,6 +11,8 @@
 #include "parse/record.h"
 #include "score_params.h"
 
+/* At most this many URLs in check --format json's "evidence" of a line (its
+ * "evidence_items" hold all of them). */
 #define SCORE_MAX_EVIDENCE 5
 #define SCORE_MAX_SOURCES 8
 
@@ -31,6 +33,7 @@ struct score_complaint {
 					as a distinct person (never merged with anyone) */
 	int64_t amount_fen;     /* -1 unknown */
 	const char *url;        /* evidence link; may be NULL */
+	const char *title;      /* its title, shown beside the link; may be NULL */
 	const char *source;     /* the registry name of its source; may be NULL */
 	const char *also_url;   /* the same story on another site, merged into this one
 				   (cross-source dedupe): its link; NULL none */
@@ -97,12 +100,36 @@ enum score_component {
 	COMP_COUNT
 };
 
-/* One deduction.  Strings are owned by the result. */
+/* One piece of a line's evidence: a complaint (link, date, title) or a page
+ * (the home page of an identity finding: the link alone).  Strings owned by
+ * the result. */
+struct score_evidence {
+	char *url;               /* never NULL: what has no link is no evidence */
+	int64_t filed_at;        /* the complaint's filing time (UTC); 0 for a page */
+	char *title;             /* the complaint's title; NULL for a page or none */
+	double rank;             /* how relevant to its line, higher first; equal ranks
+				    are equally relevant (then newest first) */
+};
+
+/* Each line's evidence is its own, chosen for what the line measures, every
+ * qualifying complaint with a link, the most relevant first (distinct URLs):
+ *   service   the unanswered complaints, newest first; when none, the replied
+ *             ones with the slowest first reply first;
+ *   severity  the unresolved complaints, the most severe category first, then
+ *             newest;
+ *   volume    the unresolved complaints of the last volume_days, newest first;
+ *   identity  the home page whose claim was checked;
+ *   trend     (watch or worse) the complaints of the last trend_recent_days
+ *             (and 跑路 ones of runaway_days), 跑路 then 跑路/提现/客服失联
+ *             first, then newest.
+ * Gates: trend_critical the 跑路 complaints of runaway_days when that fired
+ * it, else the trend's; fraud_cluster the unresolved 跑路/诈骗 complaints of
+ * gate_days, 跑路 first; stolen_icp the home page. */
 struct score_deduction {
 	const char *component;   /* static: "service", "severity", "volume", "identity", "trend" */
 	double points;           /* what is deducted, >= 0, unrounded */
 	char *reason;            /* "中文；English" one short sentence a buyer understands */
-	char *evidence[SCORE_MAX_EVIDENCE]; /* complaint (or registry) URLs, most relevant first */
+	struct score_evidence *evidence; /* n_evidence of them, most relevant first; owned */
 	size_t n_evidence;
 };
 
@@ -111,7 +138,7 @@ enum score_gate_id { GATE_TREND_CRITICAL = 0, GATE_FRAUD_CLUSTER, GATE_STOLEN_IC
 struct score_gate {
 	const char *gate;        /* static: "trend_critical", "fraud_cluster", "stolen_icp" */
 	char *reason;
-	char *evidence[SCORE_MAX_EVIDENCE];
+	struct score_evidence *evidence; /* as a deduction's */
 	size_t n_evidence;
 };
 

@@ -500,9 +500,10 @@ collect_one(const struct stored_complaint *sc, void *ctx)
 	k->complainant_key = keep(c, sc->complainant_key);
 	k->amount_fen = sc->amount_fen;
 	k->url = keep(c, sc->url);
+	k->title = keep(c, sc->title);
 	c->texts = xgrow(c->texts, &c->cap_texts, c->n, sizeof(*c->texts));
 	c->texts[c->n - 1].id = keep(c, sc->source_id);
-	c->texts[c->n - 1].title = keep(c, sc->title);
+	c->texts[c->n - 1].title = k->title;
 	c->texts[c->n - 1].summary = keep(c, sc->summary);
 	return 0;
 }

@@ -319,13 +319,15 @@ def spawn(t, *args):
                             stderr=subprocess.PIPE, text=True, env=t.env())
 
 
-def wait_for_request(t, prefix, timeout=20):
+def wait_for_fault_taken(t, rule_id, timeout=20):
+    """Until the request that gets fault rule_id has started (the log has a
+    request only once it ends)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if t.server.requests(prefix):
+        if not [r for r in t.server.control("faults") if r.get("id") == rule_id and r.get("left")]:
             return
         time.sleep(0.02)
-    raise kmtest.Failure(f"no request to {prefix} within {timeout} s")
+    raise kmtest.Failure(f"fault {rule_id} not taken within {timeout} s")
 
 
 def interrupted_run(t, *args, signals=1):
@@ -333,10 +335,13 @@ def interrupted_run(t, *args, signals=1):
     for 20 s; returns (process result, seconds to exit, 0, requests started
     after the signal)."""
     t.add("测试卡盟", "--domain", "test-km.com")
-    t.check(t.server.fault(DETAIL, "slow", times=1,
-                           params={"seconds": 20, "interval": 0.05}).get("ok"), "fault")
+    # The drip (20 bytes a second) stays under [general] low_speed_bps, so
+    # the low-speed limit must not end it before the signal does.
+    t.write_config(general={"low_speed_time_s": 60})
+    rule = t.server.fault(DETAIL, "slow", times=1, params={"seconds": 20, "interval": 0.05})
+    t.check(rule.get("ok"), "fault")
     p = spawn(t, *args)
-    wait_for_request(t, DETAIL)
+    wait_for_fault_taken(t, rule["id"])
     time.sleep(0.3)                       # the slow page is half-way
     t0 = time.time()
     for _ in range(signals):

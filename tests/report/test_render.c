@@ -192,10 +192,14 @@ test_complaint_sites(void)
 static void
 replace_evidence(struct score_deduction *d, const char *a, const char *b)
 {
-	for (size_t i = 0; i < d->n_evidence; i++)
-		free(d->evidence[i]);
-	d->evidence[0] = strdup(a);
-	d->evidence[1] = strdup(b);
+	for (size_t i = 0; i < d->n_evidence; i++) {
+		free(d->evidence[i].url);
+		free(d->evidence[i].title);
+	}
+	free(d->evidence);
+	d->evidence = calloc(2, sizeof(*d->evidence));
+	d->evidence[0].url = strdup(a);
+	d->evidence[1].url = strdup(b);
 	d->n_evidence = 2;
 }
 

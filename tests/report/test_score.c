@@ -102,9 +102,11 @@ test_service_with_ratings(void)
 	CHECK_INT(r.n_by_source, 1);
 	CHECK_STR(r.by_source[0].source, "heimao");
 	CHECK_INT(r.by_source[0].n, 10);
-	/* service evidence: the unresolved ones, unanswered first */
-	CHECK_INT(r.deductions[COMP_SERVICE].n_evidence, 4);
-	CHECK_STR(r.deductions[COMP_SERVICE].evidence[0], "https://t.example/c/8");
+	/* service evidence: the unanswered ones (the answered but unresolved
+	 * ones are the severity line's) */
+	CHECK_INT(r.deductions[COMP_SERVICE].n_evidence, 2);
+	CHECK_STR(r.deductions[COMP_SERVICE].evidence[0].url, "https://t.example/c/8");
+	CHECK_STR(r.deductions[COMP_SERVICE].evidence[1].url, "https://t.example/c/9");
 	CHECK(strstr(r.deductions[COMP_SERVICE].reason, "回复率 65%") != NULL);
 	score_result_finish(&r);
 }
@@ -206,7 +208,7 @@ test_severity_no_decay(void)
 	CHECK_NEAR(r.deductions[COMP_SEVERITY].points, 25 * 48.0 / 11 / 5, 1e-9);
 	/* severity evidence: the 跑路 ones first (s = 10) */
 	CHECK(r.deductions[COMP_SEVERITY].n_evidence == 5);
-	CHECK_STR(r.deductions[COMP_SEVERITY].evidence[4], "https://t.example/c/4");
+	CHECK_STR(r.deductions[COMP_SEVERITY].evidence[4].url, "https://t.example/c/4");
 	score_result_finish(&r);
 }
 
@@ -295,7 +297,7 @@ test_identity_signals(void)
 	CHECK_STR(r.findings[0].signal, "not_filed");
 	CHECK_NEAR(r.deductions[COMP_IDENTITY].points, 8, 1e-12);
 	CHECK_INT(r.deductions[COMP_IDENTITY].n_evidence, 1);
-	CHECK_STR(r.deductions[COMP_IDENTITY].evidence[0], "https://beian.miit.gov.cn/");
+	CHECK_STR(r.deductions[COMP_IDENTITY].evidence[0].url, "https://beian.miit.gov.cn/");
 	score_result_finish(&r);
 
 	/* 个人 (8) + no number shown while filed (2) + filed 2026, now 2027 (3) = 13 */
@@ -461,7 +463,7 @@ test_trend_watch(void)
 	CHECK_NEAR(r.deductions[COMP_TREND].points, 5, 0);
 	/* evidence: the recent ones, newest first */
 	CHECK_INT(r.deductions[COMP_TREND].n_evidence, 5);
-	CHECK_STR(r.deductions[COMP_TREND].evidence[0], "https://t.example/c/6");
+	CHECK_STR(r.deductions[COMP_TREND].evidence[0].url, "https://t.example/c/6");
 	CHECK_INT(r.n_gates, 0);
 	score_result_finish(&r);
 }
@@ -500,8 +502,8 @@ test_trend_warning_share(void)
 	CHECK_INT(r.trend.level, TREND_WARNING);
 	CHECK_NEAR(r.deductions[COMP_TREND].points, 15, 0);
 	/* evidence ranks the 提现 ones first */
-	CHECK_STR(r.deductions[COMP_TREND].evidence[0], "https://t.example/c/9");
-	CHECK_STR(r.deductions[COMP_TREND].evidence[1], "https://t.example/c/10");
+	CHECK_STR(r.deductions[COMP_TREND].evidence[0].url, "https://t.example/c/9");
+	CHECK_STR(r.deductions[COMP_TREND].evidence[1].url, "https://t.example/c/10");
 	score_result_finish(&r);
 
 	/* 1 提现 of 5 = 0.2 < 0.4: watch only */
@@ -698,7 +700,7 @@ test_gate_fraud_cluster(void)
 	CHECK_INT(r.n_gates, 1);
 	CHECK_STR(r.gates[0].gate, "fraud_cluster");
 	CHECK_INT(r.gates[0].n_evidence, 2);
-	CHECK_STR(r.gates[0].evidence[0], "https://t.example/c/11"); /* 跑路 first */
+	CHECK_STR(r.gates[0].evidence[0].url, "https://t.example/c/11"); /* 跑路 first */
 	CHECK_STR(r.grade, "F");
 	CHECK_INT(r.verdict, VERDICT_AVOID);
 	CHECK(r.score >= 60); /* the gate, not the score, decides */
@@ -743,7 +745,7 @@ test_gate_stolen_icp(void)
 	CHECK_INT(r.n_gates, 1);
 	CHECK_STR(r.gates[0].gate, "stolen_icp");
 	CHECK_INT(r.gates[0].n_evidence, 1);
-	CHECK_STR(r.gates[0].evidence[0], "https://km.example/");
+	CHECK_STR(r.gates[0].evidence[0].url, "https://km.example/");
 	/* a gate makes it rated even without complaints:
 	 * S = (0.3*0.5 + 0.4*0.3 + 0.2*0.5)/0.9 = 0.41111; service 23.556;
 	 * identity 15; score 100 - 38.556 = 61.4, but grade F and avoid */
@@ -771,6 +773,89 @@ test_gates_order(void)
 	CHECK_STR(r.gates[1].gate, "fraud_cluster");
 	CHECK_STR(r.gates[2].gate, "stolen_icp");
 	CHECK_INT(r.gates[2].n_evidence, 0);
+	score_result_finish(&r);
+}
+
+/* Each line's evidence is its own (issue 14): service the unanswered
+ * complaints, severity the unresolved ones most severe first, volume the
+ * unresolved ones of its 90 days, trend those of its 14 days; every one of
+ * them (not five), each with its date and title. */
+static void
+test_evidence_per_line(void)
+{
+	struct score_params p;
+	params(&p);
+	f.n = 0;
+	static const char *const titles[] = {"old unanswered", "old 跑路 closed",
+					     "recent answered", "spike 1", "spike 2", "spike 3",
+					     "spike 4", "spike 5"};
+	fx_never(fx_add(&f, 400, STATUS_UNANSWERED, CAT_UNDELIVERED));   /* c/0 */
+	fx_reply(fx_add(&f, 300, STATUS_CLOSED, CAT_RUNAWAY), 10);       /* c/1 */
+	fx_reply(fx_add(&f, 60, STATUS_ANSWERED, CAT_INVALID_KEY), 200); /* c/2 */
+	for (int i = 0; i < 5; i++)                                      /* c/3..7 */
+		fx_add(&f, 1 + i, i < 4 ? STATUS_UNANSWERED : STATUS_ANSWERED, CAT_INVALID_KEY);
+	for (size_t i = 0; i < f.n; i++)
+		f.c[i].title = titles[i];
+	for (int i = 0; i < 10; i++)                                     /* c/8..17 */
+		fx_reply(fx_add(&f, 500, STATUS_RESOLVED, CAT_OTHER), 5);
+	struct score_input in = fx_input(&f);
+	struct score_result r;
+	CHECK_INT(compute(&p, &in, &r), 0);
+	CHECK(r.trend.level == TREND_WATCH || r.trend.level == TREND_WARNING);
+
+	/* service: the 5 unanswered, newest first; nothing answered */
+	const struct score_deduction *d = &r.deductions[COMP_SERVICE];
+	CHECK_INT(d->n_evidence, 5);
+	CHECK_STR(d->evidence[0].url, "https://t.example/c/3");
+	CHECK_STR(d->evidence[0].title, "spike 1");
+	CHECK(d->evidence[0].filed_at == NOW - DAY);
+	CHECK_STR(d->evidence[4].url, "https://t.example/c/0");
+	/* severity: the 8 unresolved (closed is not resolved), 跑路 first */
+	d = &r.deductions[COMP_SEVERITY];
+	CHECK_INT(d->n_evidence, 8);
+	CHECK_STR(d->evidence[0].url, "https://t.example/c/1");
+	CHECK_STR(d->evidence[0].title, "old 跑路 closed");
+	/* volume: the unresolved of the last 90 days only */
+	d = &r.deductions[COMP_VOLUME];
+	CHECK_INT(d->n_evidence, 6);
+	for (size_t i = 0; i < d->n_evidence; i++)
+		CHECK(NOW - d->evidence[i].filed_at <= 90 * DAY);
+	CHECK_STR(d->evidence[5].url, "https://t.example/c/2");
+	/* trend: the 5 of the last 14 days, newest first */
+	d = &r.deductions[COMP_TREND];
+	CHECK_INT(d->n_evidence, 5);
+	for (size_t i = 0; i < d->n_evidence; i++)
+		CHECK(NOW - d->evidence[i].filed_at <= 14 * DAY);
+	score_result_finish(&r);
+
+	/* every complaint answered: service shows the slowest first replies */
+	for (size_t i = 0; i < f.n; i++)
+		if (f.c[i].status == STATUS_UNANSWERED) {
+			f.c[i].status = STATUS_ANSWERED;
+			fx_reply(&f.c[i], 1);
+		}
+	CHECK_INT(compute(&p, &in, &r), 0);
+	d = &r.deductions[COMP_SERVICE];
+	CHECK_STR(d->evidence[0].url, "https://t.example/c/2"); /* 200 h */
+	CHECK_STR(d->evidence[1].url, "https://t.example/c/1"); /* 10 h */
+	score_result_finish(&r);
+
+	/* a 跑路-fired runaway alert shows the 跑路 complaints, not the spike */
+	f.n = 0;
+	static const char *const keys[] = {"a", "b", "c"};
+	for (int i = 0; i < 10; i++)
+		fx_add(&f, 200, STATUS_RESOLVED, CAT_OTHER);
+	for (int i = 0; i < 3; i++)
+		fx_add(&f, 10, STATUS_UNANSWERED, CAT_INVALID_KEY);
+	for (int i = 0; i < 3; i++)
+		fx_add(&f, 1 + 2 * i, STATUS_RESOLVED, CAT_RUNAWAY)->complainant_key = keys[i];
+	in = fx_input(&f);
+	CHECK_INT(compute(&p, &in, &r), 0);
+	CHECK_STR(r.gates[0].gate, "trend_critical");
+	CHECK_INT(r.gates[0].n_evidence, 3);
+	for (size_t i = 0; i < 3; i++)
+		CHECK(strcmp(r.gates[0].evidence[i].url, "https://t.example/c/13") >= 0);
+	CHECK_INT(r.deductions[COMP_TREND].n_evidence, 6);
 	score_result_finish(&r);
 }
 
@@ -1267,6 +1352,7 @@ TEST_MAIN({"service_with_ratings", test_service_with_ratings},
 	  {"gate_fraud_cluster", test_gate_fraud_cluster},
 	  {"gate_stolen_icp", test_gate_stolen_icp},
 	  {"gates_order", test_gates_order},
+	  {"evidence_per_line", test_evidence_per_line},
 	  {"grade_boundaries", test_grade_boundaries},
 	  {"verdict_boundaries", test_verdict_boundaries},
 	  {"source_unhealthy", test_source_unhealthy},
