@@ -129,6 +129,21 @@ def test_complaints_text(t):
     # the default stays SPEC's CSV
     r = t.kmrep("complaints", NAME, server=False)
     t.check(r.out.startswith("source,id,filed,"), r)
+    # a complaint that does not count says so, and the last line counts it
+    import sqlite3
+    con = sqlite3.connect(t.db)
+    con.execute("UPDATE complaints SET excluded_reason = 'duplicate', excluded_at = 1"
+                " WHERE source_id = '17395555552'")
+    con.execute("UPDATE complaints SET excluded_reason = 'unconfirmed', excluded_at = 1"
+                " WHERE source_id = '17395555551'")
+    con.commit()
+    con.close()
+    out = t.kmrep("complaints", NAME, "--format", "text", server=False).out.splitlines()
+    t.check_eq(out[5], "  not counted: duplicate", out)
+    t.check_eq(out[8], "  not counted: its merchant is not confirmed yet", out)
+    t.check_eq(out[-1], "3 complaints, newest first; 2 not counted in the score")
+    out = t.kmrep("complaints", NAME, "--format", "text", server=False, env=ZH).out
+    t.check_eq(out.splitlines()[-1], "共 3 件投诉，最新的在前；其中 2 件不计分")
 
 
 def test_complaints_bom(t):
