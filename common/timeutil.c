@@ -151,6 +151,7 @@ time_format_shanghai(int64_t t, char out[static 17])
 	format(t + SHANGHAI_OFFSET_S, 0, out, 17);
 }
 
+/* See timeutil.h. */
 void
 time_format_shanghai_iso(int64_t t, char out[static 26])
 {

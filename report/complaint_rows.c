@@ -121,6 +121,7 @@ text_check(FILE *out)
 	return ferror(out) ? -1 : 0;
 }
 
+/* See complaint_rows.h. */
 int
 complaint_text_begin(struct complaint_text *t, FILE *out)
 {
@@ -144,6 +145,7 @@ complaint_text_begin(struct complaint_text *t, FILE *out)
 	return text_check(out);
 }
 
+/* See complaint_rows.h. */
 int
 complaint_text_row(struct complaint_text *t, const struct stored_complaint *c)
 {
@@ -185,6 +187,7 @@ complaint_text_row(struct complaint_text *t, const struct stored_complaint *c)
 	return text_check(t->out);
 }
 
+/* See complaint_rows.h. */
 int
 complaint_text_end(struct complaint_text *t)
 {

@@ -130,7 +130,7 @@ replay_list(const struct complaint_site *site, struct replay *r, char *err)
 	}
 	if (rc == 0 && scoped && !r->kind && !r->force)
 		rc = check_merchant(site, r, &page, &ls, err);
-	if (rc == 0 && !r->platform_id) {
+	if (rc == 0 && !r->platform_id && !r->kind) { /* an import: say where it went */
 		const char *m = page_merchant(&page);
 		int64_t owner;
 		if (m && store_merchant_platform(r->st, site->name, m, &owner, err) == 1)

@@ -32,8 +32,8 @@ struct replay {
 	 * detail page that names another merchant. */
 	bool force;
 	unsigned added, changed;   /* complaints new to the store and changed, summed */
-	/* Out: the platform a list page's complaints went to when no platform
-	 * was given (its one merchant's), else 0. */
+	/* Out, for an import without a platform: the platform its list page's
+	 * complaints went to (its one merchant's), else 0. */
 	int64_t page_platform;
 	/* Out, with -ERR_CONFLICT (an import for platform_id, not forced): the
 	 * one merchant the list page names, which is not the platform's, and
