@@ -1,6 +1,7 @@
-/* kmrep complaints NAME [--format csv|json] [--since YYYY-MM-DD]: the evidence
- * behind a platform's score, newest first. */
+/* kmrep complaints NAME [--format csv|json|text] [--since YYYY-MM-DD] [--bom]:
+ * the evidence behind a platform's score, newest first. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,8 @@
 #include "timeutil.h"
 
 struct walk {
-	struct table_writer *w;
+	struct table_writer *w;  /* csv, json */
+	struct complaint_text *text; /* text */
 	int failed;
 };
 
@@ -22,7 +24,7 @@ static int
 emit(const struct stored_complaint *c, void *ctx)
 {
 	struct walk *walk = ctx;
-	if (complaint_row_write(walk->w, c) < 0) {
+	if ((walk->text ? complaint_text_row(walk->text, c) : complaint_row_write(walk->w, c)) < 0) {
 		walk->failed = 1;
 		return 1;
 	}
@@ -35,9 +37,11 @@ run(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, 'f'},
 		{"since", required_argument, NULL, 's'},
+		{"bom", no_argument, NULL, 'b'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *format = "csv";
+	bool bom = false;
 	int64_t since = 0;
 	int c;
 	char err[ERRBUF_SIZE];
@@ -46,6 +50,8 @@ run(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'f') {
 			format = optarg;
+		} else if (c == 'b') {
+			bom = true;
 		} else if (c == 's') {
 			if (time_parse_date(optarg, SHANGHAI_OFFSET_S, &since) < 0)
 				return cli_usage_error(
@@ -57,12 +63,16 @@ run(struct cli *cli, int argc, char **argv)
 					       argv[optind - 1]);
 		}
 	}
-	const struct table_format *fmt = table_format_find(format);
-	if (!fmt) {
+	bool text = !strcmp(format, "text");
+	const struct table_format *fmt = text ? NULL : table_format_find(format);
+	if (!fmt && !text) {
 		char names[64];
-		table_format_names(", ", " or ", names, sizeof(names));
-		return cli_usage_error(_("complaints: --format must be %s, not '%s'"), names, format);
+		table_format_names(", ", ", ", names, sizeof(names));
+		return cli_usage_error(_("complaints: --format must be %s or text, not '%s'"), names,
+				       format);
 	}
+	if (bom && strcmp(format, "csv"))
+		return cli_usage_error(_("complaints: --bom is for --format csv"));
 	if (optind != argc - 1)
 		return cli_usage_error(_("complaints: expected one platform NAME"));
 	struct store *st = cli_store_read(cli);
@@ -80,16 +90,19 @@ run(struct cli *cli, int argc, char **argv)
 	}
 	struct table_writer w = {
 		.format = fmt, .out = stdout, .columns = complaint_columns,
-		.n_columns = COMPLAINT_COLUMNS,
+		.n_columns = COMPLAINT_COLUMNS, .bom = bom,
 	};
-	struct walk walk = {.w = &w};
-	if (fmt->begin(&w) < 0)
+	struct complaint_text ct;
+	struct walk walk = {.w = &w, .text = text ? &ct : NULL};
+	if ((text ? complaint_text_begin(&ct, stdout) : fmt->begin(&w)) < 0) {
+		msg_error(_("complaints: write error on standard output"));
 		return EXIT_INTERNAL;
+	}
 	if (store_complaints_each(st, id, since, emit, &walk, err) < 0 && !walk.failed) {
 		msg_error("complaints: %s", err);
 		return EXIT_INTERNAL;
 	}
-	if (walk.failed || fmt->end(&w) < 0) {
+	if (walk.failed || (text ? complaint_text_end(&ct) : fmt->end(&w)) < 0) {
 		msg_error(_("complaints: write error on standard output"));
 		return EXIT_INTERNAL;
 	}
@@ -99,10 +112,14 @@ run(struct cli *cli, int argc, char **argv)
 const struct command cmd_complaints = {
 	.name = "complaints",
 	.run = run,
-	.synopsis = "NAME [--format csv|json] [--since YYYY-MM-DD]",
+	.synopsis = "NAME [--format csv|json|text] [--since YYYY-MM-DD] [--bom]",
 	.summary = N_("the complaints behind a platform, with evidence URLs"),
-	.help = N_("  --format F          csv (default) or json\n"
+	.help = N_("  --format F          csv (default), json, or text for a terminal: date,\n"
+		"                      status, category and title in columns that fit 80\n"
+		"                      (the title cut), each link whole on the next line\n"
 		"  --since YYYY-MM-DD  only complaints filed on or after that day (Asia/Shanghai)\n"
-		"\nTimes are Asia/Shanghai; amounts are in yuan; status is kmrep's normalised\n"
-		"status (status_raw is the site's own code).\n"),
+		"  --bom               start the CSV with a UTF-8 BOM so Excel keeps the Chinese\n"
+		"\nNewest first.  Times are Asia/Shanghai; amounts are in yuan; in CSV and JSON\n"
+		"status is kmrep's normalised status (status_raw is the site's own code) and\n"
+		"the headers are English, in text the words are the chosen language's.\n"),
 };

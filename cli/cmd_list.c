@@ -78,5 +78,10 @@ const struct command cmd_list = {
 	.synopsis = "[--format text|json] [--all]",
 	.summary = N_("tracked platforms with their last refresh and verdict"),
 	.help = N_("  --format F  text (default) or json\n"
-		"  --all       also platforms that were removed (untracked)\n"),
+		"  --all       also platforms that were removed (untracked)\n"
+		"\nBy name in Unicode code point order (the UTF-8 bytes: ASCII first, then\n"
+		"Chinese by code point, not by pinyin).  Text: LAST REFRESH in Asia/Shanghai;\n"
+		"a name wider than its column goes on over the next lines, each domain has\n"
+		"a line of its own (one wider than its column whole, on a line with nothing\n"
+		"after it).  JSON times are UTC.\n"),
 };

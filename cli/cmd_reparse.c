@@ -33,7 +33,10 @@ one(const struct raw_response *raw, void *ctx)
 	rp->r.url = raw->url;
 	rp->r.kind = raw->kind;
 	rp->r.content_type = raw->content_type;
+	rp->r.force = false; /* an archived forced import sets it again */
 	int rc = sync_replay(raw->source, &rp->r, err);
+	free(rp->r.foreign_merchant); /* an import whose merchant is no longer the platform's */
+	rp->r.foreign_merchant = NULL;
 	rp->pages++;
 	if (rc == -ERR_DB || store_batch_page_done(rp->r.st, raw->body_len, err) < 0) {
 		rp->db_error = true;

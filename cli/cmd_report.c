@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "i18n.h"
@@ -19,9 +20,10 @@ run(struct cli *cli, int argc, char **argv)
 		{"format", required_argument, NULL, 'f'},
 		{"output", required_argument, NULL, 'o'},
 		{"bom", no_argument, NULL, 'b'},
+		{"headers", required_argument, NULL, 'H'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *format = "csv", *path = NULL;
+	const char *format = "csv", *path = NULL, *headers = "en";
 	bool bom = false;
 	int c;
 	char err[ERRBUF_SIZE] = "";
@@ -34,6 +36,8 @@ run(struct cli *cli, int argc, char **argv)
 			path = optarg;
 		else if (c == 'b')
 			bom = true;
+		else if (c == 'H')
+			headers = optarg;
 		else
 			return cli_usage_error(
 					       _("report: unknown option or missing argument '%s'"),
@@ -47,6 +51,11 @@ run(struct cli *cli, int argc, char **argv)
 		renderer_names(RENDER_REPORT, ", ", " or ", names, sizeof(names));
 		return cli_usage_error(_("report: --format must be %s, not '%s'"), names, format);
 	}
+	if (strcmp(headers, "en") && strcmp(headers, "zh"))
+		return cli_usage_error(_("report: --headers must be en or zh, not '%s'"), headers);
+	if (!strcmp(headers, "zh") && strcmp(format, "csv"))
+		return cli_usage_error(_("report: --headers zh is for --format csv (JSON keys stay "
+					 "English)"));
 	struct store *st = cli_store_read(cli);
 	if (!st)
 		return EXIT_INTERNAL;
@@ -78,6 +87,7 @@ run(struct cli *cli, int argc, char **argv)
 	}
 	struct render_ctx ctx = {
 		.out = o.fp, .view = RENDER_REPORT, .cfg = &cli->cfg, .bom = bom,
+		.headers_zh = !strcmp(headers, "zh"),
 		.lang = cli->lang_en ? RENDER_LANG_EN : RENDER_LANG_ZH,
 	};
 	int ok = render_all(renderer, &ctx, views, n) == 0;
@@ -96,11 +106,17 @@ out:
 const struct command cmd_report = {
 	.name = "report",
 	.run = run,
-	.synopsis = "[--format F] [--output FILE] [--bom]",
+	.synopsis = "[--format F] [--output FILE] [--bom] [--headers en|zh]",
 	.formats = RENDER_REPORT,
 	.summary = N_("one row per tracked platform, riskiest first"),
 	.help = N_("  --format F     one of the formats below (default csv: RFC 4180, UTF-8, CRLF);\n"
 		"                 html is one self-contained page (--lang zh|en)\n"
 		"  --output FILE  write FILE atomically instead of standard output\n"
-		"  --bom          start the CSV with a UTF-8 BOM so Excel keeps the Chinese\n"),
+		"  --bom          start the CSV with a UTF-8 BOM so Excel keeps the Chinese\n"
+		"  --headers zh   the CSV's header row in Chinese (default en: SPEC's stable\n"
+		"                 English names, whatever --lang; the rows are the same)\n"
+		"\nRiskiest first: avoid, caution, not rated, recommended; then by score,\n"
+		"lowest first; then by name in Unicode code point order (the UTF-8 bytes).\n"
+		"CSV times are Asia/Shanghai ISO 8601 with the offset\n"
+		"(2026-11-21T08:00:00+08:00); JSON times are UTC (...Z).\n"),
 };

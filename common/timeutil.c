@@ -150,3 +150,11 @@ time_format_shanghai(int64_t t, char out[static 17])
 {
 	format(t + SHANGHAI_OFFSET_S, 0, out, 17);
 }
+
+/* See timeutil.h. */
+void
+time_format_shanghai_iso(int64_t t, char out[static 26])
+{
+	format(t + SHANGHAI_OFFSET_S, 1, out, 21);
+	memcpy(out + 19, "+08:00", 7); /* in place of the Z */
+}

@@ -30,4 +30,8 @@ void time_format_utc(int64_t t, char out[static 21]);
 /* Formats t in Asia/Shanghai as "YYYY-MM-DD HH:MM" (at least 17 bytes). */
 void time_format_shanghai(int64_t t, char out[static 17]);
 
+/* Formats t in Asia/Shanghai as ISO 8601 with its offset,
+ * "YYYY-MM-DDTHH:MM:SS+08:00" (at least 26 bytes): the CSV's times. */
+void time_format_shanghai_iso(int64_t t, char out[static 26]);
+
 #endif

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "buf.h"
 #include "err.h"
 #include "i18n.h"
 #include "sync/registry.h"
@@ -87,6 +88,33 @@ verdict_words(const char *key)
 	return key;
 }
 
+/* The first part of s (escaped) that fits in columns display columns, cut
+ * between characters; *rest points past it (at "" when all of s fits). */
+static void
+fit_part(struct buf *out, const char *s, size_t columns, const char **rest)
+{
+	size_t w = 0;
+	const char *p = s;
+	while (*p) {
+		uint32_t cp;
+		size_t n = utf8_decode((const unsigned char *)p, strlen(p), &cp);
+		if (!n)
+			n = 1;
+		char one[5] = "";
+		memcpy(one, p, n < 4 ? n : 4);
+		size_t cw = text_display_width(one);
+		if (w + cw > columns && p > s)
+			break;
+		w += cw;
+		p += n;
+	}
+	buf_append(out, s, (size_t)(p - s));
+	*rest = p;
+}
+
+#define NAME_COLUMNS 20
+#define DOMAIN_COLUMNS 30
+
 int
 listing_text(FILE *out, json_t *arr)
 {
@@ -94,26 +122,31 @@ listing_text(FILE *out, json_t *arr)
 	json_t *o;
 	/* Names and domains came from users and sites: shown escaped. */
 	struct text_pool pool = {0};
-	print_cell(out, _("NAME"), 20);
-	print_cell(out, _("DOMAINS"), 30);
+	print_cell(out, _("NAME"), NAME_COLUMNS);
+	print_cell(out, _("DOMAINS"), DOMAIN_COLUMNS);
 	print_cell(out, _("LAST REFRESH"), 16);
 	fprintf(out, "%s\n", _("VERDICT"));
-	/* Names are Chinese: pad by display width, which printf's %-20s cannot. */
+	/* Names are Chinese: pad by display width, which printf's %-20s cannot.
+	 * A name wider than its column goes on over the next lines, cut between
+	 * characters; domains are one per line, and one wider than its column
+	 * stands whole on a line of its own, so no cell pushes another. */
 	json_array_foreach(arr, i, o) {
-		char domains[256] = "";
-		size_t k;
-		json_t *d;
-		json_array_foreach(json_object_get(o, "domains"), k, d) {
-			if (k)
-				strncat(domains, ",", sizeof(domains) - strlen(domains) - 1);
-			strncat(domains, json_string_value(d), sizeof(domains) - strlen(domains) - 1);
-		}
+		json_t *domains = json_object_get(o, "domains");
+		size_t n_domains = json_array_size(domains);
 		const char *last = json_string_value(json_object_get(o, "last_refresh"));
 		const char *verdict = json_string_value(json_object_get(o, "verdict"));
 		const char *name = text_shown(&pool, json_string_value(json_object_get(o, "name")));
-		size_t w = text_display_width(name);
-		fprintf(out, "%s%*s %-30s ", name, w < 20 ? (int)(20 - w) : 0, "",
-			*domains ? text_shown(&pool, domains) : "-");
+		/* The first line's domain, if it fits; the others follow. */
+		const char *first = n_domains ? text_shown(&pool, json_string_value(
+						json_array_get(domains, 0))) : "-";
+		size_t next_domain = 1;
+		if (text_display_width(first) > DOMAIN_COLUMNS)
+			first = "", next_domain = 0;
+		struct buf part;
+		buf_init(&part);
+		fit_part(&part, name, NAME_COLUMNS, &name);
+		print_cell(out, buf_cstr(&part), NAME_COLUMNS);
+		print_cell(out, first, DOMAIN_COLUMNS);
 		/* Asia/Shanghai, as check shows it; JSON keeps UTC ISO 8601. */
 		char shown[17];
 		int64_t at;
@@ -124,6 +157,22 @@ listing_text(FILE *out, json_t *arr)
 		print_cell(out, shown, 16);
 		fprintf(out, "%s%s\n", verdict ? verdict_words(verdict) : "-",
 			json_is_true(json_object_get(o, "tracked")) ? "" : _(" (untracked)"));
+		while (*name || next_domain < n_domains) {
+			buf_reset(&part);
+			if (*name)
+				fit_part(&part, name, NAME_COLUMNS, &name);
+			const char *d = next_domain < n_domains ?
+				text_shown(&pool, json_string_value(json_array_get(domains,
+										    next_domain++))) : "";
+			if (*d) {
+				print_cell(out, buf_cstr(&part), NAME_COLUMNS);
+				fputs(d, out);
+			} else {
+				fputs(buf_cstr(&part), out);
+			}
+			fputc('\n', out);
+		}
+		buf_finish(&part);
 	}
 	text_pool_finish(&pool);
 	return fflush(out) != 0 || ferror(out) ? -1 : 0;

@@ -14,7 +14,11 @@
 json_t *listing_json(struct store *st, const struct platform *p);
 
 /* Writes the objects of arr (listing_json's) as aligned text columns, names
- * padded by display width.  Returns 0, or -1 after a write error. */
+ * padded by display width, the last refresh in Asia/Shanghai.  A name wider
+ * than its column goes on over the next lines; domains are one per line,
+ * and one wider than its column stands whole on a line of its own, so no
+ * cell pushes the next one out of its column.  Returns 0, or -1 after a
+ * write error. */
 int listing_text(FILE *out, json_t *arr);
 
 #endif

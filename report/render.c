@@ -66,7 +66,8 @@ render_table_begin(struct render_ctx *ctx, const char *name)
 	ctx->table = (struct table_writer){
 		.format = table_format_find(name),
 		.out = ctx->out,
-		.columns = report_columns,
+		.columns = ctx->headers_zh && !strcmp(name, "csv") ? report_columns_zh
+								  : report_columns,
 		.n_columns = REPORT_COLUMNS,
 		.bom = ctx->bom,
 	};
@@ -78,7 +79,7 @@ render_table_row(struct render_ctx *ctx, const struct platform_view *v)
 {
 	struct report_row row;
 	struct cell cells[REPORT_COLUMNS];
-	report_row_fill(&row, v);
+	report_row_fill(&row, v, !strcmp(ctx->table.format->name, "csv"));
 	for (size_t k = 0; k < REPORT_COLUMNS; k++)
 		cells[k] = (struct cell){row.kind[k], row.text[k]};
 	int rc = ctx->table.format->row(&ctx->table, cells);

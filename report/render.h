@@ -37,6 +37,7 @@ struct render_ctx {
 	bool color;      /* check text: terminal colours */
 	bool explain;    /* check: every constant and intermediate value too */
 	bool bom;        /* report csv: start with a UTF-8 byte order mark (Excel) */
+	bool headers_zh; /* report csv: the header row in Chinese (report_columns_zh) */
 	enum render_lang lang; /* html: the page's language */
 	size_t platforms; /* views rendered so far (the driver counts) */
 	struct table_writer table; /* the report's rows, for renderers built on table.h */
@@ -111,14 +112,19 @@ bool complain_miit_route(const struct platform_view *v);
 #define MIIT_BEIAN_URL "https://beian.miit.gov.cn/"
 
 /* The report's columns (SPEC §5a's first, then the components), and one row
- * of them for v; cells are malloc'd (report_row_finish). */
+ * of them for v; cells are malloc'd (report_row_finish).  Times are UTC
+ * ("2026-11-21T00:00:00Z", JSON), or with shanghai Asia/Shanghai ISO 8601
+ * with its offset ("2026-11-21T08:00:00+08:00", CSV: what a person reads in
+ * a spreadsheet, still one instant for a script). */
 #define REPORT_COLUMNS 30
 extern const char *const report_columns[REPORT_COLUMNS];
+/* The same columns' Chinese headers (report --format csv --headers zh). */
+extern const char *const report_columns_zh[REPORT_COLUMNS];
 struct report_row {
 	char *text[REPORT_COLUMNS];
 	enum cell_kind kind[REPORT_COLUMNS];
 };
-void report_row_fill(struct report_row *row, const struct platform_view *v);
+void report_row_fill(struct report_row *row, const struct platform_view *v, bool shanghai);
 void report_row_finish(struct report_row *row);
 
 /* A table renderer's triple over table.h's format called name (csv, json)

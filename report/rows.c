@@ -16,6 +16,17 @@ const char *const report_columns[REPORT_COLUMNS] = {
 	"gates", "unresolved", "resolved", "formula", "complaints_by_source", "merged",
 };
 
+/* The same columns under Chinese headers (report --headers zh), in the same
+ * order: fixed words of the format, not the catalogue's, so a spreadsheet's
+ * headers do not depend on the locale or on an installed translation. */
+const char *const report_columns_zh[REPORT_COLUMNS] = {
+	"名称", "域名", "结论代码", "结论", "得分", "等级", "可信度", "投诉数",
+	"回复率", "完成率", "回复用时中位数（小时）", "趋势", "备案状态",
+	"主办单位性质", "主办单位", "备案号", "主要原因", "最近刷新", "数据来源状态",
+	"服务扣分", "严重程度扣分", "投诉量扣分", "身份扣分", "趋势扣分",
+	"一票否决", "未解决", "已解决", "评分公式", "各来源投诉数", "跨站合并",
+};
+
 static char *
 number(double v, int decimals)
 {
@@ -23,7 +34,7 @@ number(double v, int decimals)
 }
 
 void
-report_row_fill(struct report_row *row, const struct platform_view *v)
+report_row_fill(struct report_row *row, const struct platform_view *v, bool shanghai)
 {
 	const struct score_result *r = &v->score;
 	struct buf b;
@@ -71,8 +82,11 @@ report_row_fill(struct report_row *row, const struct platform_view *v)
 	}
 	c[i++] = buf_steal(&b);
 	if (v->last_refresh) {
-		char t[21];
-		time_format_utc(v->last_refresh, t);
+		char t[26];
+		if (shanghai)
+			time_format_shanghai_iso(v->last_refresh, t);
+		else
+			time_format_utc(v->last_refresh, t);
 		c[i++] = xstrdup(t);
 	} else {
 		c[i++] = NULL;

@@ -17,6 +17,13 @@ sync_replay(const char *source, struct replay *r, char *err)
 	if (i < 0)
 		return set_errc(err, ERR_USAGE, "unknown source '%s'", source);
 	const struct source_desc *d = registry[i].desc;
+	/* An archived import is replayed as the import it was. */
+	if (r->kind && (!strcmp(r->kind, REPLAY_KIND_IMPORT) ||
+			!strcmp(r->kind, REPLAY_KIND_IMPORT_FORCED))) {
+		r->force = !strcmp(r->kind, REPLAY_KIND_IMPORT_FORCED);
+		r->kind = NULL;
+		r->url = NULL;
+	}
 	return d->complaints ? complaint_replay(d->complaints, r, err) : d->replay(r, err);
 }
 
@@ -64,6 +71,51 @@ scope_finish(struct list_scope *ls)
 	free(ls->list_merchant);
 }
 
+/* The one merchant id every item of the page that names one names (a
+ * merchant's own list), or NULL (none, or several: a search or feed page). */
+static const char *
+page_merchant(const struct list_page *page)
+{
+	const char *id = NULL;
+	for (size_t i = 0; i < page->complaints.len; i++) {
+		const char *m = page->complaints.items[i].merchant_id;
+		if (!m)
+			continue;
+		if (id && strcmp(id, m))
+			return NULL;
+		id = m;
+	}
+	return id;
+}
+
+/* An import for a platform of a merchant's list: refused (-ERR_CONFLICT,
+ * r->foreign_merchant set) when the merchant is bound to another platform,
+ * or the platform is bound to merchants of this site and not to it.
+ * Returns 0, or a negative error class. */
+static int
+check_merchant(const struct complaint_site *site, struct replay *r, const struct list_page *page,
+	       const struct list_scope *ls, char *err)
+{
+	const char *m = page_merchant(page);
+	if (!m)
+		return 0;
+	for (size_t i = 0; i < ls->n_refs; i++)
+		if (!strcmp(ls->refs[i].merchant_id, m))
+			return 0;
+	int64_t owner = 0;
+	int bound = store_merchant_platform(r->st, site->name, m, &owner, err);
+	if (bound < 0)
+		return -ERR_DB;
+	if (bound == 1 && owner == r->platform_id)
+		return 0;
+	if (bound == 0 && !ls->n_refs)
+		return 0; /* nobody's merchant, a platform without any: the user's word */
+	r->foreign_merchant = xstrdup(m);
+	r->foreign_owner = bound == 1 ? owner : 0;
+	return set_errc(err, ERR_CONFLICT, "the page is %s merchant %s's, not %s's", site->name,
+			m, ls->platform.name);
+}
+
 static int
 replay_list(const struct complaint_site *site, struct replay *r, char *err)
 {
@@ -76,8 +128,16 @@ replay_list(const struct complaint_site *site, struct replay *r, char *err)
 		rc = scope_load(site, r, &ls, err);
 		scoped = true;
 	}
-	/* An import for a platform without merchants: the user's word. */
-	bool keep_all = scoped && !r->kind && !ls.n_refs;
+	if (rc == 0 && scoped && !r->kind && !r->force)
+		rc = check_merchant(site, r, &page, &ls, err);
+	if (rc == 0 && !r->platform_id && !r->kind) { /* an import: say where it went */
+		const char *m = page_merchant(&page);
+		int64_t owner;
+		if (m && store_merchant_platform(r->st, site->name, m, &owner, err) == 1)
+			r->page_platform = owner;
+	}
+	/* An import for a platform without merchants, or forced: the user's word. */
+	bool keep_all = scoped && !r->kind && (!ls.n_refs || r->force);
 	if (rc == 0) {
 		struct ingest_page pg = {
 			.platform_id = r->platform_id,
@@ -113,7 +173,7 @@ replay_record(const struct complaint_site *site, struct replay *r, const struct 
 		 * merchant's list gave the platform is the platform's. */
 		int64_t owner;
 		bool unconfirmed;
-		if ((ls.n_refs || r->kind) && !ingest_in_scope(d->record, &ls.scope)) {
+		if ((ls.n_refs || r->kind) && !r->force && !ingest_in_scope(d->record, &ls.scope)) {
 			int known = store_complaint_owner(r->st, site->name, d->source_id, &owner,
 							  &unconfirmed, err);
 			if (known < 0) {

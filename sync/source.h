@@ -27,8 +27,27 @@ struct replay {
 	const char *url;           /* where it came from (reparse); NULL for an import */
 	const char *kind;          /* the archive's kind (reparse); NULL: told by the body */
 	const char *content_type;  /* NULL unknown */
+	/* import --force: a complaint list of a merchant that is not the
+	 * platform's is stored for it whole (the user's word), and so is a
+	 * detail page that names another merchant. */
+	bool force;
 	unsigned added, changed;   /* complaints new to the store and changed, summed */
+	/* Out, for an import without a platform: the platform its list page's
+	 * complaints went to (its one merchant's), else 0. */
+	int64_t page_platform;
+	/* Out, with -ERR_CONFLICT (an import for platform_id, not forced): the
+	 * one merchant the list page names, which is not the platform's, and
+	 * the platform it is bound to (0: none); malloc'd, the caller frees it
+	 * (NULL otherwise). */
+	char *foreign_merchant;
+	int64_t foreign_owner;
 };
+
+/* The archive's kind of a body stored by `import`, so `reparse` replays it
+ * as an import (scope and defaults of an import, not of a fetch); with
+ * --force, REPLAY_KIND_IMPORT_FORCED. */
+#define REPLAY_KIND_IMPORT "import"
+#define REPLAY_KIND_IMPORT_FORCED "import_forced"
 
 /* A complaint site as the generic crawler (crawl.c) reads it: merchant
  * search by name, each merchant's complaint list newest first, keyword

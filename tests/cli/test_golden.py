@@ -1,6 +1,6 @@
 """Golden outputs: what a buyer and a spreadsheet see, byte for byte, for the
 test world at a pinned time (text with colour off in English and in Chinese,
-kmrep.check/1 JSON, the report CSV, the complaints CSV).  A change to any of them must be deliberate:
+kmrep.check/1 JSON, the report CSV, the complaints CSV and text).  A change to any of them must be deliberate:
 regenerate with `python3 tests/cli/test_golden.py --update` and review the
 diff."""
 import os
@@ -96,6 +96,17 @@ def test_report_csv(t):
 def test_complaints_csv(t):
     build(t)
     compare(t, "complaints_test.csv", ["complaints", "测试卡盟", "--format", "csv"])
+
+
+def test_complaints_text(t):
+    build(t)
+    compare(t, "complaints_test.txt", ["complaints", "测试卡盟", "--format", "text"])
+
+
+def test_complaints_text_zh(t):
+    build(t)
+    compare(t, "complaints_test.zh.txt", ["complaints", "测试卡盟", "--format", "text"],
+            env=ZH)
 
 
 def test_check_and_report_agree(t):
