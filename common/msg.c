@@ -11,6 +11,9 @@
 
 /* Written once by main before any other thread or output exists. */
 static enum msg_level current = MSG_NORMAL;
+/* The display width of the status line on the terminal (0: none shown):
+ * state of stderr, like the level above. */
+static size_t status_width;
 
 void
 msg_set_level(enum msg_level level)
@@ -22,6 +25,47 @@ enum msg_level
 msg_level(void)
 {
 	return current;
+}
+
+static void
+put_spaces(size_t n)
+{
+	for (; n; n--)
+		fputc(' ', stderr);
+}
+
+void
+msg_status(const char *line)
+{
+	size_t w = text_display_width(line);
+	fputc('\r', stderr);
+	fputs(line, stderr);
+	if (status_width > w) {
+		/* Blank what the longer previous line left, then come back. */
+		put_spaces(status_width - w);
+		fputc('\r', stderr);
+		fputs(line, stderr);
+	}
+	fflush(stderr);
+	status_width = w;
+}
+
+void
+msg_status_clear(void)
+{
+	if (!status_width)
+		return;
+	fputc('\r', stderr);
+	put_spaces(status_width);
+	fputc('\r', stderr);
+	fflush(stderr);
+	status_width = 0;
+}
+
+bool
+msg_status_shown(void)
+{
+	return status_width > 0;
 }
 
 /* Writes "kmrep: " TAG MESSAGE on one line of stderr.  A message often quotes
@@ -41,6 +85,7 @@ msg_vprint(const char *tag, const char *fmt, va_list ap)
 	if (text)
 		text_sanitize_display(&line, text, strlen(text), TEXT_DISPLAY_LINE);
 	buf_putc(&line, '\n');
+	msg_status_clear();
 	fwrite(line.data, 1, line.len, stderr);
 	buf_finish(&line);
 	free(text);
