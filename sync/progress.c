@@ -134,14 +134,15 @@ put_estimate(struct buf *b, double ms)
 	buf_printf(b, _("about %s left"), d);
 }
 
-/* The sources' part of the line into b. */
+/* The sources' part of the line into b; finished sources (every job ended)
+ * only when all_sources. */
 static void
-put_sources(const struct progress *p, struct buf *b)
+put_sources(const struct progress *p, struct buf *b, bool all_sources)
 {
 	const char *sep = "";
 	for (size_t i = 0; i < SOURCE_MAX; i++) {
 		const struct source_progress *s = &p->src[i];
-		if (!s->label || !s->jobs_total)
+		if (!s->label || !s->jobs_total || (!all_sources && s->jobs_done >= s->jobs_total))
 			continue;
 		buf_printf(b, "%s", sep);
 		sep = " · ";
@@ -210,7 +211,7 @@ progress_draw(struct progress *p)
 	struct buf line, est;
 	buf_init(&line);
 	buf_init(&est);
-	put_sources(p, &line);
+	put_sources(p, &line, true);
 	double now = monotonic_s(), ms = 0;
 	for (size_t i = 0; i < SOURCE_MAX; i++) {
 		double w = p->src[i].label ? wait_ms(&p->src[i], now) : 0;
@@ -223,6 +224,11 @@ progress_draw(struct progress *p)
 	 * terminals, and \r would then redraw only its second half. */
 	size_t width = columns() - 1;
 	size_t tail = est.len ? text_display_width(buf_cstr(&est)) + 3 : 0;
+	if (text_display_width(buf_cstr(&line)) + tail > width) {
+		/* Short of room: what is still going on first. */
+		buf_reset(&line);
+		put_sources(p, &line, false);
+	}
 	cut_to_width(&line, width > tail ? width - tail : 0);
 	if (est.len)
 		buf_printf(&line, "%s%s", line.len ? " · " : "", buf_cstr(&est));
