@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "interrupt.h"
 #include "msg.h"
 #include "registry.h"
 #include "text.h"
@@ -208,6 +209,11 @@ progress_draw(struct progress *p)
 {
 	if (!p)
 		return;
+	if (interrupt_requested()) {
+		/* Stopping: the summary line (or a second Ctrl-C's) comes next. */
+		msg_status_clear();
+		return;
+	}
 	struct buf line, est;
 	buf_init(&line);
 	buf_init(&est);

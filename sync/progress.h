@@ -10,7 +10,8 @@
  * "?" is a list whose site does not say how long it is.  The line is
  * redrawn in place whenever it changes (a job's counts, or the estimate's
  * seconds while a request waits), fits the terminal's width, and is blanked
- * before any message (msg_status) and at the end. */
+ * before any message (msg_status), at the end, and once Ctrl-C asked the run
+ * to stop. */
 #ifndef KMREP_SYNC_PROGRESS_H
 #define KMREP_SYNC_PROGRESS_H
 
