@@ -28,25 +28,36 @@ msg_level(void)
 }
 
 static void
-put_spaces(size_t n)
+put_spaces(struct buf *b, size_t n)
 {
 	for (; n; n--)
-		fputc(' ', stderr);
+		buf_putc(b, ' ');
+}
+
+/* Writes b to stderr at once (stderr is unbuffered: one write, no flicker). */
+static void
+put_status(struct buf *b)
+{
+	fwrite(b->data, 1, b->len, stderr);
+	fflush(stderr);
+	buf_finish(b);
 }
 
 void
 msg_status(const char *line)
 {
 	size_t w = text_display_width(line);
-	fputc('\r', stderr);
-	fputs(line, stderr);
+	struct buf b;
+	buf_init(&b);
+	buf_putc(&b, '\r');
+	buf_puts(&b, line);
 	if (status_width > w) {
 		/* Blank what the longer previous line left, then come back. */
-		put_spaces(status_width - w);
-		fputc('\r', stderr);
-		fputs(line, stderr);
+		put_spaces(&b, status_width - w);
+		buf_putc(&b, '\r');
+		buf_puts(&b, line);
 	}
-	fflush(stderr);
+	put_status(&b);
 	status_width = w;
 }
 
@@ -55,10 +66,12 @@ msg_status_clear(void)
 {
 	if (!status_width)
 		return;
-	fputc('\r', stderr);
-	put_spaces(status_width);
-	fputc('\r', stderr);
-	fflush(stderr);
+	struct buf b;
+	buf_init(&b);
+	buf_putc(&b, '\r');
+	put_spaces(&b, status_width);
+	buf_putc(&b, '\r');
+	put_status(&b);
 	status_width = 0;
 }
 
