@@ -881,6 +881,8 @@ loop_once(struct http_client *c, char *err)
 		wait = curl_wait;
 	if (wait < 0 || wait > POLL_SLICE_MS)
 		wait = POLL_SLICE_MS;
+	if (c->opt.tick)
+		c->opt.tick(c->opt.tick_user);
 	if (running > 0 || wait > 0) {
 		mc = curl_multi_poll(c->multi, NULL, 0, (int)wait, NULL);
 		if (mc != CURLM_OK)

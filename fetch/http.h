@@ -39,6 +39,13 @@ struct http_options {
 				       * least every 100 ms): once true, as after
 				       * http_client_stop, no request starts and the
 				       * ones in flight end HTTP_INTERRUPTED */
+	/* NULL, or called with tick_user at the end of every turn of the loop:
+	 * after the turn's requests started and its answers were handed over,
+	 * and at least every 100 ms while a request waits for its host's
+	 * interval or its answer (a progress display's redraw).  It must not
+	 * call the client. */
+	void (*tick)(void *user);
+	void *tick_user;
 };
 
 /* Fills o from the [general] section of cfg; o->user_agent points into cfg. */

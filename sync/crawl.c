@@ -22,6 +22,7 @@
 #include "host.h"
 #include "interrupt.h"
 #include "msg.h"
+#include "progress.h"
 #include "source.h"
 #include "store.h"
 #include "sync.h"
@@ -78,10 +79,77 @@ struct crawl_job {
 	bool login_required;  /* ... on a list: the feed may help */
 	char *partial;        /* details-only job after the feed: reported as partial
 				 with this reason even when every page worked */
+
+	/* For the progress line. */
+	size_t src;           /* the site's registry index */
+	bool in_flight;       /* a request of the job waits for its answer */
+	unsigned pages_read;  /* search and list pages answered */
+	long walk_pages;      /* the current walk's length as far as known; 0 unknown */
+	unsigned walk_read;   /* pages of the current walk answered */
+	unsigned details_expected; /* new and changed complaints so far: their details */
+	struct progress_counts shown;
 };
 
 static void advance(struct crawl_job *job);
 static void on_response(const struct http_response *resp, void *user);
+
+/* Pages of the current walk still to answer (the one in flight included):
+ * as far as the pager tells, else the next one. */
+static unsigned
+walk_left(const struct crawl_job *job)
+{
+	if (!job->walk_key)
+		return 0;
+	if (job->walk_pages <= 0)
+		return 1;
+	long left = job->walk_pages - job->page + (job->in_flight ? 1 : 0);
+	return left > 0 ? (unsigned)left : job->in_flight;
+}
+
+/* Hands what the job has done and knows it still has to do to the progress
+ * line: the searches, walks and details ahead count one page each until
+ * their pager tells more.  ended: nothing is left. */
+static void
+report_progress(struct crawl_job *job, bool ended)
+{
+	struct progress_counts now = {.pages_done = job->pages_read};
+	unsigned pages_left = 0, details_left = 0;
+	unsigned names = 1 + (unsigned)job->platform.n_aliases;
+	bool walking = job->walk_key != NULL;
+	if (job->step == STEP_DETAIL) {
+		now.details_done = (unsigned)job->detail_idx;
+		now.details_known = (unsigned)job->n_details;
+	} else {
+		now.details_known = job->details_expected;
+	}
+	if (!ended) {
+		switch (job->step) {
+		case STEP_SEARCH:
+			pages_left = names - (unsigned)job->name_idx + job->in_flight +
+				     (unsigned)job->n_merchants + names;
+			break;
+		case STEP_LIST:
+			pages_left = walk_left(job) + names +
+				     (unsigned)(job->n_merchants - job->merchant_idx) - walking;
+			break;
+		case STEP_KEYWORD:
+			pages_left = walk_left(job) + names - (unsigned)job->name_idx - walking;
+			break;
+		case STEP_DETAIL:
+			break;
+		}
+		now.pages_open = walking && job->walk_pages <= 0 && job->walk_read > 0;
+		details_left = now.details_known - now.details_done;
+	} else {
+		now.details_known = now.details_done;
+	}
+	now.pages_known = now.pages_done + pages_left;
+	/* A detail read in two steps is two requests, one of them maybe done. */
+	now.requests_left = pages_left +
+			    details_left * (job->site->detail_key_parse ? 2 : 1) -
+			    (job->step == STEP_DETAIL && job->detail_data && details_left);
+	progress_count(job->s->progress, job->src, &job->shown, &now);
+}
 
 static void
 walk_forget_cursors(struct crawl_job *job)
@@ -178,7 +246,10 @@ submit(struct crawl_job *job, char *url)
 	if (http_client_submit(job->s->http, &req, on_response, job, err) < 0) {
 		fail(job, FETCH_FAILED, err, NULL);
 		advance(job);
+		return;
 	}
+	job->in_flight = true;
+	report_progress(job, false);
 }
 
 /* The response as the archive keeps it. */
@@ -304,6 +375,8 @@ walk_end(struct crawl_job *job)
 	free(job->walk_key);
 	job->walk_key = NULL;
 	job->page = 0;
+	job->walk_pages = 0;
+	job->walk_read = 0;
 	walk_forget_cursors(job);
 }
 
@@ -373,6 +446,14 @@ handle_list(struct crawl_job *job, const struct http_response *resp)
 	if (n >= 0 && !end && cursor_walk && !cursor_sound(job, &page))
 		n = -2; /* stored, then the walk stops: the failure is recorded */
 	bool more = n >= 0 && !end;
+	if (n >= 0) {
+		job->walk_read++;
+		if (end)
+			job->walk_pages = job->page;
+		else if (page.page_amount > 0)
+			job->walk_pages = page.page_amount < job->cfg->max_pages
+				? page.page_amount : job->cfg->max_pages;
+	}
 	/* The progress this page makes, and (when nothing on it is new and the
 	 * previous walk was complete, so the walk stops here) the list complete
 	 * again.  A walk killed before its end leaves next_page behind. */
@@ -406,6 +487,7 @@ handle_list(struct crawl_job *job, const struct http_response *resp)
 	}
 	s->new_complaints += counts.added;
 	s->updated_complaints += counts.changed;
+	job->details_expected += counts.added + counts.changed;
 	if (n == -2) {
 		job->pages_stored++;
 		list_page_finish(&page);
@@ -616,6 +698,7 @@ static void
 finish(struct crawl_job *job)
 {
 	struct sync *s = job->s;
+	report_progress(job, true);
 	if (job->failure && job->login_wall)
 		note_cookie_file(job);
 	if (job->bad_links)
@@ -759,6 +842,10 @@ static void
 on_response(const struct http_response *resp, void *user)
 {
 	struct crawl_job *job = user;
+	job->in_flight = false;
+	progress_answered(job->s->progress, job->src);
+	if (job->step != STEP_DETAIL)
+		job->pages_read++;
 	switch (job->step) {
 	case STEP_SEARCH:
 		handle_search(job, resp);
@@ -793,6 +880,8 @@ job_new(struct sync *s, const struct complaint_site *site, int64_t platform_id)
 	job->site = site;
 	job->cfg = config_site(s->cfg, site->name);
 	job->platform_id = platform_id;
+	int src = registry_find(site->name);
+	job->src = src >= 0 ? (size_t)src : SOURCE_MAX;
 	buf_init(&job->lookalikes);
 	if (store_platform_get(s->st, platform_id, &job->platform, err) < 0) {
 		msg_error("%s: %s", site->name, err);

@@ -10,6 +10,7 @@
 
 #include "interrupt.h"
 #include "msg.h"
+#include "progress.h"
 #include "source.h"
 #include "store.h"
 #include "sync.h"
@@ -37,7 +38,24 @@ struct feed_job {
 	char session[CRAWL_SESSION_SIZE];
 	char *url;
 	char *stopped; /* why the feed ended early, or NULL */
+	unsigned answered; /* pages answered, read or not (the progress line) */
+	struct progress_counts shown;
 };
+
+/* Hands the feed's pages to the progress line: answered of at most
+ * max_pages, or (ended) of as many as were answered. */
+static void
+report_progress(struct feed_job *f, bool ended)
+{
+	int src = registry_find(f->site->name);
+	unsigned known = ended ? f->answered : (unsigned)f->max_pages;
+	struct progress_counts now = {
+		.pages_done = f->answered,
+		.pages_known = known > f->answered ? known : f->answered,
+		.requests_left = known > f->answered ? known - f->answered : 0,
+	};
+	progress_count(f->s->progress, src >= 0 ? (size_t)src : SOURCE_MAX, &f->shown, &now);
+}
 
 void
 sync_feed_want(struct sync *s, const struct complaint_site *site, int64_t platform_id,
@@ -77,6 +95,7 @@ static void
 finish(struct feed_job *f, bool running)
 {
 	struct sync *s = f->s;
+	report_progress(f, true);
 	for (size_t i = 0; i < f->n_wants; i++) {
 		struct feed_want *w = &f->wants[i];
 		char *reason = xasprintf("%s; the anonymous feed (%d page%s%s%s) had %zu of its "
@@ -88,7 +107,8 @@ finish(struct feed_job *f, bool running)
 		if (w->n_seen && running && !interrupt_requested()) {
 			if (f->details(s, f->site, w->platform_id, reason) < 0) {
 				s->internal_error = true;
-				sync_job_done(s);
+				int src = registry_find(f->site->name);
+				sync_job_done(s, src >= 0 ? (size_t)src : SOURCE_MAX);
 			}
 		} else {
 			sync_job_finish(s, &w->platform, f->site->name,
@@ -185,6 +205,8 @@ on_response(const struct http_response *resp, void *user)
 	struct feed_job *f = user;
 	struct sync *s = f->s;
 	char err[ERRBUF_SIZE];
+	f->answered++;
+	sync_answered(s, f->site->name);
 	if (resp->outcome != HTTP_DONE || resp->status != 200) {
 		sync_describe_failure(resp, err, sizeof(err));
 		f->stopped = xasprintf("stopped: %s", err);
@@ -233,7 +255,9 @@ submit_page(struct feed_job *f)
 	if (http_client_submit(s->http, &req, on_response, f, err) < 0) {
 		f->stopped = xasprintf("stopped: %s", err);
 		finish(f, true);
+		return;
 	}
+	report_progress(f, false);
 }
 
 void

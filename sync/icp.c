@@ -442,6 +442,7 @@ static void
 on_response(const struct http_response *resp, void *user)
 {
 	struct icp_job *job = user;
+	sync_answered(job->s, "icp");
 	if (job->step == STEP_CHALLENGE) {
 		handle_challenge(job, resp);
 		return;
@@ -547,6 +548,12 @@ enabled(const struct config *cfg)
 	return cfg->icp.enabled;
 }
 
+static long
+interval_ms(const struct config *cfg)
+{
+	return cfg->icp.min_interval_ms;
+}
+
 /* A saved queryByCondition answer: each record is stored as its domain's
  * filing.  An answer without records says "not filed" only for the domain
  * it was asked about: an imported answer's platform's first domain (an
@@ -590,6 +597,7 @@ out:
 
 const struct source_desc icp_source = {
 	.enabled = enabled,
+	.interval_ms = interval_ms,
 	.needs_domain = true,
 	.parallel = 1,
 	.start = start,

@@ -23,6 +23,16 @@ monotonic_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* How the progress line names source i: a complaint site by its name, the
+ * others by what they are. */
+static const char *
+source_label(size_t i)
+{
+	if (registry[i].kind == SOURCE_HOMEPAGE)
+		return i18n_pgettext("source", NC_("source", "home page"));
+	return registry[i].short_title;
+}
+
 /* Queues the jobs of every selected source for platform id. */
 static void
 start_platform(struct sync *s, int64_t id)
@@ -118,6 +128,8 @@ sync_refresh(struct store *st, const struct refresh_options *o, const int64_t *i
 	struct http_options opt;
 	http_options_from_config(&opt, o->cfg);
 	opt.stop_requested = interrupt_requested; /* Ctrl-C: nothing new, in-flight dropped */
+	opt.tick = sync_tick;
+	opt.tick_user = &s;
 	enum refresh_status status;
 	s.http = http_client_create(&opt, err);
 	s.cat = s.http ? categorizer_create(&o->cfg->score, err) : NULL;
@@ -127,6 +139,10 @@ sync_refresh(struct store *st, const struct refresh_options *o, const int64_t *i
 		goto out;
 	}
 	s.progress = progress_create(!o->progress);
+	for (size_t i = 0; i < registry_count(); i++)
+		if (s.sources[i] && source_enabled(i, o->cfg))
+			progress_source(s.progress, i, source_label(i),
+					source_interval_ms(i, o->cfg));
 	for (size_t i = 0; i < n && !interrupt_requested(); i++)
 		start_platform(&s, ids[i]);
 	/* A source may queue a second round once the first is done (黑猫's

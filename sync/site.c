@@ -84,6 +84,7 @@ on_response(const struct http_response *resp, void *user)
 	struct site_job *job = user;
 	struct sync *s = job->s;
 	const char *domain = job->platform.domains[job->domain_idx];
+	sync_answered(s, "site");
 	char err[ERRBUF_SIZE];
 	int rc = 0;
 	if (resp->outcome == HTTP_DONE && resp->status == 200) {
@@ -187,6 +188,12 @@ enabled(const struct config *cfg)
 	return cfg->site.enabled;
 }
 
+static long
+interval_ms(const struct config *cfg)
+{
+	return cfg->site.min_interval_ms;
+}
+
 /* A saved home page of the platform: an import is filed under its first
  * domain; an archived page under the platform's domain its URL was made
  * from. */
@@ -229,6 +236,7 @@ replay(struct replay *r, char *err)
 
 const struct source_desc site_source = {
 	.enabled = enabled,
+	.interval_ms = interval_ms,
 	.needs_domain = true,
 	.start = start,
 	.replay = replay,

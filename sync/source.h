@@ -118,6 +118,8 @@ struct http_request site_request(const struct complaint_site *site,
 
 /* Whether source i (a registry position) is enabled in cfg. */
 bool source_enabled(size_t i, const struct config *cfg);
+/* The min_interval_ms of source i's requests in cfg. */
+long source_interval_ms(size_t i, const struct config *cfg);
 /* Starts source i's job for platform_id (as source_desc.start). */
 int source_start(size_t i, struct sync *s, int64_t platform_id);
 
@@ -141,6 +143,9 @@ struct source_desc {
 	const struct complaint_site *complaints;
 	/* The other kinds: the source's [section] enabled (source_enabled). */
 	bool (*enabled)(const struct config *cfg);
+	/* The other kinds: the politeness interval of the source's requests
+	 * (its [section] min_interval_ms), for the progress line's estimate. */
+	long (*interval_ms)(const struct config *cfg);
 	/* Optional: declares the source's config section. */
 	void (*declare_config)(struct config *cfg);
 	/* A probe of the platform's domains: nothing to do without one. */

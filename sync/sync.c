@@ -21,7 +21,6 @@ sync_report_failure(struct sync *s, const char *platform, const char *source,
 	/* After Ctrl-C the caller's one-line summary says it for every job. */
 	if (interrupt_requested() && reason && strstr(reason, "interrupted"))
 		return;
-	progress_clear(s->progress);
 	/* The technical reason stays whole (watchdogs read it); in Chinese it
 	 * follows what it means (failure_words), English needs no gloss. */
 	char *glossed = reason && strcmp(i18n_current(), "en")
@@ -83,10 +82,25 @@ sync_describe_failure(const struct http_response *r, char *out, size_t size)
 }
 
 void
-sync_job_done(struct sync *s)
+sync_job_done(struct sync *s, size_t source)
 {
 	s->jobs_done++;
-	progress_update(s->progress, s->jobs_done, s->jobs_total, s->new_complaints);
+	progress_job(s->progress, source, true);
+}
+
+void
+sync_answered(struct sync *s, const char *source)
+{
+	int i = registry_find(source);
+	if (i >= 0)
+		progress_answered(s->progress, (size_t)i);
+}
+
+void
+sync_tick(void *user)
+{
+	struct sync *s = user;
+	progress_draw(s->progress);
 }
 
 struct http_request
@@ -112,6 +126,17 @@ source_enabled(size_t i, const struct config *cfg)
 	return d->enabled(cfg);
 }
 
+long
+source_interval_ms(size_t i, const struct config *cfg)
+{
+	const struct source_desc *d = registry[i].desc;
+	if (d->complaints) {
+		const struct complaint_config *c = config_site(cfg, registry[i].name);
+		return c ? c->min_interval_ms : 0;
+	}
+	return d->interval_ms ? d->interval_ms(cfg) : 0;
+}
+
 int
 source_start(size_t i, struct sync *s, int64_t platform_id)
 {
@@ -133,7 +158,7 @@ pump(struct sync *s, size_t source)
 		if (source_start(source, s, q->ids[q->next++]) < 0) {
 			q->running--;
 			s->internal_error = true;
-			sync_job_done(s);
+			sync_job_done(s, source);
 		}
 	}
 	q->pumping = false;
@@ -146,6 +171,7 @@ sync_job_queue(struct sync *s, size_t source, int64_t platform_id)
 	q->ids = xgrow(q->ids, &q->cap, q->n + 1, sizeof(*q->ids));
 	q->ids[q->n++] = platform_id;
 	s->jobs_total++;
+	progress_job(s->progress, source, false);
 	pump(s, source);
 }
 
@@ -175,8 +201,8 @@ sync_job_finish(struct sync *s, const struct platform *p, const char *source,
 		msg_error("%s: %s: %s", p->name, source, err);
 		s->internal_error = true;
 	}
-	sync_job_done(s);
 	int i = registry_find(source);
+	sync_job_done(s, i >= 0 ? (size_t)i : SOURCE_MAX);
 	if (i >= 0 && s->queues[i].running) {
 		s->queues[i].running--;
 		pump(s, (size_t)i);

@@ -76,8 +76,17 @@ int sync_archive(struct sync *s, const char *source, const char *kind, const cha
  * "timed out", ...) into out. */
 void sync_describe_failure(const struct http_response *r, char *out, size_t size);
 
-/* Marks a job finished (progress and counters). */
-void sync_job_done(struct sync *s);
+/* Marks a job of source (a registry index) finished (progress and
+ * counters). */
+void sync_job_done(struct sync *s, size_t source);
+
+/* An answer of source (its registry name) arrived: the progress line's
+ * estimate counts its politeness interval from now. */
+void sync_answered(struct sync *s, const char *source);
+
+/* The HTTP client's tick (http_options.tick, user the run): redraws the
+ * progress line, whose estimate counts down while requests wait. */
+void sync_tick(void *user);
 
 /* Ends a platform's job for source: records the outcome in the fetch state
  * (FETCH_OK: failure is NULL) and prints the failure line with its hint. */

@@ -906,6 +906,55 @@ test_min_interval(void)
 	http_client_destroy(c);
 }
 
+struct tick_ctx {
+	int ticks;       /* tick calls so far */
+	int done;
+	int ticks_at_first; /* ticks when the first answer came */
+};
+
+static void
+count_tick(void *user)
+{
+	((struct tick_ctx *)user)->ticks++;
+}
+
+static void
+tick_done(const struct http_response *r, void *user)
+{
+	struct tick_ctx *x = user;
+
+	(void)r;
+	if (!x->done++)
+		x->ticks_at_first = x->ticks;
+}
+
+/* The tick (a progress line's redraw) comes also while a request waits for
+ * its host's interval: several times in a 1 s wait, not only per request. */
+static void
+test_tick_while_waiting(void)
+{
+	struct http_options o = fast_options();
+	struct http_client *c;
+	struct tick_ctx x = {0, 0, 0};
+	char err[ERRBUF_SIZE], url[256];
+
+	o.tick = count_tick;
+	o.tick_user = &x;
+	server_start();
+	c = client(&o);
+	for (int i = 0; i < 2; i++) {
+		struct http_request req = {.url = url, .min_interval_ms = 1000};
+
+		snprintf(url, sizeof(url), "%s/_fault/echo?tick=%d", base, i);
+		CHECK_INT(http_client_submit(c, &req, tick_done, &x, err), 0);
+	}
+	CHECK_INT(http_client_run(c, err), 0);
+	CHECK_INT(x.done, 2);
+	CHECK(x.ticks_at_first >= 1);
+	CHECK(x.ticks - x.ticks_at_first >= 3);
+	http_client_destroy(c);
+}
+
 /* The UA, the browser headers and the cookie from the cookie file arrive. */
 static void
 test_ua_cookie_echo(void)
@@ -1187,6 +1236,7 @@ TEST_MAIN(
 	{"redirect_ok", test_redirect_ok},
 	{"etag", test_etag},
 	{"min_interval", test_min_interval},
+	{"tick_while_waiting", test_tick_while_waiting},
 	{"ua_cookie_echo", test_ua_cookie_echo},
 	{"cookie_not_logged", test_cookie_not_logged},
 	{"refused_scheme", test_refused_scheme},
