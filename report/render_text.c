@@ -316,10 +316,10 @@ print_by_source(FILE *out, const struct platform_view *v, const struct palette *
 		return;
 	struct buf b;
 	buf_init(&b);
-	buf_puts(&b, _("  by source:"));
+	buf_puts(&b, _("  by source: "));
 	for (size_t i = 0; i < r->n_by_source; i++) {
 		int at = registry_find(r->by_source[i].source);
-		buf_printf(&b, "%s %s %zu", i ? "," : "",
+		buf_printf(&b, "%s%s %zu", i ? _(", ") : "",
 			   at >= 0 ? registry[at].short_title : r->by_source[i].source,
 			   r->by_source[i].n);
 	}
@@ -334,7 +334,9 @@ print_by_source(FILE *out, const struct platform_view *v, const struct palette *
 		const struct score_complaint *c = &v->input.complaints[i];
 		if (!c->also_url || !c->url)
 			continue;
-		fprintf(out, "        %s%s = %s%s\n", pal->dim, text_shown(pool, c->url),
+		/* The pair on two lines: each link whole (clickable) within 80
+		 * columns as far as a link allows. */
+		fprintf(out, "        %s%s\n          = %s%s\n", pal->dim, text_shown(pool, c->url),
 			text_shown(pool, c->also_url), pal->reset);
 		shown++;
 	}
