@@ -37,6 +37,12 @@ static const char *const keys[CAT_COUNT] = {
 struct categorizer {
 	pcre2_code *rules[CAT_COUNT]; /* NULL: no rule (CAT_OTHER) */
 	pcre2_match_data *md;
+	/* Every rule in one pattern, "(rule 0)|(rule 1)|...", so the text is
+	 * scanned once instead of once per rule; group g + 1 is the rule of
+	 * category group_cat[g].  NULL: the rules are matched one by one. */
+	pcre2_code *all;
+	pcre2_match_data *all_md;
+	enum category group_cat[CAT_COUNT];
 	struct buf text; /* folded subject, reused between calls */
 };
 
@@ -79,6 +85,9 @@ categorizer_create(const struct score_params *p, char *err)
 {
 	struct categorizer *c = xcalloc(1, sizeof(*c));
 	buf_init(&c->text);
+	struct buf all;
+	buf_init(&all);
+	int n_groups = 0;
 	for (int k = 0; k < CAT_COUNT; k++) {
 		if (k == CAT_OTHER)
 			continue;
@@ -97,12 +106,21 @@ categorizer_create(const struct score_params *p, char *err)
 		c->rules[k] = pcre2_compile((PCRE2_SPTR)pat.data, pat.len,
 					    PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &code, &off,
 					    NULL);
+		if (c->rules[k]) {
+			if (all.len)
+				buf_putc(&all, '|');
+			buf_putc(&all, '(');
+			buf_append(&all, pat.data, pat.len);
+			buf_putc(&all, ')');
+			c->group_cat[n_groups++] = (enum category)k;
+		}
 		buf_finish(&pat);
 		if (!c->rules[k]) {
 			PCRE2_UCHAR msg[120];
 			pcre2_get_error_message(code, msg, sizeof(msg));
 			set_err(err, "category %s: keyword pattern: %s at offset %zu", keys[k],
 				(const char *)msg, (size_t)off);
+			buf_finish(&all);
 			categorizer_destroy(c);
 			return NULL;
 		}
@@ -111,6 +129,23 @@ categorizer_create(const struct score_params *p, char *err)
 		 * interprets, so a failure here is not an error. */
 		pcre2_jit_compile(c->rules[k], PCRE2_JIT_COMPLETE);
 	}
+	if (n_groups) {
+		int code;
+		PCRE2_SIZE off;
+		/* Should the joined pattern not compile (too large), the rules are
+		 * matched one by one, with the same result. */
+		c->all = pcre2_compile((PCRE2_SPTR)all.data, all.len,
+				       PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &code, &off, NULL);
+		if (c->all) {
+			pcre2_jit_compile(c->all, PCRE2_JIT_COMPLETE);
+			c->all_md = pcre2_match_data_create_from_pattern(c->all, NULL);
+			if (!c->all_md) {
+				pcre2_code_free(c->all);
+				c->all = NULL;
+			}
+		}
+	}
+	buf_finish(&all);
 	c->md = pcre2_match_data_create(1, NULL);
 	if (!c->md) {
 		set_err(err, "category: out of memory for the match block");
@@ -128,6 +163,8 @@ categorizer_destroy(struct categorizer *c)
 	for (int k = 0; k < CAT_COUNT; k++)
 		pcre2_code_free(c->rules[k]);
 	pcre2_match_data_free(c->md);
+	pcre2_code_free(c->all);
+	pcre2_match_data_free(c->all_md);
 	buf_finish(&c->text);
 	free(c);
 }
@@ -142,17 +179,41 @@ add_part(struct buf *text, const char *s)
 	text_fold(text, s, strlen(s));
 }
 
-enum category
-categorizer_classify(struct categorizer *c, const char *title, const char *summary,
-		     const char *issue, const char *appeal)
+/* The joined pattern over the folded text: at each start position the
+ * alternation tries the rules in table order, so a match names the first
+ * rule that matches there; searching on from the character after each
+ * match start visits every position where any rule matches, and the
+ * lowest rule seen is the first rule that matches anywhere - what matching
+ * the rules one by one gives. */
+static enum category
+classify_joined(struct categorizer *c)
 {
-	buf_reset(&c->text);
-	add_part(&c->text, title);
-	add_part(&c->text, summary);
-	add_part(&c->text, issue);
-	add_part(&c->text, appeal);
-	if (!c->text.len)
-		return CAT_OTHER;
+	const unsigned char *s = (const unsigned char *)c->text.data;
+	size_t len = c->text.len, off = 0;
+	enum category best = CAT_OTHER;
+	while (off < len) {
+		int rc = pcre2_match(c->all, (PCRE2_SPTR)s, len, off, PCRE2_NO_UTF_CHECK,
+				     c->all_md, NULL);
+		if (rc < 2)
+			break; /* no match (or an error: as no match, like the rules) */
+		enum category k = c->group_cat[rc - 2];
+		if (k < best)
+			best = k;
+		if (best == c->group_cat[0])
+			break; /* the first rule: none comes before it */
+		size_t start = pcre2_get_ovector_pointer(c->all_md)[0];
+		/* on to the next character (the text is valid UTF-8) */
+		off = start + 1;
+		while (off < len && (s[off] & 0xC0) == 0x80)
+			off++;
+	}
+	return best;
+}
+
+/* The rules one by one over the folded text. */
+static enum category
+classify_rules(struct categorizer *c)
+{
 	for (int k = 0; k < CAT_COUNT; k++) {
 		if (!c->rules[k])
 			continue;
@@ -164,6 +225,34 @@ categorizer_classify(struct categorizer *c, const char *title, const char *summa
 			return (enum category)k;
 	}
 	return CAT_OTHER;
+}
+
+static enum category
+classify(struct categorizer *c, const char *title, const char *summary, const char *issue,
+	 const char *appeal, bool joined)
+{
+	buf_reset(&c->text);
+	add_part(&c->text, title);
+	add_part(&c->text, summary);
+	add_part(&c->text, issue);
+	add_part(&c->text, appeal);
+	if (!c->text.len)
+		return CAT_OTHER;
+	return joined && c->all ? classify_joined(c) : classify_rules(c);
+}
+
+enum category
+categorizer_classify(struct categorizer *c, const char *title, const char *summary,
+		     const char *issue, const char *appeal)
+{
+	return classify(c, title, summary, issue, appeal, true);
+}
+
+enum category
+categorizer_classify_each(struct categorizer *c, const char *title, const char *summary,
+			  const char *issue, const char *appeal)
+{
+	return classify(c, title, summary, issue, appeal, false);
 }
 
 const char *

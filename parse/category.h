@@ -34,6 +34,13 @@ enum category
 categorizer_classify(struct categorizer *c, const char *title, const char *summary,
 		     const char *issue, const char *appeal);
 
+/* The same, matching the rules one at a time in table order instead of as
+ * one joined pattern (what categorizer_classify does, one scan of the
+ * text): the reference the tests compare it with. */
+enum category
+categorizer_classify_each(struct categorizer *c, const char *title, const char *summary,
+			  const char *issue, const char *appeal);
+
 /* Returns the Chinese name ("跑路" ... "其他"), a static string; "?" for an
  * out-of-range value. */
 const char *
