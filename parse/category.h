@@ -34,9 +34,11 @@ enum category
 categorizer_classify(struct categorizer *c, const char *title, const char *summary,
 		     const char *issue, const char *appeal);
 
-/* The same, matching the rules one at a time in table order instead of as
- * one joined pattern (what categorizer_classify does, one scan of the
- * text): the reference the tests compare it with. */
+/* The same, always by PCRE2, one rule at a time in table order.
+ * categorizer_classify finds every keyword in one scan of the text instead
+ * when all keywords are literals that match only themselves (CJK and
+ * ASCII other than letters, as the built-in ones are); this is the
+ * reference the tests compare it with. */
 enum category
 categorizer_classify_each(struct categorizer *c, const char *title, const char *summary,
 			  const char *issue, const char *appeal);
