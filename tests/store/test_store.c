@@ -699,6 +699,42 @@ test_upsert_new_same_changed(void)
 	store_close(s);
 }
 
+/* In a batch, a write without store_begin (reparse stores each archived
+ * page so) joins the batch's transaction instead of committing on its own:
+ * nothing is committed until the batch commits, and a batch that ends not
+ * ok leaves nothing. */
+static void
+test_batch_without_store_begin(void)
+{
+	char err[ERRBUF_SIZE];
+	struct store *s = open_mem();
+	struct raw_response r = {.source = "heimao", .kind = "list", .url = "http://x/1",
+				 .status = 200, .fetched_at = T0, .body = "{}", .body_len = 2};
+	for (int ok = 0; ok < 2; ok++) {
+		CHECK_INT(store_batch_begin(s, 10000, 1u << 20, err), 0);
+		CHECK_INT(store_raw_put(s, &r, NULL, err), 0);
+		CHECK(!sqlite3_get_autocommit(s->db));
+		CHECK_INT(store_batch_page_done(s, 2, err), 0);
+		CHECK_INT(store_raw_put(s, &r, NULL, err), 0);
+		CHECK(!sqlite3_get_autocommit(s->db));
+		CHECK_INT(store_batch_page_done(s, 2, err), 0);
+		CHECK_INT(store_batch_end(s, ok, err), 0);
+		CHECK(sqlite3_get_autocommit(s->db));
+		CHECK_INT(q_int(s, "SELECT count(*) FROM raw_responses"), ok ? 2 : 0);
+	}
+	/* a limit reached commits, and the next write begins a new batch
+	 * transaction */
+	CHECK_INT(store_batch_begin(s, 10000, 3, err), 0);
+	CHECK_INT(store_raw_put(s, &r, NULL, err), 0);
+	CHECK_INT(store_batch_page_done(s, 4, err), 0);
+	CHECK(sqlite3_get_autocommit(s->db));
+	CHECK_INT(store_raw_put(s, &r, NULL, err), 0);
+	CHECK(!sqlite3_get_autocommit(s->db));
+	CHECK_INT(store_batch_end(s, 0, err), 0);
+	CHECK_INT(q_int(s, "SELECT count(*) FROM raw_responses"), 3);
+	store_close(s);
+}
+
 /* New and known complaints interleaved (a new one is inserted unless it
  * exists, a known one read first): the results and rows are what reading
  * every one first gives. */
@@ -1863,6 +1899,7 @@ test_batch_failed_page_alone(void)
 TEST_MAIN(
 	{"migrate_empty", test_migrate_empty},
 	{"upsert_new_known_interleaved", test_upsert_new_known_interleaved},
+	{"batch_without_store_begin", test_batch_without_store_begin},
 	{"migrate_v2_to_v3", test_migrate_v2_to_v3},
 	{"bad_status_refused", test_bad_status_refused},
 	{"reopen_file", test_reopen_file},
