@@ -34,15 +34,103 @@ static const char *const keys[CAT_COUNT] = {
 #undef X
 };
 
+/* The first characters the literal matcher indexes: U+3000..U+9FFF, whose
+ * UTF-8 lead byte is E3..E9, numbered by their 7 x 12 payload bits. */
+#define LIT_FIRST_MIN 0xE3
+#define LIT_FIRSTS (7 * 4096)
+
+/* A keyword of the literal matcher. */
+struct lit_kw {
+	size_t off, len; /* in lit_text */
+	int next;        /* the next keyword with the same first character, or -1 */
+	enum category cat;
+};
+
 struct categorizer {
 	pcre2_code *rules[CAT_COUNT]; /* NULL: no rule (CAT_OTHER) */
 	pcre2_match_data *md;
 	struct buf text; /* folded subject, reused between calls */
+	/* The literal matcher, used when every keyword is caseless-trivial
+	 * (see lit_trivial): a keyword matches exactly where its bytes occur,
+	 * so one scan of the text finds every keyword at once. */
+	bool literal;
+	struct buf lit_text;  /* the folded keywords, end to end */
+	struct lit_kw *kw;    /* in rule order */
+	size_t n_kw, cap_kw;
+	int *head;            /* LIT_FIRSTS: the first keyword starting with that character */
+	unsigned char *first; /* LIT_FIRSTS bits: some keyword starts with it */
+	enum category first_rule; /* the first category with a rule */
 };
+
+/* Whether PCRE2_CASELESS | PCRE2_UCP matches the folded keyword k exactly
+ * where its bytes occur: every character has no other case (U+3000..U+9FFF:
+ * CJK symbols, kana, ideographs; ASCII other than letters), and the first
+ * is one the literal matcher indexes (U+3000..U+9FFF). */
+static bool
+lit_trivial(const char *k, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)k;
+	if (len < 3 || u[0] < LIT_FIRST_MIN || u[0] > 0xE9)
+		return false;
+	for (size_t i = 0; i < len;) {
+		if (u[i] < 0x80) {
+			if ((u[i] | 0x20) >= 'a' && (u[i] | 0x20) <= 'z')
+				return false;
+			i++;
+			continue;
+		}
+		if (u[i] < LIT_FIRST_MIN || u[i] > 0xE9 || len - i < 3 || (u[i + 1] & 0xC0) != 0x80 ||
+		    (u[i + 2] & 0xC0) != 0x80)
+			return false;
+		i += 3;
+	}
+	return true;
+}
+
+/* The index of the character at u (lead byte E3..E9) among LIT_FIRSTS. */
+static unsigned
+lit_first(const unsigned char *u)
+{
+	return ((unsigned)(u[0] - LIT_FIRST_MIN) << 12) | ((unsigned)(u[1] & 0x3F) << 6) |
+	       (unsigned)(u[2] & 0x3F);
+}
+
+/* Adds a folded keyword of category k to the literal matcher (or turns it
+ * off when the keyword is not caseless-trivial). */
+static void
+lit_add(struct categorizer *c, enum category k, const char *s, size_t len)
+{
+	if (!c->literal)
+		return;
+	if (!lit_trivial(s, len)) {
+		c->literal = false;
+		return;
+	}
+	c->kw = xgrow(c->kw, &c->cap_kw, c->n_kw + 1, sizeof(*c->kw));
+	c->kw[c->n_kw] = (struct lit_kw){.off = c->lit_text.len, .len = len, .next = -1, .cat = k};
+	buf_append(&c->lit_text, s, len);
+	c->n_kw++;
+}
+
+/* Chains the keywords by first character, each chain in rule order. */
+static void
+lit_index(struct categorizer *c)
+{
+	c->head = xmalloc(LIT_FIRSTS * sizeof(*c->head));
+	c->first = xcalloc(LIT_FIRSTS / 8, 1);
+	for (size_t i = 0; i < LIT_FIRSTS; i++)
+		c->head[i] = -1;
+	for (size_t i = c->n_kw; i-- > 0;) {
+		unsigned f = lit_first((const unsigned char *)c->lit_text.data + c->kw[i].off);
+		c->kw[i].next = c->head[f];
+		c->head[f] = (int)i;
+		c->first[f >> 3] |= (unsigned char)(1u << (f & 7));
+	}
+}
 
 /* Appends the keywords of a "a|b|c" list to pat as escaped literals. */
 static void
-append_keywords(struct buf *pat, const char *list)
+append_keywords(struct categorizer *c, enum category k, struct buf *pat, const char *list)
 {
 	const char *s = list;
 	while (*s) {
@@ -56,6 +144,7 @@ append_keywords(struct buf *pat, const char *list)
 			struct buf folded;
 			buf_init(&folded);
 			text_fold(&folded, s, len);
+			lit_add(c, k, folded.data, folded.len);
 			if (pat->len)
 				buf_putc(pat, '|');
 			for (size_t i = 0; i < folded.len; i++) {
@@ -79,15 +168,18 @@ categorizer_create(const struct score_params *p, char *err)
 {
 	struct categorizer *c = xcalloc(1, sizeof(*c));
 	buf_init(&c->text);
+	buf_init(&c->lit_text);
+	c->literal = true;
+	c->first_rule = CAT_OTHER;
 	for (int k = 0; k < CAT_COUNT; k++) {
 		if (k == CAT_OTHER)
 			continue;
 		struct buf pat;
 		buf_init(&pat);
 		if (builtin_keywords[k])
-			append_keywords(&pat, builtin_keywords[k]);
+			append_keywords(c, (enum category)k, &pat, builtin_keywords[k]);
 		if (p && p->keywords_extra[k])
-			append_keywords(&pat, p->keywords_extra[k]);
+			append_keywords(c, (enum category)k, &pat, p->keywords_extra[k]);
 		if (!pat.len) {
 			buf_finish(&pat);
 			continue;
@@ -110,7 +202,11 @@ categorizer_create(const struct score_params *p, char *err)
 		 * several times faster.  Where it is unavailable pcre2_match simply
 		 * interprets, so a failure here is not an error. */
 		pcre2_jit_compile(c->rules[k], PCRE2_JIT_COMPLETE);
+		if (c->first_rule == CAT_OTHER)
+			c->first_rule = (enum category)k;
 	}
+	if (c->literal)
+		lit_index(c);
 	c->md = pcre2_match_data_create(1, NULL);
 	if (!c->md) {
 		set_err(err, "category: out of memory for the match block");
@@ -129,6 +225,10 @@ categorizer_destroy(struct categorizer *c)
 		pcre2_code_free(c->rules[k]);
 	pcre2_match_data_free(c->md);
 	buf_finish(&c->text);
+	buf_finish(&c->lit_text);
+	free(c->kw);
+	free(c->head);
+	free(c->first);
 	free(c);
 }
 
@@ -142,17 +242,10 @@ add_part(struct buf *text, const char *s)
 	text_fold(text, s, strlen(s));
 }
 
-enum category
-categorizer_classify(struct categorizer *c, const char *title, const char *summary,
-		     const char *issue, const char *appeal)
+/* The rules one by one over the folded text. */
+static enum category
+classify_rules(struct categorizer *c)
 {
-	buf_reset(&c->text);
-	add_part(&c->text, title);
-	add_part(&c->text, summary);
-	add_part(&c->text, issue);
-	add_part(&c->text, appeal);
-	if (!c->text.len)
-		return CAT_OTHER;
 	for (int k = 0; k < CAT_COUNT; k++) {
 		if (!c->rules[k])
 			continue;
@@ -164,6 +257,74 @@ categorizer_classify(struct categorizer *c, const char *title, const char *summa
 			return (enum category)k;
 	}
 	return CAT_OTHER;
+}
+
+/* Every keyword at once, in one scan of the folded text (valid UTF-8):
+ * at each character that starts some keyword, the keywords starting with it
+ * are compared; the lowest rule with a keyword anywhere wins, which is what
+ * the rules one by one find. */
+static enum category
+classify_literal(struct categorizer *c)
+{
+	const unsigned char *s = (const unsigned char *)c->text.data;
+	const unsigned char *kw = (const unsigned char *)c->lit_text.data;
+	size_t len = c->text.len;
+	enum category best = CAT_OTHER;
+	for (size_t i = 0; i + 3 <= len;) {
+		unsigned char b = s[i];
+		if (b < 0x80) {
+			i++;
+			continue;
+		}
+		if (b < LIT_FIRST_MIN || b > 0xE9) {
+			i += b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+			continue;
+		}
+		unsigned f = lit_first(s + i);
+		if (c->first[f >> 3] & (1u << (f & 7))) {
+			for (int j = c->head[f]; j >= 0; j = c->kw[j].next) {
+				const struct lit_kw *k = &c->kw[j];
+				if (k->cat >= best)
+					break; /* the chain is in rule order */
+				if (k->len <= len - i && !memcmp(s + i, kw + k->off, k->len)) {
+					best = k->cat;
+					if (best == c->first_rule)
+						return best;
+					break;
+				}
+			}
+		}
+		i += 3;
+	}
+	return best;
+}
+
+static enum category
+classify(struct categorizer *c, const char *title, const char *summary, const char *issue,
+	 const char *appeal, bool literal)
+{
+	buf_reset(&c->text);
+	add_part(&c->text, title);
+	add_part(&c->text, summary);
+	add_part(&c->text, issue);
+	add_part(&c->text, appeal);
+	if (!c->text.len)
+		return CAT_OTHER;
+	return literal && c->literal ? classify_literal(c) : classify_rules(c);
+}
+
+enum category
+categorizer_classify(struct categorizer *c, const char *title, const char *summary,
+		     const char *issue, const char *appeal)
+{
+	return classify(c, title, summary, issue, appeal, true);
+}
+
+enum category
+categorizer_classify_each(struct categorizer *c, const char *title, const char *summary,
+			  const char *issue, const char *appeal)
+{
+	return classify(c, title, summary, issue, appeal, false);
 }
 
 const char *

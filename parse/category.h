@@ -34,6 +34,15 @@ enum category
 categorizer_classify(struct categorizer *c, const char *title, const char *summary,
 		     const char *issue, const char *appeal);
 
+/* The same, always by PCRE2, one rule at a time in table order.
+ * categorizer_classify finds every keyword in one scan of the text instead
+ * when all keywords are literals that match only themselves (CJK and
+ * ASCII other than letters, as the built-in ones are); this is the
+ * reference the tests compare it with. */
+enum category
+categorizer_classify_each(struct categorizer *c, const char *title, const char *summary,
+			  const char *issue, const char *appeal);
+
 /* Returns the Chinese name ("跑路" ... "其他"), a static string; "?" for an
  * out-of-range value. */
 const char *

@@ -472,7 +472,11 @@ tokenise(struct fast *f, const char *js, size_t n)
 					return -1;
 				if (js[q] == '"')
 					break;
-				q += 2; /* an escape: its next byte is never the end */
+				/* An escape: its next byte is never the end.  \uXXXX is
+				 * passed whole; were one of the four not a hex digit
+				 * (a quote, say), the string is one jansson refuses and
+				 * its check declines the page, however it was cut. */
+				q += q + 1 < n && js[q + 1] == 'u' ? 6 : 2;
 			}
 			if (super >= 0)
 				f->tok[super].size++;

@@ -127,6 +127,42 @@ static const char SQL_UPDATE[] =
 	" satisfaction = coalesce(?17, satisfaction), updated_at = ?18"
 	" WHERE source = ?1 AND source_id = ?2";
 
+static const char SQL_INSERT_NEW[] =
+	"INSERT INTO complaints (source, source_id, platform_id, merchant_id, merchant_name,"
+	" title, summary, issue, appeal, amount_fen, raw_status, status, category, filed_at,"
+	" url, complainant_key, satisfaction, first_seen_at, updated_at, complainant_tag)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, coalesce(?14, 0),"
+	" ?15, ?16, ?17, ?18, ?18, ?19) ON CONFLICT (source, source_id) DO NOTHING";
+
+/* Binds a complaint's values as SQL_INSERT and SQL_UPDATE number them. */
+static void
+bind_row(sqlite3_stmt *st, int64_t platform_id, const struct complaint *c, const char *status,
+	 enum category cat, int64_t now)
+{
+	bind_text(st, 1, c->source);
+	bind_text(st, 2, c->source_id);
+	bind_i64_nonzero(st, 3, platform_id);
+	bind_text(st, 4, c->merchant_id);
+	bind_text(st, 5, c->merchant_name);
+	bind_text(st, 6, c->title);
+	bind_text(st, 7, c->summary);
+	bind_text(st, 8, c->issue);
+	bind_text(st, 9, c->appeal);
+	bind_i64_known(st, 10, c->amount_fen);
+	bind_i64_known(st, 11, c->raw_status);
+	bind_text(st, 12, status);
+	bind_text(st, 13, category_key(cat));
+	bind_i64_nonzero(st, 14, c->filed_at);
+	bind_text(st, 15, c->url);
+	bind_text(st, 16, c->complainant_key);
+	if (c->satisfaction >= 0 && c->satisfaction <= 10)
+		bind_i64(st, 17, c->satisfaction);
+	else
+		sqlite3_bind_null(st, 17);
+	bind_i64(st, 18, now);
+	bind_i64(st, 19, complainant_tag(c->complainant_key));
+}
+
 /* Inserts or updates one complaint; 0 or -1.  See store.h. */
 int
 store_complaint_upsert(struct store *s, int64_t platform_id, const struct complaint *c,
@@ -141,14 +177,34 @@ store_complaint_upsert(struct store *s, int64_t platform_id, const struct compla
 	    store_merchant_platform(s, c->source, c->merchant_id, &platform_id, err) < 0)
 		return -1;
 
-	sqlite3_stmt *st = stmt_get(s, SQL_UPSERT_OLD, err);
-	if (!st)
+	sqlite3_stmt *st;
+	/* While complaints come new (an import, a reparse, a first refresh),
+	 * the row is inserted unless it exists, without reading it first; once
+	 * one is known, it is read first again.  Either way the row and the
+	 * result are the same. */
+	if (s->insert_first) {
+		if (!(st = stmt_get(s, SQL_INSERT_NEW, err)))
+			return -1;
+		bind_row(st, platform_id, c, complaint_status_name(c->status), cat, now);
+		if (stmt_run(s, st, "storing a complaint", err) < 0)
+			return -1;
+		if (sqlite3_changes(s->db) > 0) {
+			s->batch_rows++;
+			if (res)
+				*res = UPSERT_NEW;
+			return 0;
+		}
+		s->insert_first = false;
+	}
+	if (!(st = stmt_get(s, SQL_UPSERT_OLD, err)))
 		return -1;
 	bind_text(st, 1, c->source);
 	bind_text(st, 2, c->source_id);
 	int r = stmt_step(s, st, "reading a complaint", err);
 	if (r < 0)
 		return -1;
+	if (r == 0)
+		s->insert_first = true;
 
 	const char *status = complaint_status_name(c->status);
 	char old_status[16] = "";
@@ -186,28 +242,7 @@ store_complaint_upsert(struct store *s, int64_t platform_id, const struct compla
 	st = stmt_get(s, r == 1 ? SQL_UPDATE : SQL_INSERT, err);
 	if (!st)
 		return -1;
-	bind_text(st, 1, c->source);
-	bind_text(st, 2, c->source_id);
-	bind_i64_nonzero(st, 3, platform_id);
-	bind_text(st, 4, c->merchant_id);
-	bind_text(st, 5, c->merchant_name);
-	bind_text(st, 6, c->title);
-	bind_text(st, 7, c->summary);
-	bind_text(st, 8, c->issue);
-	bind_text(st, 9, c->appeal);
-	bind_i64_known(st, 10, c->amount_fen);
-	bind_i64_known(st, 11, c->raw_status);
-	bind_text(st, 12, status);
-	bind_text(st, 13, category_key(cat));
-	bind_i64_nonzero(st, 14, c->filed_at);
-	bind_text(st, 15, c->url);
-	bind_text(st, 16, c->complainant_key);
-	if (c->satisfaction >= 0 && c->satisfaction <= 10)
-		bind_i64(st, 17, c->satisfaction);
-	else
-		sqlite3_bind_null(st, 17);
-	bind_i64(st, 18, now);
-	bind_i64(st, 19, complainant_tag(c->complainant_key));
+	bind_row(st, platform_id, c, status, cat, now);
 	if (stmt_run(s, st, "storing a complaint", err) < 0)
 		return -1;
 	s->batch_rows++;

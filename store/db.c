@@ -174,11 +174,24 @@ static const char SQL_SAVEPOINT[] = "SAVEPOINT store_op";
 static const char SQL_RELEASE[] = "RELEASE store_op";
 static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO store_op";
 
-/* Opens an atomic section; 0 or -1. */
+/* Opens an atomic section; 0 or -1.  In a batch (store_batch_begin) with
+ * no transaction open - a caller that does not call store_begin per page,
+ * as reparse - the section begins the batch's transaction, which
+ * store_batch_page_done and store_batch_end commit, and is a savepoint in
+ * it: it still lands whole or not at all, but not one commit per page. */
 int
 tx_enter(struct store *s, struct tx *t, char *err)
 {
 	t->own = sqlite3_get_autocommit(s->db);
+	if (t->own && s->batch) {
+		if (s->batch_tx)
+			return set_err(err, "the transaction of the pages since the last commit "
+					    "was rolled back by SQLite");
+		if (stmt_exec(s, SQL_BEGIN, "BEGIN IMMEDIATE", err) < 0)
+			return -1;
+		s->batch_tx = 1;
+		t->own = 0;
+	}
 	if (t->own)
 		return stmt_exec(s, SQL_BEGIN, "BEGIN IMMEDIATE", err);
 	return stmt_exec(s, SQL_SAVEPOINT, "SAVEPOINT", err);

@@ -4,6 +4,7 @@
 #define KMREP_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "store.h"
@@ -22,6 +23,9 @@ struct store {
 	/* store_batch_*: on, limits, and what was written since the last commit */
 	int batch, batch_tx; /* batch_tx: store_begin began the batch's transaction */
 	size_t batch_max_rows, batch_max_bytes, batch_rows, batch_bytes;
+	/* store_complaint_upsert: the last complaint was new, so the next is
+	 * inserted unless it exists rather than read first */
+	bool insert_first;
 };
 
 /* The cached statement for sql (a static string: the cache is keyed on its

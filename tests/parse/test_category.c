@@ -4,6 +4,8 @@
 #include "err.h"
 #include "harness.h"
 
+#include <string.h>
+
 static struct categorizer *
 make(const struct score_params *p)
 {
@@ -170,7 +172,86 @@ test_names(void)
 		CHECK_INT(category_from_key(category_key((enum category)k)), k);
 }
 
+/* Random texts of keywords, pieces of them and other text: classify
+ * (one scan for every literal keyword) gives what PCRE2 rule by rule
+ * gives. */
+static int
+differential(struct categorizer *c, unsigned long seed)
+{
+	static const char *const pieces[] = {
+		"跑路", "卷款", "网站打不开", "群解散", "诈骗", "骗子", "钓鱼", "盗刷", "提现",
+		"余额不退", "不给提", "冻结", "客服不回", "失联", "不理人", "拉黑", "卡密无效",
+		"已被使用", "面额不符", "未发货", "不发货", "未到账", "延迟到账", "退款", "不退",
+		"拒绝退款", "七天无理由", "虚假宣传", "描述不符", "返利不兑现", "款跑", "QQ群没了",
+		"qq群没", "Ｑｑ群", "群１２３", "群12", "a.b", "A.B", "axb", "老板", "消失", "不",
+		"退", "跑", "款", "的", "，", " ", "\n", "...", "\xe8\xb7", "\xff"};
+	size_t n = sizeof(pieces) / sizeof(pieces[0]);
+	int differ = 0;
+	for (int round = 0; round < 20000; round++) {
+		char field[4][256];
+		for (int f = 0; f < 4; f++) {
+			field[f][0] = '\0';
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			int k = (int)((seed >> 33) % 5);
+			for (int j = 0; j < k; j++) {
+				seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+				strcat(field[f], pieces[(seed >> 33) % n]);
+			}
+		}
+		enum category a = categorizer_classify(c, field[0], field[1], field[2], field[3]);
+		enum category b =
+			categorizer_classify_each(c, field[0], field[1], field[2], field[3]);
+		if (a != b && differ++ < 5)
+			fprintf(stderr, "one scan %d, rule by rule %d: %s|%s|%s|%s\n", (int)a,
+				(int)b, field[0], field[1], field[2], field[3]);
+	}
+	return differ;
+}
+
+static void
+test_one_scan_same_as_rules(void)
+{
+	struct score_params p;
+	score_params_defaults(&p);
+	struct categorizer *c = make(&p);
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	CHECK_INT(differential(c, 16), 0);
+	categorizer_destroy(c);
+	/* extra literal keywords: 退款 (refund) starts before 款跑 (runaway)
+	 * and overlaps it; digits have no case */
+	static const char runaway[] = "款跑|老板消失";
+	static const char false_ad[] = "不退款|群123";
+	p.keywords_extra[CAT_RUNAWAY] = (char *)runaway;
+	p.keywords_extra[CAT_FALSE_AD] = (char *)false_ad;
+	c = make(&p);
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	CHECK_INT(title_of(c, "要退款跑了"), CAT_RUNAWAY);
+	CHECK_INT(title_of(c, "要不退款了"), CAT_REFUND);
+	CHECK_INT(title_of(c, "加了群１２３"), CAT_FALSE_AD);
+	CHECK_INT(categorizer_classify(c, "不退款", NULL, NULL, "被拉黑"), CAT_SUPPORT_LOST);
+	CHECK_INT(differential(c, 17), 0);
+	categorizer_destroy(c);
+	/* a keyword with letters (matched caselessly): rule by rule throughout */
+	static const char runaway2[] = "款跑|QQ群没了";
+	static const char false_ad2[] = "a.b";
+	p.keywords_extra[CAT_RUNAWAY] = (char *)runaway2;
+	p.keywords_extra[CAT_FALSE_AD] = (char *)false_ad2;
+	c = make(&p);
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	CHECK_INT(title_of(c, "qq群没了"), CAT_RUNAWAY);
+	CHECK_INT(title_of(c, "A.B"), CAT_FALSE_AD);
+	CHECK_INT(differential(c, 18), 0);
+	categorizer_destroy(c);
+}
+
 TEST_MAIN({"every_keyword", test_every_keyword},
+	  {"one_scan_same_as_rules", test_one_scan_same_as_rules},
 	  {"rule_order", test_rule_order},
 	  {"empty", test_empty},
 	  {"extra_keywords", test_extra_keywords},

@@ -699,6 +699,88 @@ test_upsert_new_same_changed(void)
 	store_close(s);
 }
 
+/* In a batch, a write without store_begin (reparse stores each archived
+ * page so) joins the batch's transaction instead of committing on its own:
+ * nothing is committed until the batch commits, and a batch that ends not
+ * ok leaves nothing. */
+static void
+test_batch_without_store_begin(void)
+{
+	char err[ERRBUF_SIZE];
+	struct store *s = open_mem();
+	struct raw_response r = {.source = "heimao", .kind = "list", .url = "http://x/1",
+				 .status = 200, .fetched_at = T0, .body = "{}", .body_len = 2};
+	for (int ok = 0; ok < 2; ok++) {
+		CHECK_INT(store_batch_begin(s, 10000, 1u << 20, err), 0);
+		CHECK_INT(store_raw_put(s, &r, NULL, err), 0);
+		CHECK(!sqlite3_get_autocommit(s->db));
+		CHECK_INT(store_batch_page_done(s, 2, err), 0);
+		CHECK_INT(store_raw_put(s, &r, NULL, err), 0);
+		CHECK(!sqlite3_get_autocommit(s->db));
+		CHECK_INT(store_batch_page_done(s, 2, err), 0);
+		CHECK_INT(store_batch_end(s, ok, err), 0);
+		CHECK(sqlite3_get_autocommit(s->db));
+		CHECK_INT(q_int(s, "SELECT count(*) FROM raw_responses"), ok ? 2 : 0);
+	}
+	/* a limit reached commits, and the next write begins a new batch
+	 * transaction */
+	CHECK_INT(store_batch_begin(s, 10000, 3, err), 0);
+	CHECK_INT(store_raw_put(s, &r, NULL, err), 0);
+	CHECK_INT(store_batch_page_done(s, 4, err), 0);
+	CHECK(sqlite3_get_autocommit(s->db));
+	CHECK_INT(store_raw_put(s, &r, NULL, err), 0);
+	CHECK(!sqlite3_get_autocommit(s->db));
+	CHECK_INT(store_batch_end(s, 0, err), 0);
+	CHECK_INT(q_int(s, "SELECT count(*) FROM raw_responses"), 3);
+	store_close(s);
+}
+
+/* New and known complaints interleaved (a new one is inserted unless it
+ * exists, a known one read first): the results and rows are what reading
+ * every one first gives. */
+static void
+test_upsert_new_known_interleaved(void)
+{
+	char err[ERRBUF_SIZE];
+	struct store *s = open_mem();
+	int64_t pid = add(s, "启慧卡盟", NULL, NULL);
+	struct complaint c[4];
+	make_complaint(&c[0], "11", 4, T0);
+	make_complaint(&c[1], "12", 6, T0 + 60);
+	make_complaint(&c[2], "13", 7, T0 + 120);
+	make_complaint(&c[3], "14", 7, T0 + 180);
+	static const struct {
+		int i;
+		int64_t now;
+		enum upsert_result want;
+	} seq[] = {
+		{0, T0, UPSERT_NEW},      {1, T0, UPSERT_NEW},     {0, T0 + 5, UPSERT_SAME},
+		{2, T0 + 5, UPSERT_NEW},  {1, T0 + 9, UPSERT_CHANGED}, {3, T0 + 9, UPSERT_NEW},
+		{3, T0 + 9, UPSERT_SAME}, {2, T0 + 9, UPSERT_SAME},
+	};
+	for (size_t k = 0; k < sizeof(seq) / sizeof(seq[0]); k++) {
+		if (k == 4) {
+			free(c[1].title);
+			c[1].title = xstrdup("新标题");
+		}
+		enum upsert_result r;
+		CHECK_INT(store_complaint_upsert(s, pid, &c[seq[k].i], CAT_UNDELIVERED, seq[k].now,
+						 &r, err),
+			  0);
+		CHECK_INT(r, seq[k].want);
+	}
+	CHECK_INT(q_int(s, "SELECT count(*) FROM complaints"), 4);
+	CHECK_INT(q_int(s, "SELECT id FROM complaints WHERE source_id = '13'"), 3);
+	CHECK_INT(q_int(s, "SELECT id FROM complaints WHERE source_id = '14'"), 4);
+	CHECK_INT(q_int(s, "SELECT first_seen_at FROM complaints WHERE source_id = '12'"), T0);
+	CHECK_INT(q_int(s, "SELECT updated_at FROM complaints WHERE source_id = '12'"), T0 + 9);
+	CHECK_INT(q_int(s, "SELECT updated_at FROM complaints WHERE source_id = '11'"), T0);
+	CHECK_INT(q_int(s, "SELECT count(*) FROM complaints WHERE title = '新标题'"), 1);
+	for (int i = 0; i < 4; i++)
+		complaint_finish(&c[i]);
+	store_close(s);
+}
+
 static void
 test_double_upsert_identical(void)
 {
@@ -1816,6 +1898,8 @@ test_batch_failed_page_alone(void)
 
 TEST_MAIN(
 	{"migrate_empty", test_migrate_empty},
+	{"upsert_new_known_interleaved", test_upsert_new_known_interleaved},
+	{"batch_without_store_begin", test_batch_without_store_begin},
 	{"migrate_v2_to_v3", test_migrate_v2_to_v3},
 	{"bad_status_refused", test_bad_status_refused},
 	{"reopen_file", test_reopen_file},
