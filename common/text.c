@@ -286,6 +286,26 @@ text_display_width(const char *s)
 	return width;
 }
 
+size_t
+text_fit_columns(const char *s, size_t columns, size_t *width)
+{
+	size_t w = 0, len = strlen(s), used = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (used < len) {
+		uint32_t cp;
+		size_t n = utf8_decode(p + used, len - used, &cp);
+		if (!n)
+			n = 1, cp = 0xFFFD;
+		size_t cw = wide(cp) ? 2 : 1;
+		if (w + cw > columns)
+			break;
+		w += cw, used += n;
+	}
+	if (width)
+		*width = w;
+	return used;
+}
+
 /* What a terminal would obey rather than print: C0, DEL, C1 and the bidi
  * controls that reorder or override the direction of what follows. */
 static bool

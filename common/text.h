@@ -38,6 +38,11 @@ char *text_name_key(const char *s);
  * 1 for the rest (no combining marks or control characters expected). */
 size_t text_display_width(const char *s);
 
+/* How many bytes of s fit in columns display columns, cut between
+ * characters (as text_display_width counts them); their width in *width
+ * when width is not NULL. */
+size_t text_fit_columns(const char *s, size_t columns, size_t *width);
+
 /* Trims ASCII and Unicode spaces at both ends, in place; returns s. */
 char *text_trim(char *s);
 

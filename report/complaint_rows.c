@@ -8,6 +8,7 @@
 #include "parse/category.h"
 #include "text.h"
 #include "timeutil.h"
+#include "words.h"
 
 const char *const complaint_columns[COMPLAINT_COLUMNS] = {
 	"source", "id", "filed", "status_raw", "status", "category", "amount_yuan",
@@ -60,18 +61,6 @@ status_words(enum complaint_status s)
 	return i18n_pgettext("status", words[s]);
 }
 
-/* The buyer's word for a category (the same words as check's text). */
-static const char *
-category_words(enum category c)
-{
-	static const char *const words[CAT_COUNT] = {
-		N_("runaway"), N_("fraud"), N_("withdrawal blocked"), N_("support unreachable"),
-		N_("invalid card key"), N_("not delivered"), N_("refund refused"),
-		N_("false advertising"), N_("other"),
-	};
-	return (unsigned)c < CAT_COUNT ? _(words[c]) : _(words[CAT_OTHER]);
-}
-
 /* s padded with spaces to columns display columns, then two spaces. */
 static void
 put_cell(FILE *out, const char *s, size_t columns)
@@ -96,21 +85,8 @@ cut_to_width(struct buf *out, const char *s, size_t columns)
 		buf_finish(&shown);
 		return;
 	}
-	size_t w = 0, room = columns > 3 ? columns - 3 : 0;
-	while (*p) {
-		uint32_t cp;
-		size_t n = utf8_decode((const unsigned char *)p, strlen(p), &cp);
-		if (!n)
-			n = 1;
-		char one[5] = "";
-		memcpy(one, p, n < 4 ? n : 4);
-		size_t cw = text_display_width(one);
-		if (w + cw > room)
-			break;
-		buf_append(out, p, n);
-		w += cw;
-		p += n;
-	}
+	size_t room = columns > 3 ? columns - 3 : 0;
+	buf_append(out, p, text_fit_columns(p, room, NULL));
 	buf_append(out, "...", 3);
 	buf_finish(&shown);
 }

@@ -93,23 +93,11 @@ verdict_words(const char *key)
 static void
 fit_part(struct buf *out, const char *s, size_t columns, const char **rest)
 {
-	size_t w = 0;
-	const char *p = s;
-	while (*p) {
-		uint32_t cp;
-		size_t n = utf8_decode((const unsigned char *)p, strlen(p), &cp);
-		if (!n)
-			n = 1;
-		char one[5] = "";
-		memcpy(one, p, n < 4 ? n : 4);
-		size_t cw = text_display_width(one);
-		if (w + cw > columns && p > s)
-			break;
-		w += cw;
-		p += n;
-	}
-	buf_append(out, s, (size_t)(p - s));
-	*rest = p;
+	size_t n = text_fit_columns(s, columns, NULL);
+	if (!n && *s) /* a character wider than the column still moves on */
+		n = text_fit_columns(s, 2, NULL);
+	buf_append(out, s, n);
+	*rest = s + n;
 }
 
 #define NAME_COLUMNS 20

@@ -14,6 +14,7 @@
 #include "render.h"
 #include "text.h"
 #include "timeutil.h"
+#include "words.h"
 #include "xalloc.h"
 
 static const char *
@@ -514,19 +515,6 @@ finding_words(const char *signal)
 	if (!strcmp(signal, "no_claim"))
 		return _("the home page shows no ICP number although the registry has one");
 	return _("the filing number dates from this year or last");
-}
-
-/* Category names: Chinese in both languages' sense of the 卡盟 trade would
- * be unreadable in English, so they go through the catalogue too. */
-static const char *
-category_words(enum category c)
-{
-	static const char *const words[CAT_COUNT] = {
-		N_("runaway"), N_("fraud"), N_("withdrawal blocked"), N_("support unreachable"),
-		N_("invalid card key"), N_("not delivered"), N_("refund refused"),
-		N_("false advertising"), N_("other"),
-	};
-	return (unsigned)c < CAT_COUNT ? _(words[c]) : _(words[CAT_OTHER]);
 }
 
 static void

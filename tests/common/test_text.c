@@ -153,6 +153,24 @@ test_append_text_keeps_nul_tail(void)
 	buf_finish(&b);
 }
 
+static void
+test_fit_columns(void)
+{
+	size_t w;
+	/* Chinese takes two columns: 3 columns hold one of them, not two. */
+	CHECK_INT(text_fit_columns("测试卡盟", 3, &w), 3);
+	CHECK_INT(w, 2);
+	CHECK_INT(text_fit_columns("测试卡盟", 4, &w), 6);
+	CHECK_INT(text_fit_columns("ab测试", 3, &w), 2);
+	CHECK_INT(w, 2);
+	CHECK_INT(text_fit_columns("abc", 10, &w), 3);
+	CHECK_INT(w, 3);
+	CHECK_INT(text_fit_columns("测", 1, NULL), 0);
+	CHECK_INT(text_fit_columns("", 5, &w), 0);
+	/* A broken byte counts as one replacement character, never split. */
+	CHECK_INT(text_fit_columns("a\xff" "b", 2, &w), 2);
+}
+
 TEST_MAIN({"line_escapes_every_control", test_line_escapes_every_control},
 	  {"every_code_point_range", test_every_code_point_range},
 	  {"plain_text_untouched", test_plain_text_untouched},
@@ -160,4 +178,5 @@ TEST_MAIN({"line_escapes_every_control", test_line_escapes_every_control},
 	  {"invalid_utf8_and_nul", test_invalid_utf8_and_nul},
 	  {"json_mode", test_json_mode},
 	  {"pool", test_pool},
-	  {"append_text_keeps_nul_tail", test_append_text_keeps_nul_tail})
+	  {"append_text_keeps_nul_tail", test_append_text_keeps_nul_tail},
+	  {"fit_columns", test_fit_columns})
