@@ -329,6 +329,7 @@ class Handler(BaseHTTPRequestHandler):
     def handle_one(self):
         state = self.server.state
         self._status = None
+        self._pending_record, self._recorded = None, False
         t0 = time.time()
         split = urlsplit(self.path)
         path, raw_query = split.path or "/", split.query
@@ -343,6 +344,10 @@ class Handler(BaseHTTPRequestHandler):
                           self.headers, body, state)
             resp, fault_kind = self.dispatch(req)
             if resp is not None:
+                # Logged just before its answer goes out, so a client that
+                # has its answer finds it in the log, in the order answered.
+                if not path.startswith("/_control/"):
+                    self._pending_record = (t0, path, raw_query, fault_kind)
                 self.send(req, resp)
         except BadRequest as e:
             self.close_connection = True
@@ -358,7 +363,11 @@ class Handler(BaseHTTPRequestHandler):
                 except OSError:
                     pass
         finally:
-            if not path.startswith("/_control/"):
+            if self._pending_record is not None:
+                self.record(*self._pending_record)
+            elif not self._recorded and not path.startswith("/_control/"):
+                # Answers a fault writes itself (drips, truncations) are
+                # logged when they end.
                 self.record(t0, path, raw_query, fault_kind)
 
     def read_body(self):
@@ -414,6 +423,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
         if self.close_connection:
             self.send_header("Connection", "close")
+        if self._pending_record is not None:
+            self.record(*self._pending_record)
+            self._pending_record, self._recorded = None, True
         self.end_headers()
         if self.command != "HEAD" and body:
             self.wfile.write(body)
