@@ -55,16 +55,8 @@ def hostile_world(world):
 def setup(t):
     """The demo database with the hostile platform; returns the report's
     HTML text and its JSON rows."""
-    t.world = "demo.json"
-    t.now = None
+    t.use_demo_world()
     t.extra_world = hostile_world
-    with open(os.path.join(kmtest.WORLDS, "demo.json"), encoding="utf-8") as f:
-        cookie = json.load(f)["heimao"]["cookie"]
-    k, v = cookie.split("=", 1)
-    ck = os.path.join(t.dir, "demo-cookies.txt")
-    with open(ck, "w") as f:
-        f.write(f"127.0.0.1\tFALSE\t/\tFALSE\t0\t{k}\t{v}\n")
-    t.config_extra = {"heimao": {"cookie_file": ck}}
     for name, dom in DEMO:
         t.add(name, "--domain", dom)
     t.add(EVIL_NAME, "--domain", EVIL_DOMAIN, "--heimao-couid", EVIL_COUID)

@@ -121,6 +121,20 @@ class Case:
         # 黑猫, and the test world's 测试卡盟 is on 聚投诉 too (test_jutousu.py).
         self.jutousu = False
 
+    def use_demo_world(self):
+        """The demo world of scripts/demo (times relative to the real clock),
+        with both sites' login cookies from it; call before the server starts."""
+        self.world = "demo.json"
+        self.now = None
+        with open(os.path.join(WORLDS, "demo.json"), encoding="utf-8") as f:
+            world = json.load(f)
+        path = os.path.join(self.dir, "demo-cookies.txt")
+        with open(path, "w") as f:
+            for cookie in (world["heimao"]["cookie"], world["jutousu"]["cookie"]):
+                k, v = cookie.split("=", 1)
+                f.write(f"127.0.0.1\tFALSE\t/\tFALSE\t0\t{k}\t{v}\n")
+        self.config_extra = {"heimao": {"cookie_file": path}, "jutousu": {"cookie_file": path}}
+
     @property
     def server(self):
         if self._server is None:

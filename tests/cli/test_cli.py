@@ -1721,15 +1721,7 @@ DEMO = [("启慧卡盟", "qihui-km.com"), ("星辰卡盟", "xingchen-km.com"),
 
 
 def demo_setup(t, platforms=DEMO):
-    t.world = "demo.json"
-    t.now = None
-    with open(os.path.join(kmtest.WORLDS, "demo.json"), encoding="utf-8") as f:
-        cookie = json.load(f)["heimao"]["cookie"]
-    k, v = cookie.split("=", 1)
-    ck = os.path.join(t.dir, "demo-cookies.txt")
-    with open(ck, "w") as f:
-        f.write(f"127.0.0.1\tFALSE\t/\tFALSE\t0\t{k}\t{v}\n")
-    t.config_extra = {"heimao": {"cookie_file": ck}}
+    t.use_demo_world()
 
     def build(t):
         for name, dom in platforms:

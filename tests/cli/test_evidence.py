@@ -7,7 +7,6 @@ payment channel's dispute route and the MIIT report only when they apply.
 The facts are read from the database the run filled, never from kmrep's own
 text."""
 import datetime
-import json
 import os
 import re
 import sys
@@ -23,17 +22,8 @@ SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 def demo_setup(t, platforms):
     """The demo world (times relative to the real clock) with platforms
     added and refreshed (聚投诉 on, as in scripts/demo)."""
-    t.world = "demo.json"
-    t.now = None
+    t.use_demo_world()
     t.jutousu = True
-    with open(os.path.join(kmtest.WORLDS, "demo.json"), encoding="utf-8") as f:
-        world = json.load(f)
-    ck = os.path.join(t.dir, "demo-cookies.txt")
-    with open(ck, "w") as f:
-        for cookie in (world["heimao"]["cookie"], world["jutousu"]["cookie"]):
-            k, v = cookie.split("=", 1)
-            f.write(f"127.0.0.1\tFALSE\t/\tFALSE\t0\t{k}\t{v}\n")
-    t.config_extra = {"heimao": {"cookie_file": ck}, "jutousu": {"cookie_file": ck}}
     t.server
     for args in platforms:
         t.add(*args)

@@ -1,7 +1,6 @@
 """One language at a time: text output, messages and --help in Chinese when
 the locale (or --lang zh) says so, English otherwise; lines that fit an
 80-column terminal; no internal enum values in the text."""
-import json
 import os
 import re
 import sys
@@ -149,15 +148,7 @@ RAW_ZH = RAW + ("avoid", "caution", "unanswered", "answered", "resolved", "close
 def demo(t):
     """The demo world, refreshed twice so the surging platform's warning holds
     (a runaway alert), with every kind of verdict."""
-    t.world = "demo.json"
-    t.now = None
-    with open(os.path.join(kmtest.WORLDS, "demo.json"), encoding="utf-8") as f:
-        world = json.load(f)
-    k, v = world["heimao"]["cookie"].split("=", 1)
-    ck = os.path.join(t.dir, "demo-cookies.txt")
-    with open(ck, "w") as f:
-        f.write(f"127.0.0.1\tFALSE\t/\tFALSE\t0\t{k}\t{v}\n")
-    t.config_extra = {"heimao": {"cookie_file": ck}}
+    t.use_demo_world()
     names = []
     for name, dom in (("启慧卡盟", "qihui-km.com"), ("星辰卡盟", "xingchen-km.com"),
                       ("云端卡盟", "yunduan-km.cn"), ("鑫源卡盟", "xinyuan-km.com"),

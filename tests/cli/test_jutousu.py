@@ -225,13 +225,7 @@ def test_failed_source_holds_the_verdict_unless_not_required(t):
     # The demo's 启慧卡盟 is recommended on 黑猫 + ICP + home page; while
     # 聚投诉 has never been read it is caution at best (SCORING §7), unless
     # the user declares 聚投诉 not required.
-    t.world = "demo.json"
-    t.now = None
-    cookies = os.path.join(t.dir, "demo-cookies.txt")
-    with open(cookies, "w") as f:
-        f.write("127.0.0.1\tFALSE\t/\tFALSE\t0\tSUB\t_2AkMdemo\n"
-                "127.0.0.1\tFALSE\t/\tFALSE\t0\tjutous_session_id\t8f1c2d3e4a5b6c7d\n")
-    t.config_extra = {"heimao": {"cookie_file": cookies}, "jutousu": {"cookie_file": cookies}}
+    t.use_demo_world()
     on(t)
     t.add("启慧卡盟", "--domain", "qihui-km.com")
     r = t.kmrep("refresh", "--source", "heimao,icp,site")

@@ -3,7 +3,6 @@ checked, the verdict does not depend on how often one refreshes, unknown is
 said as unknown, a short or wrong name leaves no junk, and Ctrl-C stops a
 run at once with the work done so far stored whole."""
 import datetime
-import json
 import os
 import signal
 import subprocess
@@ -17,15 +16,7 @@ import kmtest  # noqa: E402
 def demo_setup(t, platforms):
     """The demo world (times relative to the real clock) with platforms
     added and refreshed."""
-    t.world = "demo.json"
-    t.now = None
-    with open(os.path.join(kmtest.WORLDS, "demo.json"), encoding="utf-8") as f:
-        cookie = json.load(f)["heimao"]["cookie"]
-    k, v = cookie.split("=", 1)
-    ck = os.path.join(t.dir, "demo-cookies.txt")
-    with open(ck, "w") as f:
-        f.write(f"127.0.0.1\tFALSE\t/\tFALSE\t0\t{k}\t{v}\n")
-    t.config_extra = {"heimao": {"cookie_file": ck}}
+    t.use_demo_world()
     t.server
     for name, dom in platforms:
         t.add(name, "--domain", dom)
