@@ -460,20 +460,14 @@ buf_unread_sources(struct buf *b, const struct platform_view *v, int kind)
 	memset(done, 0, sizeof(done));
 	bool first_group = true;
 	for (size_t i = 0; i < n; i++) {
-		enum source_health h = v->health[i];
-		if (done[i] || (kind >= 0 && registry[i].kind != (enum source_kind)kind) ||
-		    h == HEALTH_DISABLED || h == HEALTH_OK || h == HEALTH_STALE ||
-		    h == HEALTH_PARTIAL)
+		if (done[i] || !view_source_unread(v, i, kind))
 			continue;
 		const char *words = unread_words(v, i);
 		buf_puts(b, first_group ? "" : _("; "));
 		first_group = false;
 		buf_puts(b, source_label(i));
 		for (size_t j = i + 1; j < n; j++) {
-			enum source_health hj = v->health[j];
-			if ((kind >= 0 && registry[j].kind != (enum source_kind)kind) ||
-			    hj == HEALTH_DISABLED || hj == HEALTH_OK || hj == HEALTH_STALE ||
-			    hj == HEALTH_PARTIAL || strcmp(unread_words(v, j), words))
+			if (!view_source_unread(v, j, kind) || strcmp(unread_words(v, j), words))
 				continue;
 			buf_printf(b, "%s%s", _(", "), source_label(j));
 			done[j] = true;

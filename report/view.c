@@ -523,20 +523,24 @@ collect_reset(struct collect *c, struct platform_view *v)
 	v->newest_complaint = 0;
 }
 
-/* Appends "name: why" for each enabled source of kind (-1: every kind) that
- * has not been read (its latest attempt failed, or never made); returns how
+bool
+view_source_unread(const struct platform_view *v, size_t i, int kind)
+{
+	enum source_health h = v->health[i];
+	return (kind < 0 || registry[i].kind == (enum source_kind)kind) && h != HEALTH_DISABLED &&
+	       h != HEALTH_OK && h != HEALTH_STALE && h != HEALTH_PARTIAL;
+}
+
+/* Appends "name: why" for each source view_source_unread names; returns how
  * many. */
 static int
 unread_sources(const struct platform_view *v, int kind, struct buf *list)
 {
 	int n = 0;
 	for (size_t i = 0; i < registry_count(); i++) {
-		if (kind >= 0 && registry[i].kind != (enum source_kind)kind)
+		if (!view_source_unread(v, i, kind))
 			continue;
 		enum source_health h = v->health[i];
-		if (h == HEALTH_DISABLED || h == HEALTH_OK || h == HEALTH_STALE ||
-		    h == HEALTH_PARTIAL)
-			continue;
 		const char *why = h == HEALTH_NEVER ? "not read yet"
 				  : v->state[i].last_error ? v->state[i].last_error
 							   : source_health_key(h);

@@ -107,6 +107,10 @@ struct platform_view {
 	size_t n_collect_strings;
 };
 
+/* Whether source i (a registry index) of kind (-1: any kind) is enabled
+ * and was not read: its latest attempt failed, or none was made. */
+bool view_source_unread(const struct platform_view *v, size_t i, int kind);
+
 /* Loads and scores platform id.  evidence: also the complaints' links and
  * text (check prints them); without it only the scoring facts are read, from
  * an index (report, list, refresh) — the numbers are the same — and the
