@@ -407,7 +407,7 @@ open_connection(struct store *s, const char *path, int mode, int *cantopen, char
 		flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
 		uri = readonly_uri(path, mode == 2);
 	}
-	int rc = sqlite3_open_v2(uri ? uri : path, &s->db, flags, NULL);
+	int rc = sqlite3_open_v2(uri ? uri : path, &s->db, flags, mode == 0 ? store_vfs_name() : NULL);
 	free(uri);
 	if (rc != SQLITE_OK)
 		return set_err(err, "%s: %s", path,

@@ -73,6 +73,11 @@ int64_t col_i64(sqlite3_stmt *st, int i, int64_t if_null);
 /* Copies text into a fixed buffer, truncated at a UTF-8 boundary. */
 void copy_fixed(char *dst, size_t size, const char *src);
 
+/* The VFS every read-write connection opens with (vfs.c): SQLite's own,
+ * with the write-ahead log's appends gathered into large writes.  Its name,
+ * or NULL (SQLite's default) when it cannot be set up. */
+const char *store_vfs_name(void);
+
 /* The migrations (migrate.c): brings the database to STORE_SCHEMA_VERSION. */
 int store_migrate(struct store *s, char *err);
 /* The same, up to schema version target only (for the tests of a migration). */
