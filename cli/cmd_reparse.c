@@ -87,10 +87,10 @@ run(struct cli *cli, int argc, char **argv)
 		return EXIT_INTERNAL;
 	}
 	int status = EXIT_DONE;
-	/* Responses commit together, up to 10,000 complaints or 64 MB at a
-	 * time; each response is all or nothing.  A killed reparse keeps what it
+	/* Responses commit together, in batches (store.h says how large); each
+	 * response is all or nothing.  A killed reparse keeps what it
 	 * committed: parsing is idempotent, so running it again completes it. */
-	if (store_batch_begin(st, 10000, 64u << 20, err) < 0 ||
+	if (store_batch_begin(st, STORE_BATCH_ROWS, STORE_BATCH_BYTES, err) < 0 ||
 	    store_raw_each(st, source, one, &rp, err) < 0 || rp.db_error ||
 	    store_batch_end(st, 1, err) < 0) {
 		store_batch_end(st, 0, NULL);
@@ -114,7 +114,7 @@ const struct command cmd_reparse = {
 	.summary = N_("parse the archived responses again, offline (after a parser fix)"),
 	.help = N_("  --source S  only that source's responses (below)\n"
 		"\nEach archived response is parsed again atomically; they are committed in\n"
-		"batches of up to 10,000 complaints, so a killed reparse keeps whole responses\n"
+		"batches of up to 500 complaints, so a killed reparse keeps whole responses\n"
 		"and running it again completes it.  Exit 1 when some archived page is not\n"
 		"recognised.\n"),
 	.lists = CLI_LIST_SOURCES,

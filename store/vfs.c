@@ -38,6 +38,11 @@ struct shim_file {
 	unsigned char *buf;
 	size_t len;
 	sqlite3_int64 off;       /* where buf[0] goes in the file */
+	/* WAL bytes read ahead: [read_off, read_off + read_len) */
+	unsigned char *read_buf;
+	size_t read_len;
+	sqlite3_int64 read_off;
+	sqlite3_int64 read_next; /* where the last read ended */
 };
 
 /* The shim and the VFS it wraps: SQLite keeps a pointer to a registered VFS
@@ -96,8 +101,54 @@ shim_close(sqlite3_file *file)
 	if (f->peer)
 		f->peer->peer = NULL;
 	sqlite3_free(f->buf);
+	sqlite3_free(f->read_buf);
 	int rc2 = f->real->pMethods->xClose(f->real);
 	return rc != SQLITE_OK ? rc : rc2;
+}
+
+/* Forgets the WAL bytes read ahead (f may be NULL). */
+static void
+forget_read_ahead(struct shim_file *f)
+{
+	if (f)
+		f->read_len = 0;
+}
+
+/* Reads the WAL, ahead when the reads follow on: a checkpoint reads every
+ * frame's page (4 KiB, its 24-byte header apart from the last) nearly in
+ * the order they were written, each with its own pread(2); one that starts
+ * where the last ended (give or take a frame header) fetches the next
+ * WAL_BUFFER_SIZE bytes.  They are trusted only while this connection's view
+ * of the WAL cannot change: a shared-memory lock, barrier or unmap of the
+ * database (a transaction or checkpoint begins or ends) forgets them, as do
+ * this file's own writes.  Within one lock period SQLite reads no frame
+ * another connection may still write. */
+static int
+wal_read(struct shim_file *f, void *out, int n, sqlite3_int64 off)
+{
+	if (f->read_len && off >= f->read_off &&
+	    off + n <= f->read_off + (sqlite3_int64)f->read_len) {
+		memcpy(out, f->read_buf + (off - f->read_off), (size_t)n);
+		f->read_next = off + n;
+		return SQLITE_OK;
+	}
+	bool follows = off >= f->read_next && off - f->read_next <= WAL_FRAME_HEADER_SIZE;
+	f->read_next = off + n;
+	f->read_len = 0;
+	sqlite3_int64 size = 0;
+	if (follows && !f->read_buf)
+		f->read_buf = sqlite3_malloc(WAL_BUFFER_SIZE);
+	if (follows && f->read_buf && f->real->pMethods->xFileSize(f->real, &size) == SQLITE_OK &&
+	    size - off > n) {
+		size_t ahead = size - off < WAL_BUFFER_SIZE ? (size_t)(size - off) : WAL_BUFFER_SIZE;
+		if (f->real->pMethods->xRead(f->real, f->read_buf, (int)ahead, off) == SQLITE_OK) {
+			f->read_off = off;
+			f->read_len = ahead;
+			memcpy(out, f->read_buf, (size_t)n);
+			return SQLITE_OK;
+		}
+	}
+	return f->real->pMethods->xRead(f->real, out, n, off);
 }
 
 static int
@@ -105,7 +156,9 @@ shim_read(sqlite3_file *file, void *out, int n, sqlite3_int64 off)
 {
 	struct shim_file *f = (struct shim_file *)file;
 	int rc = flushed(f);
-	return rc != SQLITE_OK ? rc : f->real->pMethods->xRead(f->real, out, n, off);
+	if (rc != SQLITE_OK)
+		return rc;
+	return f->is_wal ? wal_read(f, out, n, off) : f->real->pMethods->xRead(f->real, out, n, off);
 }
 
 /* A frame header is a commit's when it gives the database size after it. */
@@ -123,6 +176,7 @@ shim_write(sqlite3_file *file, const void *data, int n, sqlite3_int64 off)
 		return f->real->pMethods->xWrite(f->real, data, n, off);
 	if (f->err != SQLITE_OK)
 		return f->err;
+	forget_read_ahead(f);
 	if (f->len && (off != f->off + (sqlite3_int64)f->len || f->len + (size_t)n > WAL_BUFFER_SIZE)) {
 		int rc = write_out(f);
 		if (rc != SQLITE_OK)
@@ -146,6 +200,7 @@ static int
 shim_truncate(sqlite3_file *file, sqlite3_int64 size)
 {
 	struct shim_file *f = (struct shim_file *)file;
+	forget_read_ahead(f);
 	int rc = flushed(f);
 	return rc != SQLITE_OK ? rc : f->real->pMethods->xTruncate(f->real, size);
 }
@@ -222,6 +277,7 @@ static int
 shim_shm_lock(sqlite3_file *file, int offset, int n, int flags)
 {
 	struct shim_file *f = (struct shim_file *)file;
+	forget_read_ahead(f->peer);
 	if (f->peer) {
 		int rc = flushed(f->peer);
 		if (rc != SQLITE_OK)
@@ -234,6 +290,7 @@ static void
 shim_shm_barrier(sqlite3_file *file)
 {
 	struct shim_file *f = (struct shim_file *)file;
+	forget_read_ahead(f->peer);
 	write_out_or_remember(f->peer);
 	f->real->pMethods->xShmBarrier(f->real);
 }
@@ -242,6 +299,7 @@ static int
 shim_shm_unmap(sqlite3_file *file, int delete_flag)
 {
 	struct shim_file *f = (struct shim_file *)file;
+	forget_read_ahead(f->peer);
 	write_out_or_remember(f->peer);
 	return f->real->pMethods->xShmUnmap(f->real, delete_flag);
 }

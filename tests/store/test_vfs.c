@@ -276,8 +276,40 @@ test_kill_after_commit_keeps_it(void)
 	remove_db(p);
 }
 
+/* The WAL read ahead is forgotten when the view of the WAL may change.
+ * The shim's connection reads the first rows (their pages are the first
+ * frames: it reads them ahead); another connection checkpoints, which
+ * restarts the WAL, and rewrites later rows in place: their pages are the
+ * new first frames, at the offsets read ahead.  The shim's connection must
+ * read the new pages, not the bytes it read ahead, starting with a page in
+ * the middle of what it read ahead. */
+static void
+test_read_ahead_never_stale(void)
+{
+	const char *p = fresh_path();
+	sqlite3 *db = open_shim(p);
+	sqlite3 *other = open_plain(p);
+	CHECK_INT(exec(other, "PRAGMA wal_autocheckpoint = 0"), SQLITE_OK);
+	CHECK_INT(exec(db, "PRAGMA wal_autocheckpoint = 0"), SQLITE_OK);
+	CHECK_INT(exec(other, CREATE), SQLITE_OK);
+	CHECK_INT(exec(other, "BEGIN"), SQLITE_OK);
+	CHECK_INT(insert_rows(other, 100, 3000), SQLITE_OK); /* a page each */
+	CHECK_INT(exec(other, "COMMIT"), SQLITE_OK);
+	CHECK_INT(number(db, "SELECT sum(length(b)) FROM t WHERE id <= 25"), 25 * 3000);
+	CHECK_INT(exec(other, "PRAGMA wal_checkpoint(RESTART)"), SQLITE_OK);
+	CHECK_INT(exec(other, "UPDATE t SET b = zeroblob(3000) WHERE id > 90"), SQLITE_OK);
+	/* id 100's page is the 10th new frame: the first read of the new WAL */
+	CHECK_INT(number(db, "SELECT count(*) FROM t WHERE id = 100 AND b = zeroblob(3000)"), 1);
+	CHECK_INT(number(db, "SELECT count(*) FROM t WHERE b = zeroblob(3000)"), 10);
+	check_intact(db);
+	sqlite3_close(other);
+	sqlite3_close(db);
+	remove_db(p);
+}
+
 TEST_MAIN({"commit_reads_back_elsewhere", test_commit_reads_back_elsewhere},
 	  {"each_commit_visible_at_once", test_each_commit_visible_at_once},
 	  {"spilled_then_rolled_back", test_spilled_then_rolled_back},
 	  {"full_disk_fails_the_commit", test_full_disk_fails_the_commit},
-	  {"kill_after_commit_keeps_it", test_kill_after_commit_keeps_it})
+	  {"kill_after_commit_keeps_it", test_kill_after_commit_keeps_it},
+	  {"read_ahead_never_stale", test_read_ahead_never_stale})
