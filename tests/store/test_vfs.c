@@ -234,6 +234,7 @@ test_full_disk_fails_the_commit(void)
 		if (exec(db, "BEGIN") != SQLITE_OK || insert_rows(db, 8, 3000) != SQLITE_OK)
 			_exit(3); /* written to the buffer only: nothing can fail yet */
 		int rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		sqlite3_close_v2(db);
 		_exit(rc == SQLITE_OK ? 4 : 0);
 	}
 	int status = 0;
