@@ -269,7 +269,7 @@ run(struct cli *cli, int argc, char **argv)
 		free(r.foreign_merchant);
 		r.foreign_merchant = NULL;
 		free(body);
-		if (store_batch_page_done(st, len, err) < 0) {
+		if (store_batch_page_done(st, err) < 0) {
 			msg_error("import: %s", err);
 			status = EXIT_INTERNAL;
 		}
@@ -304,7 +304,7 @@ const struct command cmd_import = {
 		"for a platform bound to other merchants of that site, or a list of a\n"
 		"merchant bound to another platform, is refused (exit 1) unless --force.\n"
 		"Imported files are archived, so `kmrep reparse` parses them again.  One line\n"
-		"per platform says what was imported.  Files are committed in batches of up\n"
-		"to 500 complaints or 1 MB.\n"),
+		"per platform says what was imported.  Files are committed in batches (at\n"
+		"most 500 complaints written or 1 MB of new files archived).\n"),
 	.lists = CLI_LIST_SOURCES,
 };

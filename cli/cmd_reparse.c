@@ -38,7 +38,7 @@ one(const struct raw_response *raw, void *ctx)
 	free(rp->r.foreign_merchant); /* an import whose merchant is no longer the platform's */
 	rp->r.foreign_merchant = NULL;
 	rp->pages++;
-	if (rc == -ERR_DB || store_batch_page_done(rp->r.st, raw->body_len, err) < 0) {
+	if (rc == -ERR_DB || store_batch_page_done(rp->r.st, err) < 0) {
 		rp->db_error = true;
 		snprintf(rp->err, sizeof(rp->err), "%s", err);
 		return 1;

@@ -321,13 +321,12 @@ batch_commit(struct store *s, char *err)
 
 /* Counts a page and commits when a limit is reached; 0 or -1. */
 int
-store_batch_page_done(struct store *s, size_t bytes, char *err)
+store_batch_page_done(struct store *s, char *err)
 {
 	if (!s->batch)
 		return 0;
 	if (s->batch_tx && sqlite3_get_autocommit(s->db))
 		return batch_commit(s, err); /* reports the loss */
-	s->batch_bytes += bytes;
 	if (s->batch_rows >= s->batch_max_rows || s->batch_bytes >= s->batch_max_bytes)
 		return batch_commit(s, err);
 	return 0;

@@ -31,6 +31,8 @@ raw_put_tx(struct store *s, const struct raw_response *r, int64_t *id, char *err
 	sqlite3_bind_blob64(st, 3, body, r->body_len, SQLITE_STATIC);
 	if (stmt_run(s, st, "archiving a response body", err) < 0)
 		return -1;
+	if (s->batch && sqlite3_changes(s->db) > 0)
+		s->batch_bytes += r->body_len; /* a new body: what a batch's size counts */
 	if (!(st = stmt_get(s, SQL_BODY_ID, err)))
 		return -1;
 	bind_text(st, 1, hash);

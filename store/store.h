@@ -70,8 +70,10 @@ int store_rollback(struct store *s, char *err);
  * store_batch_end, a page's store_begin / store_commit / store_rollback are a
  * savepoint inside one transaction instead of a transaction of their own, so
  * a page that fails still changes nothing.  store_batch_page_done, called
- * after each page, commits that transaction once max_rows complaints have
- * been written or max_bytes of input read since the last commit;
+ * after each page, commits that transaction once max_rows complaints or
+ * max_bytes of new archived bodies have been written since the last commit
+ * (what the transaction changes, not what was read: a re-import writes
+ * neither and commits seldom);
  * store_batch_end commits the rest (ok) or rolls it back.  A process killed
  * midway keeps the pages up to the last commit: whole pages, never part of
  * one.  Without a batch the three calls behave as documented above.  Return
@@ -87,7 +89,7 @@ int store_batch_begin(struct store *s, size_t max_rows, size_t max_bytes, char *
  * memory and page faults than it saves. */
 #define STORE_BATCH_ROWS 500
 #define STORE_BATCH_BYTES (1u << 20)
-int store_batch_page_done(struct store *s, size_t bytes, char *err);
+int store_batch_page_done(struct store *s, char *err);
 int store_batch_end(struct store *s, int ok, char *err);
 
 /* ---- platforms --------------------------------------------------------- */
