@@ -177,6 +177,9 @@ shim_write(sqlite3_file *file, const void *data, int n, sqlite3_int64 off)
 	if (f->err != SQLITE_OK)
 		return f->err;
 	forget_read_ahead(f);
+	/* Taken before a write-out clears it: a commit frame's header can end a
+	 * full buffer and its page begin the next. */
+	bool commit_page = f->commit_pending;
 	if (f->len && (off != f->off + (sqlite3_int64)f->len || f->len + (size_t)n > WAL_BUFFER_SIZE)) {
 		int rc = write_out(f);
 		if (rc != SQLITE_OK)
@@ -184,13 +187,15 @@ shim_write(sqlite3_file *file, const void *data, int n, sqlite3_int64 off)
 	}
 	if (!f->buf && (size_t)n <= WAL_BUFFER_SIZE)
 		f->buf = sqlite3_malloc(WAL_BUFFER_SIZE);
-	if (!f->buf || (size_t)n > WAL_BUFFER_SIZE)
+	if (!f->buf || (size_t)n > WAL_BUFFER_SIZE) {
+		f->commit_pending = false;
 		return f->real->pMethods->xWrite(f->real, data, n, off);
+	}
 	if (!f->len)
 		f->off = off;
 	memcpy(f->buf + f->len, data, (size_t)n);
 	f->len += (size_t)n;
-	if (f->commit_pending)
+	if (commit_page)
 		return write_out(f); /* the commit frame's page: out now, errors to COMMIT */
 	f->commit_pending = is_commit_header(data, n);
 	return SQLITE_OK;

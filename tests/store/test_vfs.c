@@ -4,6 +4,7 @@
  * what a COMMIT returned is there, what failed is not, a full disk fails the
  * COMMIT itself, and a kill -9 right after a COMMIT keeps it. */
 #include <signal.h>
+#include <stdbool.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,6 +249,56 @@ test_full_disk_fails_the_commit(void)
 	remove_db(p);
 }
 
+/* Whatever a COMMIT answers is what another connection finds, when the WAL
+ * may hold 31 frames of 4 KiB pages and no more (the shim's buffer holds
+ * 31: a commit frame can be the 32nd, its header at the end of one buffer
+ * and its page in the next).  For transactions of 20 to 40 pages: a COMMIT
+ * that says done has stored them all, one that failed none. */
+static void
+test_commit_answer_is_the_truth(void)
+{
+	const char *p = fresh_path();
+	for (int k = 20; k <= 40; k++) {
+		remove_db(p);
+		char dir[128];
+		snprintf(dir, sizeof(dir), "%s", p);
+		*strrchr(dir, '/') = '\0';
+		mkdir(dir, 0700);
+		pid_t pid = fork();
+		if (pid == 0) {
+			sqlite3 *db = open_shim(p);
+			if (exec(db, CREATE) != SQLITE_OK || insert_rows(db, 3, 3000) != SQLITE_OK ||
+			    exec(db, "PRAGMA wal_checkpoint(TRUNCATE)") != SQLITE_OK)
+				_exit(2);
+			signal(SIGXFSZ, SIG_IGN);
+			rlim_t most = 32 + 31 * (24 + 4096) + 24 + 100;
+			struct rlimit lim = {most, most};
+			if (setrlimit(RLIMIT_FSIZE, &lim) < 0)
+				_exit(2);
+			int rc = exec(db, "BEGIN");
+			if (rc == SQLITE_OK)
+				rc = insert_rows(db, k, 3000);
+			if (rc == SQLITE_OK)
+				rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+			sqlite3_close_v2(db);
+			_exit(rc == SQLITE_OK ? 0 : 1);
+		}
+		int status = 0;
+		CHECK(waitpid(pid, &status, 0) == pid);
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) <= 1);
+		bool said_done = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+		sqlite3 *other = open_plain(p);
+		long long rows = number(other, "SELECT count(*) FROM t");
+		if (rows != (said_done ? 3 + k : 3))
+			fprintf(stderr, "%d rows: COMMIT said %s, %lld rows stored\n", k,
+				said_done ? "done" : "failed", rows);
+		CHECK_INT(rows, said_done ? 3 + k : 3);
+		check_intact(other);
+		sqlite3_close(other);
+	}
+	remove_db(p);
+}
+
 /* kill -9 the moment a COMMIT returns: every commit it returned is kept
  * (the frames were in the file, not in the buffer). */
 static void
@@ -313,4 +364,5 @@ TEST_MAIN({"commit_reads_back_elsewhere", test_commit_reads_back_elsewhere},
 	  {"spilled_then_rolled_back", test_spilled_then_rolled_back},
 	  {"full_disk_fails_the_commit", test_full_disk_fails_the_commit},
 	  {"kill_after_commit_keeps_it", test_kill_after_commit_keeps_it},
+	  {"commit_answer_is_the_truth", test_commit_answer_is_the_truth},
 	  {"read_ahead_never_stale", test_read_ahead_never_stale})
