@@ -161,11 +161,22 @@ shim_read(sqlite3_file *file, void *out, int n, sqlite3_int64 off)
 	return f->is_wal ? wal_read(f, out, n, off) : f->real->pMethods->xRead(f->real, out, n, off);
 }
 
-/* A frame header is a commit's when it gives the database size after it. */
+/* A frame header is a commit's when it gives the database size after it.
+ * SQLite writes a frame as its header, then its page; a whole frame in one
+ * write (header and a page of 512 to 65536 bytes) is a commit's the same
+ * way, and is written out at once. */
 static bool
-is_commit_header(const unsigned char *p, int n)
+commit_header(const unsigned char *p, int n)
 {
 	return n == WAL_FRAME_HEADER_SIZE && (p[4] | p[5] | p[6] | p[7]) != 0;
+}
+
+static bool
+commit_frame(const unsigned char *p, int n)
+{
+	int page = n - WAL_FRAME_HEADER_SIZE;
+	return page >= 512 && page <= 65536 && (page & (page - 1)) == 0 &&
+	       commit_header(p, WAL_FRAME_HEADER_SIZE);
 }
 
 static int
@@ -195,9 +206,9 @@ shim_write(sqlite3_file *file, const void *data, int n, sqlite3_int64 off)
 		f->off = off;
 	memcpy(f->buf + f->len, data, (size_t)n);
 	f->len += (size_t)n;
-	if (commit_page)
+	if (commit_page || commit_frame(data, n))
 		return write_out(f); /* the commit frame's page: out now, errors to COMMIT */
-	f->commit_pending = is_commit_header(data, n);
+	f->commit_pending = commit_header(data, n);
 	return SQLITE_OK;
 }
 
