@@ -1,8 +1,10 @@
-/* The write-ahead log's appends, gathered: a VFS shim over SQLite's own
+/* The write-ahead log's system calls, gathered: a VFS shim over SQLite's own
  * ("unix") that turns the two pwrite(2)s SQLite makes per WAL frame (the
- * 24-byte header, then the page) into one write per 31 frames.  A bulk import
- * writes tens of thousands of frames; on a virtual machine each system call
- * costs more than the copy it makes, and these were a third of import's time.
+ * 24-byte header, then the page) into one write per 31 frames, and a
+ * checkpoint's pread(2) per frame into one read per 31 (wal_read says when
+ * it reads ahead and when it forgets).  A bulk import writes tens of
+ * thousands of frames; on a virtual machine each system call costs more than
+ * the 4 KiB it copies, and these were two thirds of an import's calls.
  *
  * What the rest of SQLite and other processes see is unchanged, because the
  * buffer is written out before anything can look at the file:
@@ -15,8 +17,8 @@
  *   - before the database file's shared-memory locks and barriers change,
  *     which is when other connections learn of new frames.
  * Only the WAL is buffered: the database file's writes (checkpoints) go
- * straight through, since SQLite marks frames as copied into it without a
- * call this shim could make fail. */
+ * straight through, since SQLite marks frames as copied into it after a
+ * call whose error it ignores (SQLITE_FCNTL_CKPT_DONE). */
 #include <stdbool.h>
 #include <string.h>
 
@@ -72,25 +74,20 @@ write_out(struct shim_file *f)
 	return rc;
 }
 
-/* Writes the buffer out where no error can be returned: a failure is kept
- * and returned by every later call on the file (SQLite then reports an I/O
- * error instead of reading frames that never reached the file). */
-static void
-write_out_or_remember(struct shim_file *f)
-{
-	if (f && f->is_wal) {
-		int rc = write_out(f);
-		if (rc != SQLITE_OK && f->err == SQLITE_OK)
-			f->err = rc;
-	}
-}
-
+/* Writes the buffer out for a call other than a write.  A failure is kept
+ * and returned by every later call on the file: frames SQLite believes
+ * written never reached it, so this connection must not go on (a failed
+ * write, by contrast, is SQLite's to hear: it abandons the transaction's
+ * frames).  Returns the failure, or SQLITE_OK. */
 static int
 flushed(struct shim_file *f)
 {
-	if (f->err != SQLITE_OK)
-		return f->err;
-	return f->is_wal ? write_out(f) : SQLITE_OK;
+	if (f && f->is_wal && f->err == SQLITE_OK) {
+		int rc = write_out(f);
+		if (rc != SQLITE_OK)
+			f->err = rc;
+	}
+	return f ? f->err : SQLITE_OK;
 }
 
 static int
@@ -294,11 +291,9 @@ shim_shm_lock(sqlite3_file *file, int offset, int n, int flags)
 {
 	struct shim_file *f = (struct shim_file *)file;
 	forget_read_ahead(f->peer);
-	if (f->peer) {
-		int rc = flushed(f->peer);
-		if (rc != SQLITE_OK)
-			return rc;
-	}
+	int rc = flushed(f->peer);
+	if (rc != SQLITE_OK && !(flags & SQLITE_SHM_UNLOCK))
+		return rc; /* an unlock still happens: others must not wait on us */
 	return f->real->pMethods->xShmLock(f->real, offset, n, flags);
 }
 
@@ -307,7 +302,7 @@ shim_shm_barrier(sqlite3_file *file)
 {
 	struct shim_file *f = (struct shim_file *)file;
 	forget_read_ahead(f->peer);
-	write_out_or_remember(f->peer);
+	flushed(f->peer);
 	f->real->pMethods->xShmBarrier(f->real);
 }
 
@@ -316,7 +311,7 @@ shim_shm_unmap(sqlite3_file *file, int delete_flag)
 {
 	struct shim_file *f = (struct shim_file *)file;
 	forget_read_ahead(f->peer);
-	write_out_or_remember(f->peer);
+	flushed(f->peer);
 	return f->real->pMethods->xShmUnmap(f->real, delete_flag);
 }
 

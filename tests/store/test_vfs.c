@@ -299,6 +299,59 @@ test_commit_answer_is_the_truth(void)
 	remove_db(p);
 }
 
+/* The buffer written out for a call other than a write (here a read) and
+ * failing: frames SQLite believes written never reached the file, so every
+ * later call on the WAL fails, and no later COMMIT can publish them (an
+ * import's batch goes on after a page's savepoint is rolled back).  The
+ * WAL is driven directly through its file object, past the end of what
+ * SQLite committed. */
+static void
+test_failed_write_out_stops_the_connection(void)
+{
+	const char *p = fresh_path();
+	pid_t pid = fork();
+	if (pid == 0) {
+		sqlite3 *db = open_shim(p);
+		sqlite3_file *wal = NULL;
+		sqlite3_int64 size = 0;
+		if (exec(db, CREATE) != SQLITE_OK || insert_rows(db, 3, 300) != SQLITE_OK ||
+		    sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) !=
+			    SQLITE_OK ||
+		    !wal || wal->pMethods->xFileSize(wal, &size) != SQLITE_OK)
+			_exit(2);
+		signal(SIGXFSZ, SIG_IGN);
+		struct rlimit lim = {(rlim_t)size + 100, RLIM_INFINITY};
+		if (setrlimit(RLIMIT_FSIZE, &lim) < 0)
+			_exit(2);
+		static unsigned char frame[24 + 4096]; /* pgno 0, not a commit */
+		unsigned char back[16];
+		if (wal->pMethods->xWrite(wal, frame, 24, size) != SQLITE_OK ||
+		    wal->pMethods->xWrite(wal, frame + 24, 4096, size + 24) != SQLITE_OK)
+			_exit(3); /* buffered: nothing can fail yet */
+		if (wal->pMethods->xRead(wal, back, sizeof(back), 32) == SQLITE_OK)
+			_exit(4); /* the write-out before the read must fail */
+		/* the disk has room again; the connection still must not write */
+		lim.rlim_cur = RLIM_INFINITY;
+		if (setrlimit(RLIMIT_FSIZE, &lim) < 0)
+			_exit(2);
+		if (wal->pMethods->xWrite(wal, frame, 24, size + 24 + 4096) == SQLITE_OK ||
+		    wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL) == SQLITE_OK ||
+		    insert_rows(db, 1, 300) == SQLITE_OK)
+			_exit(5);
+		sqlite3_close_v2(db);
+		_exit(0);
+	}
+	int status = 0;
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status));
+	CHECK_INT(WEXITSTATUS(status), 0);
+	sqlite3 *other = open_plain(p);
+	CHECK_INT(number(other, "SELECT count(*) FROM t"), 3);
+	check_intact(other);
+	sqlite3_close(other);
+	remove_db(p);
+}
+
 /* kill -9 the moment a COMMIT returns: every commit it returned is kept
  * (the frames were in the file, not in the buffer). */
 static void
@@ -365,4 +418,5 @@ TEST_MAIN({"commit_reads_back_elsewhere", test_commit_reads_back_elsewhere},
 	  {"full_disk_fails_the_commit", test_full_disk_fails_the_commit},
 	  {"kill_after_commit_keeps_it", test_kill_after_commit_keeps_it},
 	  {"commit_answer_is_the_truth", test_commit_answer_is_the_truth},
+	  {"failed_write_out_stops_the_connection", test_failed_write_out_stops_the_connection},
 	  {"read_ahead_never_stale", test_read_ahead_never_stale})
