@@ -66,6 +66,16 @@ int store_begin(struct store *s, char *err);
 int store_commit(struct store *s, char *err);
 int store_rollback(struct store *s, char *err);
 
+/* The batch import and reparse commit: small enough that its changed pages
+ * fit SQLite's page cache (2 MB by default).  A batch that does not spills
+ * pages into the WAL mid-transaction, writes them there again each time they
+ * change, and at COMMIT SQLite reads back and rewrites the checksum of every
+ * frame after the first one written twice: with 10,000 complaints a batch,
+ * half the reads and writes of an import.  A larger cache costs more in
+ * memory and page faults than it saves. */
+#define STORE_BATCH_ROWS 500
+#define STORE_BATCH_BYTES (1u << 20)
+
 /* Batched pages (import, reparse): between store_batch_begin and
  * store_batch_end, a page's store_begin / store_commit / store_rollback are a
  * savepoint inside one transaction instead of a transaction of their own, so
@@ -80,15 +90,6 @@ int store_rollback(struct store *s, char *err);
  * 0 or -1 (a failed commit loses the pages since the previous one: the
  * caller reports it as a database error). */
 int store_batch_begin(struct store *s, size_t max_rows, size_t max_bytes, char *err);
-/* The batch import and reparse commit: small enough that its changed pages
- * fit SQLite's page cache (2 MB by default).  A batch that does not spills
- * pages into the WAL mid-transaction, writes them there again each time they
- * change, and at COMMIT SQLite reads back and rewrites the checksum of every
- * frame after the first one written twice: with 10,000 complaints a batch,
- * half the reads and writes of an import.  A larger cache costs more in
- * memory and page faults than it saves. */
-#define STORE_BATCH_ROWS 500
-#define STORE_BATCH_BYTES (1u << 20)
 int store_batch_page_done(struct store *s, char *err);
 int store_batch_end(struct store *s, int ok, char *err);
 
