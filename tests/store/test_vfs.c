@@ -1,8 +1,9 @@
-/* store/vfs.c: the WAL's appends are gathered, and nobody can tell.  Each
- * case writes through a store's connection (the shim) and reads back through
+/* store/vfs.c: the WAL's writes are gathered and its reads done ahead, and
+ * nobody can tell.  Each case writes through the shim and reads back through
  * a plain SQLite connection on the default VFS, as another process would:
  * what a COMMIT returned is there, what failed is not, a full disk fails the
- * COMMIT itself, and a kill -9 right after a COMMIT keeps it. */
+ * COMMIT itself, a failed write-out stops the connection, a kill -9 right
+ * after a COMMIT keeps it, and frames read ahead are never read stale. */
 #include <signal.h>
 #include <stdbool.h>
 #include <sqlite3.h>
