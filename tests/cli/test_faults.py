@@ -772,9 +772,13 @@ def test_escape_sequences_in_every_text_field(t):
     t.server.control("reset", {})
     outputs = {}
     for args in (("check", NAME), ("check", NAME, "--explain"), ("check", NAME, "--format", "json"),
+                 ("check", NAME, "--lang", "zh"), ("check", NAME, "--explain", "--lang", "zh"),
                  ("complaints", NAME), ("complaints", NAME, "--format", "json"),
+                 ("complaints", NAME, "--format", "text"),
+                 ("complaints", NAME, "--format", "text", "--lang", "zh"),
                  ("list",), ("list", "--format", "json"),
-                 ("report",), ("report", "--format", "json")):
+                 ("report",), ("report", "--format", "json"), ("report", "--format", "html"),
+                 ("report", "--format", "html", "--lang", "zh")):
         code, out, err = run_bytes(t, *args)
         t.check(code in (0, 1), f"{args}: exit {code}\n{err!r}")
         assert_no_control(t, " ".join(args), out + err)
@@ -788,6 +792,14 @@ def test_escape_sequences_in_every_text_field(t):
     t.check("测试\\x1b]0;x\\x07\\x1b[2J\\r\\x08\\u009b\\u202e\\u2066网络科技有限公司" in text,
             f"check shows the unit name escaped\n{text}")
     t.check("参数错误\\x1b]0;x" in text, f"check shows the error escaped\n{text}")
+    # The complaint's title, where check lists it as evidence and in the
+    # complaints table, is shown escaped too.
+    explain = outputs[("check", NAME, "--explain")].decode()
+    t.check("\\x1b]0;x\\x07\\x1b[2J" in explain and "\\u202e\\u2066跑路" in explain,
+            f"check --explain lists the hostile complaint, escaped\n{explain}")
+    table = outputs[("complaints", NAME, "--format", "text")].decode()
+    t.check("卡密无效\\x1b]0;x\\x07" in table and "?x=\\x1b]0;x\\x07\\x1b[2J\\r" in table,
+            f"the complaints table shows it escaped (the title cut to the width)\n{table}")
     csv = outputs[("complaints", NAME)].decode()
     t.check("卡密无效\\x1b]0;x\\x07\\x1b[2J \\x08\\u009b\\u202e\\u2066跑路" in csv, csv)
     t.check("?x=\\x1b]0;x\\x07\\x1b[2J\\r\\x08" in csv, f"the URL escaped\n{csv}")

@@ -208,26 +208,30 @@ differential(struct categorizer *c, unsigned long seed)
 	return differ;
 }
 
+/* A categoriser with extra keywords for 跑路 and 虚假宣传 (NULL: without). */
+static struct categorizer *
+with_extra(struct score_params *p, const char *runaway, const char *false_ad)
+{
+	p->keywords_extra[CAT_RUNAWAY] = (char *)runaway;
+	p->keywords_extra[CAT_FALSE_AD] = (char *)false_ad;
+	struct categorizer *c = make(p);
+	CHECK(c != NULL);
+	return c;
+}
+
 static void
 test_one_scan_same_as_rules(void)
 {
 	struct score_params p;
 	score_params_defaults(&p);
-	struct categorizer *c = make(&p);
-	CHECK(c != NULL);
+	struct categorizer *c = with_extra(&p, NULL, NULL);
 	if (!c)
 		return;
 	CHECK_INT(differential(c, 16), 0);
 	categorizer_destroy(c);
 	/* extra literal keywords: 退款 (refund) starts before 款跑 (runaway)
 	 * and overlaps it; digits have no case */
-	static const char runaway[] = "款跑|老板消失";
-	static const char false_ad[] = "不退款|群123";
-	p.keywords_extra[CAT_RUNAWAY] = (char *)runaway;
-	p.keywords_extra[CAT_FALSE_AD] = (char *)false_ad;
-	c = make(&p);
-	CHECK(c != NULL);
-	if (!c)
+	if (!(c = with_extra(&p, "款跑|老板消失", "不退款|群123")))
 		return;
 	CHECK_INT(title_of(c, "要退款跑了"), CAT_RUNAWAY);
 	CHECK_INT(title_of(c, "要不退款了"), CAT_REFUND);
@@ -236,13 +240,7 @@ test_one_scan_same_as_rules(void)
 	CHECK_INT(differential(c, 17), 0);
 	categorizer_destroy(c);
 	/* a keyword with letters (matched caselessly): rule by rule throughout */
-	static const char runaway2[] = "款跑|QQ群没了";
-	static const char false_ad2[] = "a.b";
-	p.keywords_extra[CAT_RUNAWAY] = (char *)runaway2;
-	p.keywords_extra[CAT_FALSE_AD] = (char *)false_ad2;
-	c = make(&p);
-	CHECK(c != NULL);
-	if (!c)
+	if (!(c = with_extra(&p, "款跑|QQ群没了", "a.b")))
 		return;
 	CHECK_INT(title_of(c, "qq群没了"), CAT_RUNAWAY);
 	CHECK_INT(title_of(c, "A.B"), CAT_FALSE_AD);

@@ -122,6 +122,36 @@ check_intact(sqlite3 *db)
 	sqlite3_finalize(st);
 }
 
+/* Lets this process's files grow to `most` bytes, no more (a full disk,
+ * ENOSPC aside: the write fails with EFBIG); raising it later is allowed. */
+static int
+limit_file_size(rlim_t most)
+{
+	signal(SIGXFSZ, SIG_IGN);
+	struct rlimit lim = {most, RLIM_INFINITY};
+	return setrlimit(RLIMIT_FSIZE, &lim);
+}
+
+/* The exit status of the child pid, or -1 when it did not exit. */
+static int
+child_status(pid_t pid)
+{
+	int status = 0;
+	CHECK(waitpid(pid, &status, 0) == pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The rows of t another process finds in p, the database checked whole. */
+static long long
+rows_found(const char *p)
+{
+	sqlite3 *other = open_plain(p);
+	long long rows = number(other, "SELECT count(*) FROM t");
+	check_intact(other);
+	sqlite3_close(other);
+	return rows;
+}
+
 static const char CREATE[] = "CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB NOT NULL)";
 
 /* Inserts n rows of size bytes each (one statement per row). */
@@ -226,12 +256,8 @@ test_full_disk_fails_the_commit(void)
 		    exec(db, "PRAGMA wal_checkpoint(TRUNCATE)") != SQLITE_OK)
 			_exit(2);
 		struct stat file;
-		if (stat(p, &file) < 0)
-			_exit(2);
 		/* The WAL may not grow past the database's size plus a page. */
-		signal(SIGXFSZ, SIG_IGN);
-		struct rlimit lim = {(rlim_t)file.st_size + 4096, (rlim_t)file.st_size + 4096};
-		if (setrlimit(RLIMIT_FSIZE, &lim) < 0)
+		if (stat(p, &file) < 0 || limit_file_size((rlim_t)file.st_size + 4096) < 0)
 			_exit(2);
 		if (exec(db, "BEGIN") != SQLITE_OK || insert_rows(db, 8, 3000) != SQLITE_OK)
 			_exit(3); /* written to the buffer only: nothing can fail yet */
@@ -239,14 +265,8 @@ test_full_disk_fails_the_commit(void)
 		sqlite3_close_v2(db);
 		_exit(rc == SQLITE_OK ? 4 : 0);
 	}
-	int status = 0;
-	CHECK(waitpid(pid, &status, 0) == pid);
-	CHECK(WIFEXITED(status));
-	CHECK_INT(WEXITSTATUS(status), 0); /* 4: the COMMIT said it was done */
-	sqlite3 *other = open_plain(p);
-	CHECK_INT(number(other, "SELECT count(*) FROM t"), 3);
-	check_intact(other);
-	sqlite3_close(other);
+	CHECK_INT(child_status(pid), 0); /* 4: the COMMIT said it was done */
+	CHECK_INT(rows_found(p), 3);
 	remove_db(p);
 }
 
@@ -258,23 +278,14 @@ test_full_disk_fails_the_commit(void)
 static void
 test_commit_answer_is_the_truth(void)
 {
-	const char *p = fresh_path();
 	for (int k = 20; k <= 40; k++) {
-		remove_db(p);
-		char dir[128];
-		snprintf(dir, sizeof(dir), "%s", p);
-		*strrchr(dir, '/') = '\0';
-		mkdir(dir, 0700);
+		const char *p = fresh_path();
 		pid_t pid = fork();
 		if (pid == 0) {
 			sqlite3 *db = open_shim(p);
 			if (exec(db, CREATE) != SQLITE_OK || insert_rows(db, 3, 3000) != SQLITE_OK ||
-			    exec(db, "PRAGMA wal_checkpoint(TRUNCATE)") != SQLITE_OK)
-				_exit(2);
-			signal(SIGXFSZ, SIG_IGN);
-			rlim_t most = 32 + 31 * (24 + 4096) + 24 + 100;
-			struct rlimit lim = {most, most};
-			if (setrlimit(RLIMIT_FSIZE, &lim) < 0)
+			    exec(db, "PRAGMA wal_checkpoint(TRUNCATE)") != SQLITE_OK ||
+			    limit_file_size(32 + 31 * (24 + 4096) + 24 + 100) < 0)
 				_exit(2);
 			int rc = exec(db, "BEGIN");
 			if (rc == SQLITE_OK)
@@ -284,20 +295,15 @@ test_commit_answer_is_the_truth(void)
 			sqlite3_close_v2(db);
 			_exit(rc == SQLITE_OK ? 0 : 1);
 		}
-		int status = 0;
-		CHECK(waitpid(pid, &status, 0) == pid);
-		CHECK(WIFEXITED(status) && WEXITSTATUS(status) <= 1);
-		bool said_done = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-		sqlite3 *other = open_plain(p);
-		long long rows = number(other, "SELECT count(*) FROM t");
-		if (rows != (said_done ? 3 + k : 3))
+		int status = child_status(pid);
+		CHECK(status == 0 || status == 1);
+		long long rows = rows_found(p), want = status == 0 ? 3 + k : 3;
+		if (rows != want)
 			fprintf(stderr, "%d rows: COMMIT said %s, %lld rows stored\n", k,
-				said_done ? "done" : "failed", rows);
-		CHECK_INT(rows, said_done ? 3 + k : 3);
-		check_intact(other);
-		sqlite3_close(other);
+				status == 0 ? "done" : "failed", rows);
+		CHECK_INT(rows, want);
+		remove_db(p);
 	}
-	remove_db(p);
 }
 
 /* The buffer written out for a call other than a write (here a read) and
@@ -320,9 +326,7 @@ test_failed_write_out_stops_the_connection(void)
 			    SQLITE_OK ||
 		    !wal || wal->pMethods->xFileSize(wal, &size) != SQLITE_OK)
 			_exit(2);
-		signal(SIGXFSZ, SIG_IGN);
-		struct rlimit lim = {(rlim_t)size + 100, RLIM_INFINITY};
-		if (setrlimit(RLIMIT_FSIZE, &lim) < 0)
+		if (limit_file_size((rlim_t)size + 100) < 0)
 			_exit(2);
 		static unsigned char frame[24 + 4096]; /* pgno 0, not a commit */
 		unsigned char back[16];
@@ -332,8 +336,7 @@ test_failed_write_out_stops_the_connection(void)
 		if (wal->pMethods->xRead(wal, back, sizeof(back), 32) == SQLITE_OK)
 			_exit(4); /* the write-out before the read must fail */
 		/* the disk has room again; the connection still must not write */
-		lim.rlim_cur = RLIM_INFINITY;
-		if (setrlimit(RLIMIT_FSIZE, &lim) < 0)
+		if (limit_file_size(RLIM_INFINITY) < 0)
 			_exit(2);
 		if (wal->pMethods->xWrite(wal, frame, 24, size + 24 + 4096) == SQLITE_OK ||
 		    wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL) == SQLITE_OK ||
@@ -342,14 +345,8 @@ test_failed_write_out_stops_the_connection(void)
 		sqlite3_close_v2(db);
 		_exit(0);
 	}
-	int status = 0;
-	CHECK(waitpid(pid, &status, 0) == pid);
-	CHECK(WIFEXITED(status));
-	CHECK_INT(WEXITSTATUS(status), 0);
-	sqlite3 *other = open_plain(p);
-	CHECK_INT(number(other, "SELECT count(*) FROM t"), 3);
-	check_intact(other);
-	sqlite3_close(other);
+	CHECK_INT(child_status(pid), 0);
+	CHECK_INT(rows_found(p), 3);
 	remove_db(p);
 }
 
@@ -375,10 +372,7 @@ test_kill_after_commit_keeps_it(void)
 	int status = 0;
 	CHECK(waitpid(pid, &status, 0) == pid);
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-	sqlite3 *other = open_plain(p);
-	CHECK_INT(number(other, "SELECT count(*) FROM t"), 75);
-	check_intact(other);
-	sqlite3_close(other);
+	CHECK_INT(rows_found(p), 75);
 	remove_db(p);
 }
 
