@@ -259,7 +259,9 @@ sha256_hex(const void *data, size_t len, char out[static 65])
 	out[64] = '\0';
 }
 
-/* East Asian Wide and Fullwidth ranges (UAX #11), enough for Chinese text. */
+/* East Asian Wide and Fullwidth ranges (UAX #11), enough for Chinese text.
+ * Not wcwidth(3): it follows LC_CTYPE, and under cron's C locale it counts
+ * every Chinese character as unprintable. */
 static int
 wide(uint32_t cp)
 {
@@ -273,16 +275,8 @@ wide(uint32_t cp)
 size_t
 text_display_width(const char *s)
 {
-	size_t width = 0, len = strlen(s);
-	const unsigned char *p = (const unsigned char *)s;
-	while (len) {
-		uint32_t cp;
-		size_t n = utf8_decode(p, len, &cp);
-		if (!n)
-			n = 1, cp = 0xFFFD;
-		width += wide(cp) ? 2 : 1;
-		p += n, len -= n;
-	}
+	size_t width;
+	text_fit_columns(s, SIZE_MAX, &width);
 	return width;
 }
 
