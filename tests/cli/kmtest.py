@@ -213,7 +213,9 @@ class Case:
         import sqlite3
         con = sqlite3.connect(self.db)
         try:
-            return con.execute(query, params).fetchall()
+            rows = con.execute(query, params).fetchall()
+            con.commit()  # a DELETE or UPDATE happens (sqlite3 opened a transaction)
+            return rows
         finally:
             con.close()
 

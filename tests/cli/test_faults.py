@@ -991,6 +991,13 @@ def test_import_over_the_body_cap(t):
     code, out, err = plain_run(t, "import", "--source", "heimao", "-", input=b" " * (70 * 1024))
     t.check_eq(code, 1, err)
     t.check_eq(len(kmrep_lines(err)), 1, err)
+    # A directory is no file: one line naming it, the other file still read.
+    t.sql("DELETE FROM complaints")
+    code, out, err = plain_run(t, "import", "--source", "heimao", t.dir, good)
+    t.check_eq(code, 1, err)
+    lines = [ln for ln in kmrep_lines(err) if "import: " in ln]
+    t.check(len(lines) == 1 and t.dir in lines[0], f"one line naming the directory: {lines}")
+    t.check_eq(t.sql("SELECT source_id FROM complaints"), [("17393333331",)])
 
 
 # -- crashes and signals ------------------------------------------------------
