@@ -12,6 +12,7 @@
 #include "report/complaint_rows.h"
 #include "report/table.h"
 #include "store.h"
+#include "sync/registry.h"
 #include "timeutil.h"
 
 struct walk {
@@ -29,6 +30,31 @@ emit(const struct stored_complaint *c, void *ctx)
 		return 1;
 	}
 	return 0;
+}
+
+/* Whether the platform's complaints are known: a complaint source was read
+ * for it, or complaints of it are stored (imported, say).  Without either,
+ * no complaint listed means not known, not none. */
+static bool
+complaints_read(struct store *st, int64_t platform_id)
+{
+	struct fetch_state *fs;
+	size_t n;
+	char err[ERRBUF_SIZE];
+	struct platform_counts counts;
+	if (store_platform_counts(st, platform_id, 0, &counts, err) == 0 &&
+	    counts.total + counts.excluded > 0)
+		return true;
+	if (store_fetch_state_list(st, platform_id, &fs, &n, err) < 0)
+		return false;
+	bool read = false;
+	for (size_t i = 0; i < n; i++) {
+		int r = registry_find(fs[i].source);
+		if (r >= 0 && registry[r].kind == SOURCE_COMPLAINTS && fs[i].last_success_at)
+			read = true;
+	}
+	fetch_state_list_free(fs, n);
+	return read;
 }
 
 static int
@@ -102,7 +128,8 @@ run(struct cli *cli, int argc, char **argv)
 		msg_error("complaints: %s", err);
 		return EXIT_INTERNAL;
 	}
-	if (walk.failed || (text ? complaint_text_end(&ct) : fmt->end(&w)) < 0) {
+	if (walk.failed ||
+	    (text ? complaint_text_end(&ct, complaints_read(st, id)) : fmt->end(&w)) < 0) {
 		msg_error(_("complaints: write error on standard output"));
 		return EXIT_INTERNAL;
 	}

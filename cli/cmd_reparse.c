@@ -15,7 +15,7 @@
 
 struct reparse {
 	struct replay r;
-	unsigned pages, failed;
+	unsigned pages, failed, refused; /* refused: imports of a merchant now another's */
 	bool db_error;
 	char err[ERRBUF_SIZE];
 };
@@ -43,10 +43,12 @@ one(const struct raw_response *raw, void *ctx)
 		snprintf(rp->err, sizeof(rp->err), "%s", err);
 		return 1;
 	}
-	if (rc < 0) {
+	if (rc == -ERR_CONFLICT)
+		rp->refused++;
+	else if (rc < 0)
 		rp->failed++;
+	if (rc < 0)
 		msg_verbose("reparse: %s: %s", raw->url, err);
-	}
 	return 0;
 }
 
@@ -100,7 +102,14 @@ run(struct cli *cli, int argc, char **argv)
 		msg_info(_("reparsed %u archived responses: %u new and %u updated complaints, "
 			 "%u not recognised"),
 			 rp.pages, rp.r.added, rp.r.changed, rp.failed);
-		if (rp.failed)
+		if (rp.refused)
+			msg_info(ngettext("%u archived import refused: its merchant now belongs to "
+					  "another platform (-v names it)",
+					  "%u archived imports refused: their merchant now belongs to "
+					  "another platform (-v names them)",
+					  rp.refused),
+				 rp.refused);
+		if (rp.failed || rp.refused)
 			status = EXIT_PARTIAL;
 	}
 	categorizer_destroy(rp.r.cat);
@@ -116,6 +125,7 @@ const struct command cmd_reparse = {
 		"\nEach archived response is parsed again atomically; they are committed in\n"
 		"batches of up to 500 complaints, so a killed reparse keeps whole responses\n"
 		"and running it again completes it.  Exit 1 when some archived page is not\n"
-		"recognised.\n"),
+		"recognised, or an archived import is refused because its merchant now\n"
+		"belongs to another platform.\n"),
 	.lists = CLI_LIST_SOURCES,
 };

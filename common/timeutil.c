@@ -158,3 +158,11 @@ time_format_shanghai_iso(int64_t t, char out[static 26])
 	format(t + SHANGHAI_OFFSET_S, 1, out, 21);
 	memcpy(out + 19, "+08:00", 7); /* in place of the Z */
 }
+
+double
+time_monotonic_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

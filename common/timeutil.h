@@ -34,4 +34,7 @@ void time_format_shanghai(int64_t t, char out[static 17]);
  * "YYYY-MM-DDTHH:MM:SS+08:00" (at least 26 bytes): the CSV's times. */
 void time_format_shanghai_iso(int64_t t, char out[static 26]);
 
+/* Seconds on the monotonic clock (for durations, never a date). */
+double time_monotonic_s(void);
+
 #endif

@@ -165,9 +165,12 @@ complaint_text_row(struct complaint_text *t, const struct stored_complaint *c)
 
 /* See complaint_rows.h. */
 int
-complaint_text_end(struct complaint_text *t)
+complaint_text_end(struct complaint_text *t, bool read)
 {
-	if (!t->rows)
+	if (!t->rows && !read)
+		fprintf(t->out, "%s\n", _("complaints unknown: no complaint source has been read for "
+					  "this platform yet (kmrep refresh)"));
+	else if (!t->rows)
 		fprintf(t->out, "%s\n", _("no complaints"));
 	else if (t->excluded)
 		fprintf(t->out,

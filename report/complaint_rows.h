@@ -3,6 +3,7 @@
 #ifndef KMREP_REPORT_COMPLAINT_ROWS_H
 #define KMREP_REPORT_COMPLAINT_ROWS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "store.h"
@@ -32,7 +33,9 @@ struct complaint_text {
 int complaint_text_begin(struct complaint_text *t, FILE *out);
 /* Writes c.  Returns 0, or -1 on a write error. */
 int complaint_text_row(struct complaint_text *t, const struct stored_complaint *c);
-/* Writes the count line, flushes and checks.  Returns 0, or -1. */
-int complaint_text_end(struct complaint_text *t);
+/* Writes the count line, flushes and checks.  No row is "no complaints"
+ * only when read (some complaint source was ever read for the platform);
+ * else the count is unknown and the line says so.  Returns 0, or -1. */
+int complaint_text_end(struct complaint_text *t, bool read);
 
 #endif

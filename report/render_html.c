@@ -36,7 +36,7 @@ enum label {
 	L_ERROR, L_WHERE, L_OWN_SUPPORT, L_OWN_SUPPORT_FIRST, L_MERCHANT, L_OPERATOR,
 	L_OPERATOR_UNKNOWN, L_FRAUD, L_NEVER, L_PER_SOURCE, L_STATUS_LINE, L_WINDOW,
 	L_ASIA_SHANGHAI, L_NO_COMPLAINTS, L_RISKIEST, L_TREND_SHORT, L_MERGED, L_MORE, L_NO_TITLE,
-	L_ALIPAY, L_WECHAT, L_MIIT, L_COUNT
+	L_ALIPAY, L_WECHAT, L_MIIT, L_UNKNOWN, L_WINDOW_UNKNOWN, L_COUNT
 };
 
 /* Every word of the page (translated through W). */
@@ -119,6 +119,9 @@ static const char *const labels[L_COUNT] = {
 	[L_RISKIEST] = NC_("html", "riskiest first"),
 	[L_TREND_SHORT] = NC_("html", "last 14 d: %d, 90 d before: %d"),
 	[L_MERGED] = NC_("html", "on two sites, counted once: %zu"),
+	[L_UNKNOWN] = NC_("html", "unknown"),
+	[L_WINDOW_UNKNOWN] = NC_("html", "complaints in the %.0f-day scoring window: unknown, no "
+		"complaint source could be read"),
 	[L_MORE] = NC_("html", "+%zu more: kmrep complaints %s"),
 	[L_NO_TITLE] = NC_("html", "(no title)"),
 	[L_ALIPAY] = NC_("html", "Paid with 支付宝 (Alipay): complain about the order in the app "
@@ -447,9 +450,11 @@ overview_row(struct html *h, const struct platform_view *v, size_t index)
 	buf_printf(b, "<tr data-verdict=\"%s\" data-score=\"", verdict_key(r->verdict));
 	if (r->rated)
 		buf_printf(b, "%.1f", r->score);
-	buf_printf(b, "\" data-grade=\"%s\" data-complaints=\"%zu\">\n<th scope=\"row\">"
-		      "<a href=\"#p-%zu\">",
-		   r->grade, r->total, index + 1);
+	bool known = view_complaints_known(v);
+	buf_printf(b, "\" data-grade=\"%s\" data-complaints=\"", r->grade);
+	if (known)
+		buf_printf(b, "%zu", r->total);
+	buf_printf(b, "\">\n<th scope=\"row\"><a href=\"#p-%zu\">", index + 1);
 	html_text(b, v->platform.name);
 	buf_puts(b, "</a>");
 	if (v->platform.n_domains) {
@@ -467,7 +472,11 @@ overview_row(struct html *h, const struct platform_view *v, size_t index)
 	score_text(b, r);
 	buf_printf(b, "</td>\n<td data-label=\"%s\">%s</td>\n", word(h, L_CONFIDENCE),
 		   W(confidence_words[r->confidence]));
-	buf_printf(b, "<td data-label=\"%s\" class=\"num\">%zu", word(h, L_COMPLAINTS), r->total);
+	buf_printf(b, "<td data-label=\"%s\" class=\"num\">", word(h, L_COMPLAINTS));
+	if (known)
+		buf_printf(b, "%zu", r->total);
+	else
+		buf_puts(b, word(h, L_UNKNOWN));
 	if (r->n_by_source > 1) {
 		buf_puts(b, "<span class=\"small\">");
 		for (size_t i = 0; i < r->n_by_source; i++) {
@@ -486,12 +495,17 @@ overview_row(struct html *h, const struct platform_view *v, size_t index)
 	percent(b, r->reply_rate);
 	buf_printf(b, "</td>\n<td data-label=\"%s\" class=\"num\">", word(h, L_COMPLETION));
 	percent(b, r->completion_rate);
-	buf_printf(b, "</td>\n<td data-label=\"%s\"><span class=\"%s\">%s</span>"
-		      "<br><span class=\"small\">",
-		   word(h, L_TREND), r->trend.level >= TREND_WARNING ? "warn" : "",
-		   W(trend_words[r->trend.level]));
-	buf_printf(b, W(labels[L_TREND_SHORT]), r->trend.x14, r->trend.c90);
-	buf_puts(b, "</span></td>\n");
+	if (known) {
+		buf_printf(b, "</td>\n<td data-label=\"%s\"><span class=\"%s\">%s</span>"
+			      "<br><span class=\"small\">",
+			   word(h, L_TREND), r->trend.level >= TREND_WARNING ? "warn" : "",
+			   W(trend_words[r->trend.level]));
+		buf_printf(b, W(labels[L_TREND_SHORT]), r->trend.x14, r->trend.c90);
+		buf_puts(b, "</span></td>\n");
+	} else { /* "stable, 0 in 14 days" would read as good news */
+		buf_printf(b, "</td>\n<td data-label=\"%s\">%s</td>\n", word(h, L_TREND),
+			   word(h, L_UNKNOWN));
+	}
 	const struct score_identity *id = &v->input.identity;
 	buf_printf(b, "<td data-label=\"%s\">%s", word(h, L_ICP),
 		   W(icp_words[id->icp_status]));
@@ -681,7 +695,10 @@ monthly_chart(struct buf *b, const struct html *h, const struct platform_view *v
 	double slot = n ? plot_w / (double)n : plot_w, bar = slot * 0.72;
 
 	buf_printf(b, "<h3>%s</h3>\n<p class=\"small\">", word(h, L_MONTHLY));
-	buf_printf(b, W(labels[L_WINDOW]), r->total, cfg->score.window_days);
+	if (view_complaints_known(v))
+		buf_printf(b, W(labels[L_WINDOW]), r->total, cfg->score.window_days);
+	else
+		buf_printf(b, W(labels[L_WINDOW_UNKNOWN]), cfg->score.window_days);
 	buf_puts(b, "</p>\n<figure class=\"chart\" style=\"margin:0\">");
 	buf_printf(b, "<svg class=\"months\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
 		      "aria-labelledby=\"m-%zu-t m-%zu-d\" data-total=\"%d\">\n",
@@ -1007,9 +1024,12 @@ platform_section(struct html *h, const struct platform_view *v, const struct con
 	monthly_chart(b, h, v, cfg, index + 1);
 
 	buf_printf(b, "<h3>%s</h3>\n<p class=\"small\">", word(h, L_RATES));
-	buf_printf(b, W(labels[L_STATUS_LINE]), r->by_status[STATUS_UNANSWERED],
-		   r->by_status[STATUS_ANSWERED], r->by_status[STATUS_RESOLVED],
-		   r->by_status[STATUS_CLOSED], r->by_status[STATUS_UNKNOWN]);
+	if (view_complaints_known(v))
+		buf_printf(b, W(labels[L_STATUS_LINE]), r->by_status[STATUS_UNANSWERED],
+			   r->by_status[STATUS_ANSWERED], r->by_status[STATUS_RESOLVED],
+			   r->by_status[STATUS_CLOSED], r->by_status[STATUS_UNKNOWN]);
+	else
+		buf_puts(b, word(h, L_UNKNOWN));
 	buf_puts(b, "</p>\n<ul class=\"plain\">\n");
 	rate_line(b, h, L_REPLY, r->reply_rate, r->reply_wilson_lo);
 	rate_line(b, h, L_COMPLETION, r->completion_rate, r->completion_wilson_lo);

@@ -217,7 +217,7 @@ check_json(const struct platform_view *v, const struct config *cfg, bool explain
 
 	json_t *c = json_object();
 	json_object_set_new(c, "total", json_integer((json_int_t)r->total));
-	json_object_set_new(c, "known", json_boolean(v->complaints_known || r->total));
+	json_object_set_new(c, "known", json_boolean(view_complaints_known(v)));
 	json_object_set_new(c, "window_days", json_integer((json_int_t)cfg->score.window_days));
 	json_t *by_source = json_object();
 	for (size_t i = 0; i < r->n_by_source; i++)

@@ -211,20 +211,8 @@ cut_to_columns(struct text_pool *pool, const char *s, size_t cols)
 {
 	if (text_display_width(s) <= cols)
 		return s;
-	size_t ellipsis = text_display_width("…"), w = 0;
-	const char *p = s;
-	while (*p) {
-		size_t n = utf8_char_len(p);
-		char one[8];
-		memcpy(one, p, n);
-		one[n] = '\0';
-		size_t cw = text_display_width(one);
-		if (w + cw + ellipsis > cols)
-			break;
-		w += cw;
-		p += n;
-	}
-	size_t len = (size_t)(p - s);
+	size_t ellipsis = text_display_width("…");
+	size_t len = text_fit_columns(s, cols > ellipsis ? cols - ellipsis : 0, NULL);
 	while (len && s[len - 1] == ' ')
 		len--;
 	pool->v = xgrow(pool->v, &pool->cap, pool->n + 1, sizeof(*pool->v));
@@ -885,7 +873,7 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 		fprintf(out, "  %s\n", _("none"));
 
 	fprintf(out, "\n%s%s%s", pal->bold, _("Complaints"), pal->reset);
-	if (!v->complaints_known && !r->total) {
+	if (!view_complaints_known(v)) {
 		fprintf(out, _(" in the last %.0f days: unknown, no complaint source could be read\n"),
 			sp->window_days);
 	} else {
@@ -928,7 +916,7 @@ text_platform(struct render_ctx *ctx, const struct platform_view *v)
 	}
 	/* No trend and no months for complaints nobody could read: "trend
 	 * normal, 0 in 14 days" would read as good news. */
-	if (v->complaints_known || r->total) {
+	if (view_complaints_known(v)) {
 		char spark[64];
 		sparkline(v->monthly, spark, sizeof(spark));
 		buf_init(&b);

@@ -53,11 +53,14 @@ report_row_fill(struct report_row *row, const struct platform_view *v, bool shan
 	k[i] = CELL_NUMBER, c[i++] = r->rated ? number(r->score, 1) : NULL;
 	c[i++] = xstrdup(r->grade);
 	c[i++] = xstrdup(confidence_key(r->confidence));
-	k[i] = CELL_NUMBER, c[i++] = xasprintf("%zu", r->total);
+	/* An unknown count is empty, as an unrated score is: never 0, and no
+	 * trend or status counts from it either. */
+	bool known = view_complaints_known(v);
+	k[i] = CELL_NUMBER, c[i++] = known ? xasprintf("%zu", r->total) : NULL;
 	k[i] = CELL_NUMBER, c[i++] = number(r->reply_rate, 3);
 	k[i] = CELL_NUMBER, c[i++] = number(r->completion_rate, 3);
 	k[i] = CELL_NUMBER, c[i++] = number(r->median_reply_hours, 1);
-	c[i++] = xstrdup(trend_level_key(r->trend.level));
+	c[i++] = known ? xstrdup(trend_level_key(r->trend.level)) : NULL;
 	c[i++] = xstrdup(icp_status_key(v->input.identity.icp_status));
 	c[i++] = xstrdup_or_null(v->filing ? v->filing->nature_name : NULL);
 	c[i++] = xstrdup_or_null(v->filing ? v->filing->unit_name : NULL);
@@ -104,11 +107,12 @@ report_row_fill(struct report_row *row, const struct platform_view *v, bool shan
 	for (size_t g = 0; g < r->n_gates; g++)
 		buf_printf(&b, "%s%s", g ? " " : "", r->gates[g].gate);
 	c[i++] = buf_steal(&b);
-	k[i] = CELL_NUMBER, c[i++] = xasprintf("%zu", r->by_status[STATUS_UNANSWERED] +
-						   r->by_status[STATUS_ANSWERED] +
-						   r->by_status[STATUS_CLOSED] +
-						   r->by_status[STATUS_UNKNOWN]);
-	k[i] = CELL_NUMBER, c[i++] = xasprintf("%zu", r->by_status[STATUS_RESOLVED]);
+	k[i] = CELL_NUMBER;
+	c[i++] = known ? xasprintf("%zu", r->by_status[STATUS_UNANSWERED] +
+				       r->by_status[STATUS_ANSWERED] +
+				       r->by_status[STATUS_CLOSED] + r->by_status[STATUS_UNKNOWN])
+		       : NULL;
+	k[i] = CELL_NUMBER, c[i++] = known ? xasprintf("%zu", r->by_status[STATUS_RESOLVED]) : NULL;
 	c[i++] = xstrdup(FORMULA_ID);
 	buf_init(&b);
 	for (size_t n = 0; n < r->n_by_source; n++)

@@ -524,6 +524,12 @@ collect_reset(struct collect *c, struct platform_view *v)
 }
 
 bool
+view_complaints_known(const struct platform_view *v)
+{
+	return v->complaints_known || v->score.total > 0;
+}
+
+bool
 view_source_unread(const struct platform_view *v, size_t i, int kind)
 {
 	enum source_health h = v->health[i];
@@ -599,8 +605,6 @@ headline_follows_sources(struct platform_view *v, struct score_result *r)
 					   r->score, r->score, buf_cstr(&why));
 		}
 	}
-	if (reason)
-		v->headline_why = xstrdup(buf_cstr(&why));
 	buf_finish(&why);
 	if (reason) {
 		free(r->verdict_reason);
@@ -753,7 +757,6 @@ void
 platform_view_finish(struct platform_view *v)
 {
 	platform_finish(&v->platform);
-	free(v->headline_why);
 	for (size_t i = 0; i < registry_count(); i++)
 		if (v->have_state[i])
 			fetch_state_finish(&v->state[i]);

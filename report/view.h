@@ -76,15 +76,15 @@ struct platform_view {
 	size_t merged_from[SOURCE_MAX];
 
 	/* What the headline must say besides the score (the sources' real
-	 * states, SPEC §5), with the unread sources and their errors in
-	 * headline_why; score.verdict_reason says the same in both languages. */
+	 * states, SPEC §5); score.verdict_reason says it in both languages, with
+	 * the unread sources and their errors, and the text renderer names the
+	 * unread sources (view_source_unread) in the reader's words. */
 	enum headline_note {
 		HEADLINE_SCORED = 0,      /* the score's own reason */
 		HEADLINE_NO_SOURCE,       /* not rated: no source at all could be read */
 		HEADLINE_NO_COMPLAINTS,   /* not rated: no complaint source could be read */
 		HEADLINE_UNCHECKED,       /* recommended, but the ICP filing or home page unchecked */
 	} headline;
-	char *headline_why;
 
 	struct score_input input;
 	struct score_result score;
@@ -110,6 +110,11 @@ struct platform_view {
 /* Whether source i (a registry index) of kind (-1: any kind) is enabled
  * and was not read: its latest attempt failed, or none was made. */
 bool view_source_unread(const struct platform_view *v, size_t i, int kind);
+/* Whether the platform's complaint count is known: some complaint source was
+ * ever read for it, or complaints are stored.  Else every renderer says
+ * "unknown" where a count, a rate or a trend would go: 0 would read as good
+ * news. */
+bool view_complaints_known(const struct platform_view *v);
 
 /* Loads and scores platform id.  evidence: also the complaints' links and
  * text (check prints them); without it only the scoring facts are read, from

@@ -13,6 +13,7 @@
 #include "msg.h"
 #include "registry.h"
 #include "text.h"
+#include "timeutil.h"
 #include "xalloc.h"
 
 struct source_progress {
@@ -27,14 +28,6 @@ struct progress {
 	struct source_progress src[SOURCE_MAX];
 	char *shown;         /* the line on the terminal, NULL before the first */
 };
-
-static double
-monotonic_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 struct progress *
 progress_create(bool quiet)
@@ -93,7 +86,7 @@ void
 progress_answered(struct progress *p, size_t source)
 {
 	if (p && source < SOURCE_MAX)
-		p->src[source].answered_at = monotonic_s();
+		p->src[source].answered_at = time_monotonic_s();
 }
 
 /* Whether source counts pages and details (a complaint site's jobs). */
@@ -184,20 +177,7 @@ cut_to_width(struct buf *b, size_t width)
 {
 	if (text_display_width(buf_cstr(b)) <= width)
 		return;
-	size_t used = 0, at = 0;
-	const unsigned char *s = (const unsigned char *)b->data;
-	while (at < b->len) {
-		size_t n = utf8_decode(s + at, b->len - at, NULL);
-		if (!n)
-			n = 1;
-		char one[8] = "";
-		memcpy(one, s + at, n < sizeof(one) ? n : sizeof(one) - 1);
-		size_t w = text_display_width(one);
-		if (used + w + 3 > width)
-			break;
-		used += w;
-		at += n;
-	}
+	size_t at = text_fit_columns(buf_cstr(b), width >= 3 ? width - 3 : 0, NULL);
 	b->len = at;
 	b->data[at] = '\0';
 	if (width >= 3)
@@ -218,7 +198,7 @@ progress_draw(struct progress *p)
 	buf_init(&line);
 	buf_init(&est);
 	put_sources(p, &line, true);
-	double now = monotonic_s(), ms = 0;
+	double now = time_monotonic_s(), ms = 0;
 	for (size_t i = 0; i < SOURCE_MAX; i++) {
 		double w = p->src[i].label ? wait_ms(&p->src[i], now) : 0;
 		if (w > ms)

@@ -9,19 +9,12 @@
 
 #include "interrupt.h"
 #include "msg.h"
+#include "timeutil.h"
 #include "parse/category.h"
 #include "progress.h"
 #include "source.h"
 #include "store.h"
 #include "sync.h"
-
-static double
-monotonic_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* How the progress line names source i: a complaint site by its name, the
  * others by what they are. */
@@ -122,7 +115,7 @@ sync_refresh(struct store *st, const struct refresh_options *o, const int64_t *i
 	if (opened != REFRESH_DONE)
 		return opened;
 
-	double started = monotonic_s();
+	double started = time_monotonic_s();
 	struct sync s = {.cfg = o->cfg, .now = o->now, .st = st, .full = o->full};
 	memcpy(s.sources, o->sources, sizeof(s.sources));
 	struct http_options opt;
@@ -178,7 +171,7 @@ sync_refresh(struct store *st, const struct refresh_options *o, const int64_t *i
 	res->updated_complaints = s.updated_complaints;
 	res->failures = s.failures;
 	res->requests = hs.requests;
-	res->seconds = monotonic_s() - started;
+	res->seconds = time_monotonic_s() - started;
 	status = s.internal_error ? REFRESH_ERROR : s.failures ? REFRESH_PARTIAL : REFRESH_DONE;
 out:
 	progress_destroy(s.progress);

@@ -133,7 +133,10 @@ replay_list(const struct complaint_site *site, struct replay *r, char *err)
 	if (rc == 0 && !r->platform_id && !r->kind) { /* an import: say where it went */
 		const char *m = page_merchant(&page);
 		int64_t owner;
-		if (m && store_merchant_platform(r->st, site->name, m, &owner, err) == 1)
+		int bound = m ? store_merchant_platform(r->st, site->name, m, &owner, err) : 0;
+		if (bound < 0)
+			rc = -ERR_DB;
+		else if (bound == 1)
 			r->page_platform = owner;
 	}
 	/* An import for a platform without merchants, or forced: the user's word. */

@@ -222,6 +222,14 @@ def test_import_refuses_another_merchants_page(t):
     # --force means nothing without --platform
     r = t.kmrep("import", "--source", "heimao", "--force", stray, server=False)
     t.check_eq(r.code, 2, r)
+    # The stray merchant becomes 个人卡盟's: reparse replays 新卡盟's archived
+    # import of it as the import it was, and refuses it now, saying so
+    # (not as a page it could not read).
+    r = t.kmrep("add", OTHER, "--heimao-couid", "7777000001", server=False)
+    t.check_eq(r.code, 0, r)
+    r = t.kmrep("reparse", server=False)
+    t.check_eq(r.code, 1, r)
+    t.check("0 not recognised" in r.err and "1 archived import refused" in r.err, r)
 
 
 def delete_complaints(t):

@@ -2,6 +2,8 @@
 checked, the verdict does not depend on how often one refreshes, unknown is
 said as unknown, a short or wrong name leaves no junk, and Ctrl-C stops a
 run at once with the work done so far stored whole."""
+import csv
+import io
 import datetime
 import os
 import signal
@@ -197,6 +199,22 @@ def test_every_source_failed_says_no_source_could_be_read(t):
     j = check_json(t, "example-km.com", codes=(0,))
     t.check("no source could be read" in j["verdict_reason"], j)
     t.check_eq(j["verdict"], "not_rated", j)
+    # Nor as "no complaints" or 0 anywhere else a person or a sheet reads it.
+    name = j["platform"]["name"]
+    c = t.kmrep("complaints", name, "--format", "text", server=False)
+    t.check("complaints unknown" in c.out and "no complaints" not in c.out, c)
+    c = t.kmrep("complaints", name, "--format", "text", "--lang", "zh", server=False)
+    t.check("投诉数量未知" in c.out and "没有投诉" not in c.out, c)
+    rows = list(csv.DictReader(io.StringIO(t.kmrep("report", server=False).out)))
+    t.check_eq([row["complaints"] for row in rows], [""], rows)
+    rep = t.kmrep("report", "--format", "json", server=False).json()
+    t.check_eq(rep[0]["complaints"] if isinstance(rep, list) else rep, None, rep)
+    for lang, unknown, trend in (("en", "unknown", "stable"), ("zh", "未知", "平稳")):
+        page = t.kmrep("report", "--format", "html", "--lang", lang, server=False).out
+        t.check('data-complaints=""' in page, page[:2000])
+        overview = page.split("</table>")[0]
+        t.check(f'class="num">{unknown}' in overview and trend not in overview, overview)
+        t.check("0 / " not in overview, overview)
 
 
 def test_icp_never_queried_is_not_sources_healthy(t):

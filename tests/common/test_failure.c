@@ -18,6 +18,11 @@ test_kinds(void)
 		 "the site could not be reached"},
 		{"Could not resolve host: tousu.sina.com.cn", "the site could not be reached"},
 		{"transfer closed with 5000 bytes remaining to read", "the site could not be reached"},
+		/* libcurl's words for a dropped connection, not a changed format */
+		{"gave up after 4 attempt(s): Empty reply from server",
+		 "the site could not be reached"},
+		{"Failed sending data to the peer", "the site could not be reached"},
+		{"Failure when receiving data from the peer", "the site could not be reached"},
 		{"list page 3: HTTP 456 from tousu.sina.com.cn: blocked, not asked again in this run",
 		 "the site blocked kmrep's requests"},
 		{"page limit: login needed for more pages (code 40001)",
